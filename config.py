@@ -1,0 +1,70 @@
+"""Configuration read from the environment, with safe defaults for a local install."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+def _secret_key() -> str:
+    """Use SECRET_KEY from the environment, else a key generated once into instance/.
+
+    A key generated on first run and kept on disk means sessions survive restarts
+    without anyone ever shipping a hard-coded secret.
+    """
+    configured = os.environ.get("SECRET_KEY")
+    if configured:
+        return configured
+    key_file = INSTANCE / "secret_key"
+    if not key_file.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{INSTANCE / 'events_app.sqlite'}"
+
+
+class Config:
+    """Settings for a normal run (`make run`, production)."""
+
+    SECRET_KEY = None  # filled lazily by create_app so imports never write files
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MEETINGS_PER_PAGE = int(os.environ.get("MEETINGS_PER_PAGE", "25"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    # Absolute links in calendar files and e-mails; request host is used when unset.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+
+    @staticmethod
+    def resolve(app_config: dict) -> None:
+        """Fill settings that need the filesystem or environment at start-up."""
+        if not app_config.get("SECRET_KEY"):
+            app_config["SECRET_KEY"] = _secret_key()
+        if not app_config.get("SQLALCHEMY_DATABASE_URI"):
+            app_config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+
+
+class TestConfig(Config):
+    """Settings for the test suite: in-memory SQLite, no CSRF tokens to thread."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    WTF_CSRF_ENABLED = False
+    MEETINGS_PER_PAGE = 5

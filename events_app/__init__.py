@@ -1,0 +1,72 @@
+"""events_app: records of meetings, their people, topics and outcomes."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_object: type[Config] | None = None, **overrides) -> Flask:
+    """Build the application; tests pass their own config class and overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_object or Config)
+    app.config.update(overrides)
+    Config.resolve(app.config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from events_app import models  # noqa: F401  (models must be known to Alembic)
+    from events_app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from events_app.auth import bp as auth_bp
+    from events_app.calendar import bp as calendar_bp
+    from events_app.meetings import bp as meetings_bp
+    from events_app.people import bp as people_bp
+    from events_app.topics import bp as topics_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(people_bp)
+    app.register_blueprint(topics_bp)
+    app.register_blueprint(calendar_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from events_app import templating
+
+    templating.init_app(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from events_app import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from events_app.auth import cli as auth_cli
+    from events_app.interchange import cli as interchange_cli
+
+    auth_cli.init_app(app)
+    interchange_cli.init_app(app)

@@ -1,0 +1,7 @@
+"""Sign-in, first-run set-up, roles and user management."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from events_app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,36 @@
+"""Role checks for views: viewers read, editors also write, admins also manage users."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from events_app.extensions import login_manager
+
+
+def editor_required(view):
+    """Only editors and admins may run the view; others are sent to sign in or get 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.can_edit:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    """Only admins may run the view."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,143 @@
+"""Views for signing in and out, first-run set-up and the users page."""
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from events_app.auth import bp
+from events_app.auth.accounts import (
+    AccountError,
+    create_user,
+    find_user_by_email,
+    has_any_user,
+    update_user,
+)
+from events_app.auth.forms import FirstAdminForm, NewUserForm, SignInForm, UserRoleForm
+from events_app.auth.permissions import admin_required
+from events_app.extensions import db, login_manager
+from events_app.models import User
+from events_app.models.choices import UserRole
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Please sign in to see this page."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the signed-in user; deactivated users are treated as signed out."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def safe_next_url(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return url_for("meetings.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
+        return url_for("meetings.index")
+    if target.startswith("//"):
+        return url_for("meetings.index")
+    return target
+
+
+@bp.before_app_request
+def send_first_visitor_to_set_up():
+    """While no account exists, every page leads to creating the first admin."""
+    if current_app.extensions.get("events_app.has_user"):
+        return None
+    if request.endpoint in ("auth.set_up", "static", None):
+        return None
+    if has_any_user():
+        current_app.extensions["events_app.has_user"] = True
+        return None
+    return redirect(url_for("auth.set_up"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def set_up():
+    """Create the first admin account; this page exists only while there is no user."""
+    if has_any_user():
+        abort(404)
+    form = FirstAdminForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, UserRole.ADMIN)
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            login_user(user)
+            flash("Welcome. Your admin account is ready.", "success")
+            return redirect(url_for("meetings.index"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is None or not user.active or not user.check_password(form.password.data):
+            form.password.errors.append("Wrong e-mail or password.")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    """Sign out (a POST, so a link elsewhere cannot sign anyone out)."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("meetings.index"))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    """List users and create new ones."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data, form.role.data)
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(f"User {user.email} created as {user.role}.", "success")
+            return redirect(url_for("auth.users"))
+    all_users = db.session.scalars(select(User).order_by(User.email)).all()
+    return render_template("auth/users.html", form=form, users=all_users)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    """Change a user's role or deactivate them."""
+    user = db.get_or_404(User, user_id)
+    form = UserRoleForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_user(user, form.role.data, form.active.data)
+        except AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            flash(f"User {user.email} updated.", "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/edit_user.html", form=form, user=user)
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The signed-in user's own page."""
+    return render_template("auth/account.html")

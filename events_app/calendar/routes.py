@@ -1,0 +1,1 @@
+from events_app.calendar import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""The JSON interchange format: import, export and the demo data."""

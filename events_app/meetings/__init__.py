@@ -1,0 +1,7 @@
+"""Recording meetings (the form) and browsing them (the history view)."""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)
+
+from events_app.meetings import routes  # noqa: E402,F401

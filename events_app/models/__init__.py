@@ -1,0 +1,24 @@
+"""Typed SQLAlchemy models shared by every feature."""
+
+from events_app.models.directory import Organization, Person
+from events_app.models.meetings import (
+    Meeting,
+    MeetingTopic,
+    Outcome,
+    Participation,
+    SourceLink,
+)
+from events_app.models.topics import Topic
+from events_app.models.users import User
+
+__all__ = [
+    "Meeting",
+    "MeetingTopic",
+    "Organization",
+    "Outcome",
+    "Participation",
+    "Person",
+    "SourceLink",
+    "Topic",
+    "User",
+]

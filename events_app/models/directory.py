@@ -1,0 +1,70 @@
+"""People and organizations: the who of every meeting."""
+
+from datetime import datetime
+
+from sqlalchemy import String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events_app.extensions import db
+from events_app.models.choices import OrganizationKind
+from events_app.names import keys_column_value, split_other_names
+
+
+class Organization(db.Model):
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(50), default="")
+    kind: Mapped[str] = mapped_column(String(20), default=OrganizationKind.OTHER)
+    country: Mapped[str] = mapped_column(String(100), default="")
+    other_names: Mapped[str] = mapped_column(Text, default="")
+    name_keys: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    people: Mapped[list["Person"]] = relationship(back_populates="organization")
+
+    def refresh_name_keys(self) -> None:
+        """Recompute the searchable keys after any name changes."""
+        self.name_keys = keys_column_value(
+            self.name, self.short_name, *split_other_names(self.other_names)
+        )
+
+    @property
+    def label(self) -> str:
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+class Person(db.Model):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    other_names: Mapped[str] = mapped_column(Text, default="")
+    name_keys: Mapped[str] = mapped_column(Text, default="")
+    organization_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people")
+
+    def refresh_name_keys(self) -> None:
+        """Recompute the searchable keys after any name changes."""
+        self.name_keys = keys_column_value(
+            self.display_name, *split_other_names(self.other_names)
+        )
+
+    @property
+    def label(self) -> str:
+        return self.display_name
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.display_name!r}>"

@@ -1,0 +1,221 @@
+"""A meeting and everything recorded about it."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events_app.extensions import db
+from events_app.models.choices import (
+    Attendance,
+    Confidentiality,
+    MeetingKind,
+    MeetingStatus,
+    OutcomeStatus,
+    ParticipantRole,
+)
+from events_app.models.directory import Organization, Person
+from events_app.models.topics import Topic
+
+
+def new_meeting_uid() -> str:
+    """A calendar UID that is random, permanent and carries no personal data."""
+    return f"{uuid.uuid4()}@events-app"
+
+
+def utc_now() -> datetime:
+    """The current instant as the naive UTC value the database columns hold."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Meeting(db.Model):
+    """One meeting.
+
+    `start_utc`/`end_utc` hold the instant in naive UTC (portable across SQLite
+    and PostgreSQL); `timezone` is the IANA zone it was entered in, so the local
+    wall-clock time is always recoverable. All-day meetings keep local midnight
+    of the first day and of the day after the last day (an exclusive end).
+    """
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True, default=new_meeting_uid)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default=MeetingKind.MEETING)
+    series: Mapped[str] = mapped_column(String(200), default="", index=True)
+    series_number: Mapped[int | None]
+    start_utc: Mapped[datetime] = mapped_column(index=True)
+    end_utc: Mapped[datetime | None]
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    all_day: Mapped[bool] = mapped_column(default=False)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(120), default="")
+    online_url: Mapped[str] = mapped_column(String(2000), default="")
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.PLANNED)
+    confidentiality: Mapped[str] = mapped_column(
+        String(20), default=Confidentiality.INTERNAL, index=True
+    )
+    summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    revision: Mapped[int] = mapped_column(default=1)
+
+    participations: Mapped[list["Participation"]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="Participation.position",
+    )
+    meeting_topics: Mapped[list["MeetingTopic"]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="MeetingTopic.position",
+    )
+    outcomes: Mapped[list["Outcome"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Outcome.position"
+    )
+    sources: Mapped[list["SourceLink"]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="SourceLink.position",
+    )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        """Aware start in the meeting's own time zone."""
+        return self.start_utc.replace(tzinfo=UTC).astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime | None:
+        if self.end_utc is None:
+            return None
+        return self.end_utc.replace(tzinfo=UTC).astimezone(self.zone)
+
+    @property
+    def start_date(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def last_date(self) -> date:
+        """Last day of an all-day meeting (inclusive); the start day otherwise."""
+        if self.all_day and self.local_end is not None:
+            return self.local_end.date() - timedelta(days=1)
+        if self.local_end is not None:
+            return self.local_end.date()
+        return self.start_date
+
+    @property
+    def location_label(self) -> str:
+        return ", ".join(part for part in (self.venue, self.city, self.country) if part)
+
+    @property
+    def series_label(self) -> str:
+        if not self.series:
+            return ""
+        if self.series_number is not None:
+            return f"{self.series}, meeting no. {self.series_number}"
+        return self.series
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.title!r}>"
+
+
+class Participation(db.Model):
+    """A person and/or an organization taking part in a meeting, in one role."""
+
+    __tablename__ = "participation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.PARTICIPANT)
+    attendance: Mapped[str] = mapped_column(String(20), default=Attendance.UNKNOWN)
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participations")
+    person: Mapped[Person | None] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+
+
+class MeetingTopic(db.Model):
+    """A topic on a meeting's agenda, with a note of what was said on it."""
+
+    __tablename__ = "meeting_topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    topic_id: Mapped[int] = mapped_column(
+        db.ForeignKey("topic.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="meeting_topics")
+    topic: Mapped[Topic] = relationship()
+
+
+class Outcome(db.Model):
+    """An agreement or follow-up, with who owns it and by when."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    owner_organization_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+    )
+    due: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default=OutcomeStatus.OPEN)
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="outcomes")
+    owner_person: Mapped[Person | None] = relationship()
+    owner_organization: Mapped[Organization | None] = relationship()
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_person is not None:
+            return self.owner_person.display_name
+        if self.owner_organization is not None:
+            return self.owner_organization.label
+        return ""
+
+
+class SourceLink(db.Model):
+    """A link to where the meeting is documented, e.g. its public report."""
+
+    __tablename__ = "source_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="sources")

@@ -1,0 +1,60 @@
+"""Topics discussed at meetings, optionally nested (Sanctions > Sanctions circumvention)."""
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from events_app.extensions import db
+from events_app.names import keys_column_value
+
+PATH_SEPARATOR = " > "
+
+
+class Topic(db.Model):
+    __tablename__ = "topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_keys: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("topic.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    parent: Mapped["Topic | None"] = relationship(
+        remote_side=[id], back_populates="children"
+    )
+    children: Mapped[list["Topic"]] = relationship(back_populates="parent")
+
+    def refresh_name_keys(self) -> None:
+        """Recompute the searchable key after the name changes."""
+        self.name_keys = keys_column_value(self.name)
+
+    @property
+    def path(self) -> str:
+        """Full name with its ancestors, e.g. "Sanctions > Sanctions circumvention"."""
+        names = [self.name]
+        ancestor = self.parent
+        seen = {self.id}
+        while ancestor is not None and ancestor.id not in seen:
+            seen.add(ancestor.id)
+            names.append(ancestor.name)
+            ancestor = ancestor.parent
+        return PATH_SEPARATOR.join(reversed(names))
+
+    @property
+    def label(self) -> str:
+        return self.path
+
+    def descendant_ids(self) -> set[int]:
+        """This topic's id and those of every topic below it."""
+        ids = {self.id}
+        pending = list(self.children)
+        while pending:
+            topic = pending.pop()
+            if topic.id not in ids:
+                ids.add(topic.id)
+                pending.extend(topic.children)
+        return ids
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.id} {self.name!r}>"

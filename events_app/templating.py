@@ -1,0 +1,56 @@
+"""Filters and globals shared by every template."""
+
+from datetime import date, datetime
+
+from flask import Flask, request, url_for
+
+from events_app.markdown import render_markdown
+from events_app.models.choices import label
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:%a %d %b %Y}".replace(" 0", " ")
+
+
+def format_time(value: datetime | None) -> str:
+    return "" if value is None else f"{value:%H:%M}"
+
+
+def meeting_when(meeting) -> str:
+    """Human date and time of a meeting in its own time zone."""
+    start = meeting.local_start
+    if meeting.all_day:
+        last = meeting.last_date
+        if last != start.date():
+            return f"{format_date(start)} – {format_date(last)} (all day)"
+        return f"{format_date(start)} (all day)"
+    text = f"{format_date(start)}, {format_time(start)}"
+    end = meeting.local_end
+    if end is not None:
+        if end.date() == start.date():
+            text += f"–{format_time(end)}"
+        else:
+            text += f" – {format_date(end)}, {format_time(end)}"
+    return f"{text} ({meeting.timezone})"
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.globals["meeting_when"] = meeting_when
+    app.jinja_env.globals["url_with"] = url_with

@@ -1,0 +1,6 @@
+from events_app.topics import bp
+
+
+@bp.route("/topics")
+def index():
+    return "topics"
