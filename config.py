@@ -68,3 +68,5 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False
     MEETINGS_PER_PAGE = 5
+    # Hashing cost is not under test; scrypt's deliberate slowness would dominate.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

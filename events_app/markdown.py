@@ -4,9 +4,11 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_renderer = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
-    "table"
-).enable("strikethrough")
+_renderer = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False})
+    .enable("table")
+    .enable("strikethrough")
+)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",

@@ -44,3 +44,13 @@ def visible_meeting_or_404(user, meeting_id: int) -> Meeting:
     if meeting is None:
         abort(404)
     return meeting
+
+
+class Operator:
+    """The person at the command line: they hold the database, so they see everything."""
+
+    is_authenticated = True
+    is_admin = True
+
+
+OPERATOR = Operator()

@@ -1,23 +1,196 @@
-from flask import redirect, url_for
+"""Views of the meeting history and the meeting form."""
 
+from itertools import groupby
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from events_app.auth.permissions import editor_required
+from events_app.extensions import db
 from events_app.meetings import bp
+from events_app.meetings.filters import MeetingFilters
+from events_app.meetings.forms import MeetingForm, known_timezones
+from events_app.meetings.operations import (
+    MeetingSaveError,
+    delete_meeting,
+    form_for_meeting,
+    save_meeting,
+)
+from events_app.models import (
+    Meeting,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
+from events_app.visibility import visible_meeting_or_404, visible_meetings_for
 
 
 @bp.route("/")
 def home():
+    """The front page is the meeting history."""
     return redirect(url_for("meetings.index"))
 
 
 @bp.route("/meetings")
 def index():
-    return "meetings"
+    """Reverse-chronological history, grouped by month, filtered by the query string."""
+    filters = MeetingFilters.from_args(request.args)
+    statement = (
+        filters.apply(visible_meetings_for(current_user))
+        .options(
+            selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
+        )
+        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    )
+    page = db.paginate(
+        statement,
+        per_page=current_app.config["MEETINGS_PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    months = [
+        (month, list(meetings))
+        for month, meetings in groupby(
+            page.items, key=lambda meeting: meeting.local_start.strftime("%B %Y")
+        )
+    ]
+    return render_template(
+        "meetings/index.html",
+        filters=filters,
+        page=page,
+        months=months,
+        choices=filter_choices(),
+    )
+
+
+def filter_choices() -> dict:
+    """Options of the filter selects: every person, organization and topic by name."""
+    return {
+        "people": db.session.scalars(
+            select(Person).order_by(Person.display_name)
+        ).all(),
+        "organizations": db.session.scalars(
+            select(Organization).order_by(Organization.name)
+        ).all(),
+        "topics": sorted(
+            db.session.scalars(select(Topic)).all(), key=lambda t: t.path.lower()
+        ),
+    }
 
 
 @bp.route("/meetings/<int:meeting_id>")
-def show(meeting_id):
-    return "meeting"
+def show(meeting_id: int):
+    """Everything recorded about one meeting."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    participants_by_organization = group_participants(meeting.participations)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        participants_by_organization=participants_by_organization,
+    )
 
 
-@bp.route("/meetings/new")
+def group_participants(participations: list[Participation]) -> list[tuple[str, list]]:
+    """Participants grouped by the organization they represented, then by role order."""
+    role_order = [
+        "chair",
+        "host",
+        "speaker",
+        "representative",
+        "participant",
+        "observer",
+    ]
+    groups: dict[str, list[Participation]] = {}
+    for row in participations:
+        label = row.organization.label if row.organization else "No organization"
+        groups.setdefault(label, []).append(row)
+    for rows in groups.values():
+        rows.sort(
+            key=lambda row: (
+                role_order.index(row.role) if row.role in role_order else 99,
+                row.position,
+            )
+        )
+    return list(groups.items())
+
+
+def render_form(form: MeetingForm, meeting: Meeting | None, status: int = 200):
+    form.ensure_empty_rows()
+    return (
+        render_template(
+            "meetings/form.html",
+            form=form,
+            meeting=meeting,
+            names=name_suggestions(),
+            timezone_names=sorted(known_timezones()),
+        ),
+        status,
+    )
+
+
+def name_suggestions() -> dict[str, list[str]]:
+    """Names offered in the form's datalists, so existing records are picked, not retyped."""
+    return {
+        "people": db.session.scalars(
+            select(Person.display_name).order_by(Person.display_name)
+        ).all(),
+        "organizations": db.session.scalars(
+            select(Organization.name).order_by(Organization.name)
+        ).all(),
+        "topics": sorted(topic.path for topic in db.session.scalars(select(Topic))),
+    }
+
+
+def handle_form_post(form: MeetingForm, meeting: Meeting | None):
+    """Shared POST handling of the new and edit pages."""
+    added_rows = request.form.get("add_rows")
+    if added_rows:
+        form.add_rows(added_rows)
+        return render_form(form, meeting)
+    if not form.validate():
+        flash("Please correct the fields marked below; nothing was saved yet.", "error")
+        return render_form(form, meeting, 422)
+    try:
+        saved = save_meeting(meeting, form)
+    except MeetingSaveError as error:
+        flash(str(error), "error")
+        return render_form(form, meeting, 500)
+    flash("Meeting saved.", "success")
+    return redirect(url_for("meetings.show", meeting_id=saved.id))
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@editor_required
 def new():
-    return "new"
+    """Record a new meeting."""
+    form = MeetingForm()
+    if request.method == "POST":
+        return handle_form_post(form, None)
+    form.timezone.data = request.args.get("timezone") or form.timezone.data
+    return render_form(form, None)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(meeting_id: int):
+    """Change a meeting and its participants, topics, outcomes and sources."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    if request.method == "POST":
+        return handle_form_post(MeetingForm(), meeting)
+    return render_form(form_for_meeting(meeting), meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+@editor_required
+def delete(meeting_id: int):
+    """Ask for confirmation (GET), then delete (POST)."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    if request.method == "POST":
+        title = meeting.title
+        delete_meeting(meeting)
+        flash(f"Meeting “{title}” deleted.", "success")
+        return redirect(url_for("meetings.index"))
+    return render_template("meetings/delete.html", meeting=meeting)

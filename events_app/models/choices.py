@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from wtforms.fields.choices import SelectChoice
+
 
 class MeetingKind(StrEnum):
     MEETING = "meeting"
@@ -71,6 +73,6 @@ def label(value: str) -> str:
     return LABELS.get(value, value.replace("_", " ").capitalize())
 
 
-def choices_of(vocabulary: type[StrEnum]) -> list[tuple[str, str]]:
-    """(value, label) pairs for a select field."""
-    return [(member.value, label(member.value)) for member in vocabulary]
+def choices_of(vocabulary: type[StrEnum]) -> list[SelectChoice]:
+    """Options of a select field, in the vocabulary's order."""
+    return [SelectChoice(member.value, label(member.value)) for member in vocabulary]

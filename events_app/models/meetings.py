@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, Text, func
+from sqlalchemy import String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -48,6 +48,7 @@ class Meeting(db.Model):
     series: Mapped[str] = mapped_column(String(200), default="", index=True)
     series_number: Mapped[int | None]
     start_utc: Mapped[datetime] = mapped_column(index=True)
+    start_local_date: Mapped[date] = mapped_column(index=True)
     end_utc: Mapped[datetime | None]
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     all_day: Mapped[bool] = mapped_column(default=False)
@@ -76,7 +77,9 @@ class Meeting(db.Model):
         order_by="MeetingTopic.position",
     )
     outcomes: Mapped[list["Outcome"]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan", order_by="Outcome.position"
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="Outcome.position",
     )
     sources: Mapped[list["SourceLink"]] = relationship(
         back_populates="meeting",
@@ -126,6 +129,13 @@ class Meeting(db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"
+
+
+@event.listens_for(Meeting, "before_insert")
+@event.listens_for(Meeting, "before_update")
+def _keep_local_date(mapper, connection, meeting: Meeting) -> None:
+    """Keep the local calendar date in step, so date filters match what people see."""
+    meeting.start_local_date = meeting.local_start.date()
 
 
 class Participation(db.Model):

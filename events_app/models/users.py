@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +23,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash (scrypt by default; tests choose a cheaper method)."""
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

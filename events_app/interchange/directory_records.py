@@ -1,0 +1,164 @@
+"""People, organizations and topics in the interchange format."""
+
+from sqlalchemy import select
+
+from events_app.extensions import db
+from events_app.interchange.json_format import RecordShapeError
+from events_app.models import Organization, Person, Topic
+from events_app.models.choices import OrganizationKind
+from events_app.names import split_other_names
+from events_app.resolve import (
+    clean_name,
+    find_organization,
+    find_person,
+    organization_named,
+    person_named,
+    topic_at_path,
+)
+
+LIMITS = {"name": 200, "short_name": 50, "country": 100, "title": 200}
+
+
+def organization_to_record(organization: Organization) -> dict:
+    return {
+        "name": organization.name,
+        "short_name": organization.short_name or None,
+        "kind": organization.kind,
+        "country": organization.country or None,
+        "other_names": split_other_names(organization.other_names),
+    }
+
+
+def person_to_record(person: Person) -> dict:
+    return {
+        "name": person.display_name,
+        "other_names": split_other_names(person.other_names),
+        "organization": person.organization.name if person.organization else None,
+        "title": person.title or None,
+        "notes": person.notes or None,
+    }
+
+
+def topic_to_record(topic: Topic) -> dict:
+    return {
+        "name": topic.name,
+        "parent": topic.parent.path if topic.parent else None,
+        "description": topic.description or None,
+    }
+
+
+def directory_to_records() -> dict:
+    """Every organization, person and topic, in a stable order."""
+    return {
+        "organizations": [
+            organization_to_record(organization)
+            for organization in db.session.scalars(
+                select(Organization).order_by(Organization.id)
+            )
+        ],
+        "people": [
+            person_to_record(person)
+            for person in db.session.scalars(select(Person).order_by(Person.id))
+        ],
+        "topics": [
+            topic_to_record(topic)
+            for topic in db.session.scalars(select(Topic).order_by(Topic.id))
+        ],
+    }
+
+
+def _string(record: dict, key: str, where: str, required: bool = False) -> str:
+    value = record.get(key)
+    if value is None or value == "":
+        if required:
+            raise RecordShapeError(f"{where}.{key}", "is required")
+        return ""
+    if not isinstance(value, str):
+        raise RecordShapeError(f"{where}.{key}", "must be text")
+    value = clean_name(value) if key in LIMITS else value.strip()
+    limit = LIMITS.get(key, 20000)
+    if len(value) > limit:
+        raise RecordShapeError(f"{where}.{key}", f"is longer than {limit} characters")
+    if any(ord(character) < 32 and character not in "\t\r\n" for character in value):
+        raise RecordShapeError(f"{where}.{key}", "contains control characters")
+    return value
+
+
+def _other_names(record: dict, where: str) -> str:
+    names = record.get("other_names") or []
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise RecordShapeError(f"{where}.other_names", "must be a list of text")
+    if any(len(name) > 200 for name in names):
+        raise RecordShapeError(f"{where}.other_names", "has a name over 200 characters")
+    return "\n".join(split_other_names("\n".join(names)))
+
+
+def check_directory(document: dict) -> list[str]:
+    """Problems in the directory sections, each as "section[index].field: message"."""
+    problems = []
+    for section, keys in (
+        ("organizations", ("name", "short_name", "kind", "country", "other_names")),
+        ("people", ("name", "other_names", "organization", "title", "notes")),
+        ("topics", ("name", "parent", "description")),
+    ):
+        records = document.get(section) or []
+        if not isinstance(records, list):
+            problems.append(f"{section}: must be a list")
+            continue
+        for index, record in enumerate(records):
+            where = f"{section}[{index}]"
+            try:
+                if not isinstance(record, dict):
+                    raise RecordShapeError(where, "must be an object")
+                unknown = set(record) - set(keys)
+                if unknown:
+                    raise RecordShapeError(where, f"unknown keys {sorted(unknown)}")
+                _string(record, "name", where, required=True)
+                for key in keys:
+                    if key not in ("name", "other_names"):
+                        _string(record, key, where)
+                if "other_names" in keys:
+                    _other_names(record, where)
+                kind = record.get("kind") or OrganizationKind.OTHER.value
+                if section == "organizations" and kind not in {
+                    member.value for member in OrganizationKind
+                }:
+                    raise RecordShapeError(f"{where}.kind", f"unknown kind {kind!r}")
+            except RecordShapeError as error:
+                problems.append(f"{error.field}: {error}")
+    return problems
+
+
+def apply_directory(document: dict) -> None:
+    """Create or update organizations, people and topics (already checked)."""
+    for record in document.get("organizations") or []:
+        where = "organization"
+        organization = find_organization(record["name"]) or organization_named(
+            record["name"]
+        )
+        organization.name = _string(record, "name", where)
+        organization.short_name = _string(record, "short_name", where)
+        organization.kind = record.get("kind") or OrganizationKind.OTHER.value
+        organization.country = _string(record, "country", where)
+        organization.other_names = _other_names(record, where)
+        organization.refresh_name_keys()
+        db.session.flush()
+    for record in document.get("people") or []:
+        where = "person"
+        person = find_person(record["name"]) or person_named(record["name"])
+        person.display_name = _string(record, "name", where)
+        person.other_names = _other_names(record, where)
+        organization_name = _string(record, "organization", where)
+        person.organization = (
+            organization_named(organization_name) if organization_name else None
+        )
+        person.title = _string(record, "title", where)
+        person.notes = _string(record, "notes", where)
+        person.refresh_name_keys()
+        db.session.flush()
+    for record in document.get("topics") or []:
+        parent = _string(record, "parent", "topic")
+        path = f"{parent} > {record['name']}" if parent else record["name"]
+        topic = topic_at_path(path)
+        topic.description = _string(record, "description", "topic")
+        db.session.flush()

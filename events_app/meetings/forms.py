@@ -1,0 +1,358 @@
+"""The meeting form: the meeting's own fields plus rows of participants, topics,
+outcomes and sources. The JSON import feeds the same form, so both paths obey
+exactly the same validation rules.
+"""
+
+from datetime import datetime, time, timedelta
+from functools import cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from events_app.models.choices import (
+    Attendance,
+    Confidentiality,
+    MeetingKind,
+    MeetingStatus,
+    OutcomeStatus,
+    ParticipantRole,
+    choices_of,
+)
+
+EMPTY_ROWS = {"participants": 3, "topics": 3, "outcomes": 2, "sources": 2}
+ROWS_ADDED_PER_CLICK = 3
+MAXIMUM_ROWS = 200
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
+
+@cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def valid_timezone(form, field) -> None:
+    """The zone must be a real IANA name such as Europe/Paris."""
+    if field.data not in known_timezones():
+        raise ValidationError(
+            "Use an IANA time zone name such as Europe/Paris or America/New_York."
+        )
+
+
+def web_url(form, field) -> None:
+    """An absolute http(s) URL with a host; anything else (javascript:, ftp:) is refused."""
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
+        raise ValidationError("Enter a full web address starting with https://")
+
+
+def no_control_characters(form, field) -> None:
+    """Refuse invisible control characters (tabs and line breaks are fine in text)."""
+    if any(
+        ord(character) < 32 and character not in "\t\r\n"
+        for character in field.data or ""
+    ):
+        raise ValidationError("Remove the invisible control characters.")
+
+
+def strip_text(value):
+    """Trim text; a field missing from the submitted data counts as empty text."""
+    if value is None:
+        return ""
+    return value.strip() if isinstance(value, str) else value
+
+
+class ChoiceField(SelectField):
+    """A select whose error names the accepted values (helpful for JSON imports too)."""
+
+    def pre_validate(self, form) -> None:
+        accepted_values = [choice.value for choice in self.choices]
+        if self.data not in accepted_values:
+            accepted = ", ".join(accepted_values)
+            raise ValidationError(f"Choose one of: {accepted}.")
+
+
+class ParticipantRowForm(Form):
+    person = StringField(
+        "Person",
+        filters=[strip_text],
+        validators=[Length(max=200), no_control_characters],
+    )
+    organization = StringField(
+        "Organization represented",
+        filters=[strip_text],
+        validators=[Length(max=200), no_control_characters],
+    )
+    role = ChoiceField(
+        "Role", choices=choices_of(ParticipantRole), default=ParticipantRole.PARTICIPANT
+    )
+    attendance = ChoiceField(
+        "Attendance", choices=choices_of(Attendance), default=Attendance.ATTENDED
+    )
+    note = StringField("Note", filters=[strip_text], validators=[Length(max=1000)])
+
+    def is_blank(self) -> bool:
+        return not (self.person.data or self.organization.data or self.note.data)
+
+    def validate_person(self, field) -> None:
+        if not self.is_blank() and not (self.person.data or self.organization.data):
+            raise ValidationError("Name a person or an organization.")
+
+
+class TopicRowForm(Form):
+    topic = StringField(
+        "Topic",
+        filters=[strip_text],
+        validators=[Length(max=300), no_control_characters],
+        description='Use "Parent > Topic" for a sub-topic.',
+    )
+    note = TextAreaField(
+        "What was said", filters=[strip_text], validators=[Length(max=20000)]
+    )
+
+    def is_blank(self) -> bool:
+        return not (self.topic.data or self.note.data)
+
+    def validate_topic(self, field) -> None:
+        if self.note.data and not field.data:
+            raise ValidationError("Name the topic this note belongs to.")
+
+
+class OutcomeRowForm(Form):
+    text = TextAreaField(
+        "Agreement or follow-up", filters=[strip_text], validators=[Length(max=5000)]
+    )
+    owner = StringField(
+        "Owner (person or organization)",
+        filters=[strip_text],
+        validators=[Length(max=200), no_control_characters],
+    )
+    due = DateField("Due", validators=[Optional()])
+    status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
+
+    def is_blank(self) -> bool:
+        return not (self.text.data or self.owner.data or self.due.data)
+
+    def validate_text(self, field) -> None:
+        if not self.is_blank() and not field.data:
+            raise ValidationError("Say what was agreed.")
+
+
+class SourceRowForm(Form):
+    url = StringField(
+        "Link", filters=[strip_text], validators=[Length(max=2000), web_url]
+    )
+    title = StringField("Title", filters=[strip_text], validators=[Length(max=300)])
+
+    def is_blank(self) -> bool:
+        return not (self.url.data or self.title.data)
+
+    def validate_url(self, field) -> None:
+        if self.title.data and not field.data:
+            raise ValidationError("Give the link this title belongs to.")
+
+
+class MeetingForm(FlaskForm):
+    """All of a meeting on one form; blank rows are ignored when saving."""
+
+    title = StringField(
+        "Title",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Give the meeting a title."),
+            Length(max=300),
+            no_control_characters,
+        ],
+    )
+    kind = ChoiceField(
+        "Kind", choices=choices_of(MeetingKind), default=MeetingKind.MEETING
+    )
+    series = StringField(
+        "Series",
+        filters=[strip_text],
+        validators=[Length(max=200), no_control_characters],
+        description="e.g. Alliance for a Democratic Belarus",
+    )
+    series_number = IntegerField(
+        "Number in series",
+        validators=[
+            Optional(),
+            NumberRange(1, 100000, "Use a number from 1 to 100000."),
+        ],
+    )
+    all_day = BooleanField("All day")
+    start_date = DateField(
+        "Start date", validators=[InputRequired("Give the start date.")]
+    )
+    start_time = TimeField("Start time", format=TIME_FORMATS, validators=[Optional()])
+    end_date = DateField("End date", validators=[Optional()])
+    end_time = TimeField("End time", format=TIME_FORMATS, validators=[Optional()])
+    timezone = StringField(
+        "Time zone",
+        filters=[strip_text],
+        validators=[DataRequired("Give the time zone."), valid_timezone],
+        default="UTC",
+    )
+    venue = StringField(
+        "Venue",
+        filters=[strip_text],
+        validators=[Length(max=300), no_control_characters],
+    )
+    city = StringField(
+        "City",
+        filters=[strip_text],
+        validators=[Length(max=120), no_control_characters],
+    )
+    country = StringField(
+        "Country",
+        filters=[strip_text],
+        validators=[Length(max=120), no_control_characters],
+    )
+    online_url = StringField(
+        "Online link", filters=[strip_text], validators=[Length(max=2000), web_url]
+    )
+    status = ChoiceField(
+        "Status", choices=choices_of(MeetingStatus), default=MeetingStatus.HELD
+    )
+    confidentiality = ChoiceField(
+        "Confidentiality",
+        choices=choices_of(Confidentiality),
+        default=Confidentiality.INTERNAL,
+        description="Public: anyone; internal: signed-in users; restricted: admins only.",
+    )
+    summary = TextAreaField(
+        "Summary", filters=[strip_text], validators=[Length(max=5000)]
+    )
+    notes = TextAreaField(
+        "Notes / minutes (Markdown)",
+        filters=[strip_text],
+        validators=[Length(max=200000)],
+    )
+    participants = FieldList(FormField(ParticipantRowForm), max_entries=MAXIMUM_ROWS)
+    topics = FieldList(FormField(TopicRowForm), max_entries=MAXIMUM_ROWS)
+    outcomes = FieldList(FormField(OutcomeRowForm), max_entries=MAXIMUM_ROWS)
+    sources = FieldList(FormField(SourceRowForm), max_entries=MAXIMUM_ROWS)
+    revision = HiddenField()
+
+    def validate_start_time(self, field) -> None:
+        if not self.all_day.data and field.data is not None:
+            self._check_wall_time_exists(self.start_date.data, field.data, field)
+
+    def validate_end_time(self, field) -> None:
+        if self.all_day.data or field.data is None:
+            return
+        self._check_wall_time_exists(
+            self.end_date.data or self.start_date.data, field.data, field
+        )
+
+    def validate_end_date(self, field) -> None:
+        if not self.all_day.data and field.data and self.end_time.data is None:
+            raise ValidationError("Give the end time too, or leave the end date empty.")
+
+    def _check_wall_time_exists(self, day, wall_time: time, field) -> None:
+        if day is None or self.timezone.data not in known_timezones():
+            return
+        if local_to_utc(day, wall_time, self.timezone.data) is None:
+            raise ValidationError(
+                f"{wall_time:%H:%M} does not exist on {day} in {self.timezone.data} "
+                "(the clocks move forward then)."
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.all_day.data and self.start_time.data is None:
+            if not self.start_time.errors:
+                self.start_time.errors = [
+                    *self.start_time.errors,
+                    "Give the start time, or tick All day.",
+                ]
+            valid = False
+        start, end = self.instants()
+        if valid and start is not None and end is not None and end <= start:
+            message = (
+                "The last day cannot be before the first."
+                if self.all_day.data
+                else "The end must be after the start."
+            )
+            (
+                self.end_time
+                if not self.all_day.data and self.end_time.data
+                else self.end_date
+            ).errors.append(message)
+            valid = False
+        return valid
+
+    def instants(self) -> tuple[datetime | None, datetime | None]:
+        """Start and end as naive UTC (the storage form), or None where not given."""
+        zone = self.timezone.data
+        day = self.start_date.data
+        if day is None or zone not in known_timezones():
+            return None, None
+        if self.all_day.data:
+            last_day = self.end_date.data or day
+            return (
+                local_to_utc(day, time(0, 0), zone),
+                local_to_utc(last_day + timedelta(days=1), time(0, 0), zone),
+            )
+        if self.start_time.data is None:
+            return None, None
+        start = local_to_utc(day, self.start_time.data, zone)
+        end = None
+        if self.end_time.data is not None:
+            end = local_to_utc(self.end_date.data or day, self.end_time.data, zone)
+        return start, end
+
+    def ensure_empty_rows(self) -> None:
+        """Pad each row list so a few empty rows are always there to fill in."""
+        for name, count in EMPTY_ROWS.items():
+            rows = getattr(self, name)
+            blanks = sum(1 for row in rows if row.form.is_blank())
+            for _ in range(max(0, count - blanks)):
+                if len(rows) < MAXIMUM_ROWS:
+                    rows.append_entry()
+
+    def add_rows(self, name: str) -> None:
+        """The no-JavaScript "add more rows" button: re-render with more empty rows."""
+        rows = getattr(self, name, None)
+        if name in EMPTY_ROWS and rows is not None:
+            for _ in range(ROWS_ADDED_PER_CLICK):
+                if len(rows) < MAXIMUM_ROWS:
+                    rows.append_entry()
+
+
+def local_to_utc(day, wall_time: time, zone_name: str) -> datetime | None:
+    """Naive UTC instant of a local wall-clock time, or None if the clocks skip it.
+
+    An ambiguous time (clocks going back) takes its first occurrence.
+    """
+    from datetime import UTC
+
+    zone = ZoneInfo(zone_name)
+    local = datetime.combine(day, wall_time).replace(tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return instant.replace(tzinfo=None)

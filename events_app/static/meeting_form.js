@@ -1,0 +1,44 @@
+// Small progressive enhancement of the meeting form; the form works fully without it.
+(function () {
+  "use strict";
+  var form = document.getElementById("meeting-form");
+  if (!form) { return; }
+
+  // A new meeting starts in the browser's own time zone.
+  var zoneInput = form.querySelector("[data-detect-timezone]");
+  if (zoneInput && (!zoneInput.value || zoneInput.value === "UTC")) {
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone) { zoneInput.value = zone; }
+    } catch (error) { /* keep the server default */ }
+  }
+
+  // "Add more rows" clones an empty row in place instead of reloading the page.
+  form.querySelectorAll("button[name=add_rows]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var group = button.value;
+      var rows = form.querySelectorAll("[data-row=" + group + "]");
+      if (!rows.length) { return; }
+      event.preventDefault();
+      var last = rows[rows.length - 1];
+      var index = rows.length;
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("input, select, textarea, label, p.error").forEach(function (element) {
+        if (element.matches("p.error")) { element.remove(); return; }
+        ["id", "name", "for", "aria-describedby"].forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) {
+            element.setAttribute(attribute, value.replace(new RegExp("^" + group + "-\\d+-"), group + "-" + index + "-"));
+          }
+        });
+        if (element.matches("input, textarea")) { element.value = ""; }
+        if (element.matches("select")) { element.selectedIndex = element.querySelector("option[selected]") ? element.querySelector("option[selected]").index : 0; }
+        element.removeAttribute("aria-invalid");
+      });
+      copy.querySelectorAll(".has-error").forEach(function (element) { element.classList.remove("has-error"); });
+      last.after(copy);
+      var first = copy.querySelector("input, textarea");
+      if (first) { first.focus(); }
+    });
+  });
+})();
