@@ -1,61 +1,134 @@
 """Creating and changing user accounts; shared by the CLI, set-up and users pages."""
 
+import re
+from functools import cache
+
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from events_app.extensions import db
 from events_app.models import User
 from events_app.models.choices import UserRole
 
 MINIMUM_PASSWORD_LENGTH = 10
+MAXIMUM_PASSWORD_LENGTH = 1000
+MAXIMUM_EMAIL_LENGTH = 254
+ROLES = frozenset(member.value for member in UserRole)
+
+# One "@", something on each side, no whitespace: deliverability is not our concern,
+# but a typo such as a missing "@" or a pasted space must be caught.
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 class AccountError(ValueError):
     """An account could not be created or changed; the message says why."""
 
 
-def normalise_email(email: str) -> str:
+def normalise_email(email: str | None) -> str:
+    """The e-mail address as stored and compared: trimmed and lower-case."""
     return (email or "").strip().lower()
 
 
 def find_user_by_email(email: str) -> User | None:
+    """The user with this e-mail address (case-insensitive), or None."""
     return db.session.scalar(
         select(User).where(func.lower(User.email) == normalise_email(email))
     )
 
 
 def has_any_user() -> bool:
+    """Whether at least one account exists (the first-run set-up is over)."""
     return db.session.scalar(select(func.count(User.id))) > 0
 
 
-def password_problem(password: str) -> str | None:
+def email_problem(email: str) -> str | None:
+    """Why an (already normalised) e-mail address is not acceptable, or None."""
+    if len(email) > MAXIMUM_EMAIL_LENGTH or not EMAIL_PATTERN.fullmatch(email):
+        return "Enter a valid e-mail address."
+    return None
+
+
+def password_problem(password: str | None) -> str | None:
     """Why a password is not acceptable, or None."""
     if len(password or "") < MINIMUM_PASSWORD_LENGTH:
         return f"Use at least {MINIMUM_PASSWORD_LENGTH} characters."
-    if len(password) > 1000:
-        return "Use at most 1000 characters."
+    if len(password) > MAXIMUM_PASSWORD_LENGTH:
+        return f"Use at most {MAXIMUM_PASSWORD_LENGTH} characters."
     return None
 
 
 def create_user(email: str, password: str, role: str) -> User:
     """Create an active user; raises AccountError on a bad e-mail, password or role."""
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254 or " " in email:
-        raise AccountError("Enter a valid e-mail address.")
-    if role not in {member.value for member in UserRole}:
+    problem = email_problem(email)
+    if problem:
+        raise AccountError(problem)
+    if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}: use admin, editor or viewer.")
     if find_user_by_email(email) is not None:
         raise AccountError(f"A user with the e-mail {email} already exists.")
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user = User(email=email, role=role, active=True)
+    user = User(email=email, role=str(role), active=True)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        # Two requests creating the same address at once: the unique index decides.
+        db.session.rollback()
+        raise AccountError(f"A user with the e-mail {email} already exists.") from error
     return user
 
 
+@cache
+def _unusable_password_hash() -> str:
+    return generate_password_hash("no account has this password")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None.
+
+    A password hash is checked even when no such user exists, so the response time
+    does not tell whether an address has an account.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_unusable_password_hash(), password or "")
+        return None
+    if not user.check_password(password or ""):
+        return None
+    return user if user.active else None
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace a user's password after checking the current one."""
+    if not user.check_password(current_password or ""):
+        raise AccountError("The current password is wrong.")
+    problem = password_problem(new_password)
+    if problem:
+        raise AccountError(problem)
+    user.set_password(new_password)
+    db.session.commit()
+
+
+def _lock_active_admin_ids() -> list[int]:
+    """Ids of the active admins, row-locked (on PostgreSQL) until the commit.
+
+    The lock makes two admins demoting each other at the same moment wait for one
+    another, so the second sees the first change and the last admin stays.
+    """
+    return db.session.scalars(
+        select(User.id)
+        .where(User.role == UserRole.ADMIN, User.active.is_(True))
+        .with_for_update()
+    ).all()
+
+
 def active_admin_count() -> int:
+    """How many active admins there are."""
     return db.session.scalar(
         select(func.count(User.id)).where(
             User.role == UserRole.ADMIN, User.active.is_(True)
@@ -65,13 +138,18 @@ def active_admin_count() -> int:
 
 def update_user(user: User, role: str, active: bool) -> None:
     """Change a user's role and active flag, keeping at least one active admin."""
-    if role not in {member.value for member in UserRole}:
+    if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.")
-    removes_admin = user.is_admin and user.active and (
-        role != UserRole.ADMIN or not active
+    removes_admin = (
+        user.is_admin and user.active and (role != UserRole.ADMIN or not active)
     )
-    if removes_admin and active_admin_count() <= 1:
-        raise AccountError("At least one active admin must remain.")
-    user.role = role
-    user.active = active
+    if removes_admin:
+        other_admin_ids = [
+            admin_id for admin_id in _lock_active_admin_ids() if admin_id != user.id
+        ]
+        if not other_admin_ids:
+            db.session.rollback()
+            raise AccountError("At least one active admin must remain.")
+    user.role = str(role)
+    user.active = bool(active)
     db.session.commit()

@@ -1,10 +1,19 @@
 """`flask create-user`: create an account from the command line."""
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from events_app.auth.accounts import AccountError, create_user
+from events_app.auth.accounts import (
+    AccountError,
+    create_user,
+    email_problem,
+    find_user_by_email,
+    normalise_email,
+)
 from events_app.models.choices import UserRole
 
 
@@ -23,19 +32,30 @@ def create_user_command(email: str, role: str) -> None:
     Piped standard input works too: one line (the password) or two (password and
     its repetition, which must match).
     """
-    password = read_new_password()
     try:
-        user = create_user(email, password, role)
+        # Refuse a bad or taken address before anyone types a password for it.
+        address = normalise_email(email)
+        problem = email_problem(address)
+        if problem:
+            raise AccountError(problem)
+        if find_user_by_email(address) is not None:
+            raise AccountError(f"A user with the e-mail {address} already exists.")
+        user = create_user(email, read_new_password(), role)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    except (OperationalError, ProgrammingError) as error:
+        # Usually a database without tables: say what to do instead of a traceback.
+        first_line = str(error.orig).strip().split("\n", 1)[0]
+        raise click.ClickException(
+            f"The database is not ready (run `flask db upgrade` first?): {first_line}"
+        ) from error
     click.echo(f"Created {user.role} {user.email}.")
 
 
 def read_new_password() -> str:
     """Read a password from a hidden, confirmed prompt, or from piped input."""
-    stdin = click.get_text_stream("stdin")
-    if not stdin.isatty():
-        lines = [line.rstrip("\r\n") for line in stdin.read().splitlines()]
+    if not sys.stdin.isatty():
+        lines = sys.stdin.read().splitlines()
         if not lines or not lines[0]:
             raise click.ClickException("No password on standard input.")
         if len(lines) > 1 and lines[1] and lines[1] != lines[0]:

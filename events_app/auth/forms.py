@@ -1,10 +1,16 @@
-"""Forms for signing in, first-run set-up and managing users."""
+"""Forms for signing in, first-run set-up, managing users and changing a password."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from events_app.auth.accounts import password_problem
+from events_app.auth.accounts import (
+    MAXIMUM_EMAIL_LENGTH,
+    MAXIMUM_PASSWORD_LENGTH,
+    email_problem,
+    normalise_email,
+    password_problem,
+)
 from events_app.models.choices import UserRole, choices_of
 
 
@@ -14,16 +20,41 @@ def _acceptable_password(form, field) -> None:
         raise ValidationError(problem)
 
 
+def _acceptable_email(form, field) -> None:
+    problem = email_problem(normalise_email(field.data))
+    if problem:
+        raise ValidationError(problem)
+
+
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    """E-mail and password; errors never say which of the two was wrong."""
+
+    email = EmailField(
+        "E-mail", validators=[DataRequired(), Length(max=MAXIMUM_EMAIL_LENGTH)]
+    )
+    # The upper bound keeps anyone from making the server hash megabytes.
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=MAXIMUM_PASSWORD_LENGTH)],
+    )
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), _acceptable_password])
+    """An admin creates an account for someone else."""
+
+    email = EmailField(
+        "E-mail",
+        validators=[
+            DataRequired(),
+            Length(max=MAXIMUM_EMAIL_LENGTH),
+            _acceptable_email,
+        ],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), _acceptable_password]
+    )
     confirm = PasswordField(
         "Repeat password",
         validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
@@ -33,11 +64,32 @@ class NewUserForm(FlaskForm):
 
 
 class FirstAdminForm(NewUserForm):
+    """The first account, always an admin, so there is no role to choose."""
+
     role = None
     submit = SubmitField("Create admin account")
 
 
 class UserRoleForm(FlaskForm):
+    """An admin changes someone's role or (de)activates them."""
+
     role = SelectField("Role", choices=choices_of(UserRole))
-    active = BooleanField("Active")
+    active = BooleanField("Active (may sign in)")
     submit = SubmitField("Save")
+
+
+class ChangePasswordForm(FlaskForm):
+    """The signed-in user replaces their own password."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=MAXIMUM_PASSWORD_LENGTH)],
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired(), _acceptable_password]
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")],
+    )
+    submit = SubmitField("Change password")

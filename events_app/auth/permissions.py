@@ -9,7 +9,10 @@ from events_app.extensions import login_manager
 
 
 def editor_required(view):
-    """Only editors and admins may run the view; others are sent to sign in or get 403."""
+    """Only editors and admins may run the view.
+
+    Anonymous visitors are sent to sign in; signed-in viewers get 403.
+    """
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -23,7 +26,7 @@ def editor_required(view):
 
 
 def admin_required(view):
-    """Only admins may run the view."""
+    """Only admins may run the view; anonymous visitors are sent to sign in."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):

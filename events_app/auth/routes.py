@@ -8,13 +8,21 @@ from sqlalchemy import select
 
 from events_app.auth import bp
 from events_app.auth.accounts import (
+    MINIMUM_PASSWORD_LENGTH,
     AccountError,
+    authenticate,
+    change_password,
     create_user,
-    find_user_by_email,
     has_any_user,
     update_user,
 )
-from events_app.auth.forms import FirstAdminForm, NewUserForm, SignInForm, UserRoleForm
+from events_app.auth.forms import (
+    ChangePasswordForm,
+    FirstAdminForm,
+    NewUserForm,
+    SignInForm,
+    UserRoleForm,
+)
 from events_app.auth.permissions import admin_required
 from events_app.extensions import db, login_manager
 from events_app.models import User
@@ -23,6 +31,12 @@ from events_app.models.choices import UserRole
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Please sign in to see this page."
 login_manager.login_message_category = "info"
+
+
+@bp.context_processor
+def password_rules() -> dict:
+    """Let the auth templates state the password rule the forms enforce."""
+    return {"minimum_password_length": MINIMUM_PASSWORD_LENGTH}
 
 
 @login_manager.user_loader
@@ -36,13 +50,16 @@ def load_user(user_id: str) -> User | None:
 
 def safe_next_url(target: str | None) -> str:
     """Only same-site relative paths are followed after sign-in (no open redirect)."""
-    if not target:
-        return url_for("meetings.index")
+    fallback = url_for("meetings.index")
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    # Browsers read "\\" as "/" and drop tabs and newlines, so "/\\evil.example" or
+    # "/\t/evil.example" would turn into "//evil.example", another site.
+    if "\\" in target or any(not character.isprintable() for character in target):
+        return fallback
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or "\\" in target:
-        return url_for("meetings.index")
-    if target.startswith("//"):
-        return url_for("meetings.index")
+    if parts.scheme or parts.netloc:
+        return fallback
     return target
 
 
@@ -84,8 +101,10 @@ def sign_in():
         return redirect(safe_next_url(request.args.get("next")))
     form = SignInForm()
     if form.validate_on_submit():
-        user = find_user_by_email(form.email.data)
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for unknown, deactivated and wrong-password alike, so
+            # the form does not reveal which addresses have an account.
             form.password.errors.append("Wrong e-mail or password.")
         else:
             login_user(user, remember=form.remember.data)
@@ -140,4 +159,25 @@ def edit_user(user_id: int):
 @login_required
 def account():
     """The signed-in user's own page."""
-    return render_template("auth/account.html")
+    return render_template("auth/account.html", form=ChangePasswordForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def account_password():
+    """Change the signed-in user's password (current password required)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                current_user._get_current_object(),
+                form.current_password.data,
+                form.new_password.data,
+            )
+        except AccountError as error:
+            db.session.rollback()
+            form.current_password.errors.append(str(error))
+        else:
+            flash("Your password is changed.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
