@@ -1,0 +1,121 @@
+"""Building blocks of the history pages of people, organizations and topics.
+
+Every function takes a select of meeting ids that already went through
+`visible_meetings_for(user)` (see `visible_meeting_ids_where`), so a meeting the
+viewer may not see contributes nothing: no row, no count, no name.
+"""
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from flask import current_app
+from sqlalchemy import Select, desc, distinct, func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from events_app.extensions import db
+from events_app.models import (
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
+from events_app.topic_tree import preload_ancestors
+from events_app.visibility import visible_meetings_for
+
+RecordType = TypeVar("RecordType")
+
+
+@dataclass(frozen=True)
+class CountedRecord(Generic[RecordType]):
+    """A person, organization or topic and the number of visible meetings it shares."""
+
+    record: RecordType
+    meeting_count: int
+
+
+def visible_meeting_ids_where(user, condition: ColumnElement[bool]) -> Select:
+    """Ids of the meetings the user may see that also meet `condition`."""
+    return visible_meetings_for(user).where(condition).with_only_columns(Meeting.id)
+
+
+def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
+    """One page of the visible meetings meeting `condition`, newest first.
+
+    Participants and topics come loaded (a fixed number of queries per page, not
+    one per meeting).
+    """
+    query = (
+        visible_meetings_for(user)
+        .where(condition)
+        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+        .options(
+            selectinload(Meeting.participations).selectinload(Participation.person),
+            selectinload(Meeting.participations).selectinload(
+                Participation.organization
+            ),
+            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
+        )
+    )
+    return db.paginate(
+        query,
+        page=page,
+        per_page=current_app.config["MEETINGS_PER_PAGE"],
+        error_out=False,
+    )
+
+
+def topics_discussed(
+    meeting_ids: Select, excluded_topic_ids: set[int] | None = None
+) -> list[CountedRecord[Topic]]:
+    """Topics on the agenda of those meetings, most frequent first."""
+    meeting_count = func.count(distinct(MeetingTopic.meeting_id))
+    query = (
+        select(Topic, meeting_count)
+        .join(MeetingTopic, MeetingTopic.topic_id == Topic.id)
+        .where(MeetingTopic.meeting_id.in_(meeting_ids))
+        .group_by(Topic.id)
+        .order_by(desc(meeting_count), func.lower(Topic.name), Topic.id)
+    )
+    if excluded_topic_ids:
+        query = query.where(Topic.id.not_in(excluded_topic_ids))
+    counted = [
+        CountedRecord(topic, count) for topic, count in db.session.execute(query)
+    ]
+    preload_ancestors(item.record.id for item in counted)
+    return counted
+
+
+def people_present(
+    meeting_ids: Select, participation_condition: ColumnElement[bool]
+) -> list[CountedRecord[Person]]:
+    """People with a participation matching the condition in those meetings."""
+    meeting_count = func.count(distinct(Participation.meeting_id))
+    query = (
+        select(Person, meeting_count)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.meeting_id.in_(meeting_ids), participation_condition)
+        .group_by(Person.id)
+        .order_by(desc(meeting_count), func.lower(Person.display_name), Person.id)
+    )
+    return [CountedRecord(person, count) for person, count in db.session.execute(query)]
+
+
+def organizations_present(
+    meeting_ids: Select, participation_condition: ColumnElement[bool]
+) -> list[CountedRecord[Organization]]:
+    """Organizations with a participation matching the condition in those meetings."""
+    meeting_count = func.count(distinct(Participation.meeting_id))
+    query = (
+        select(Organization, meeting_count)
+        .join(Participation, Participation.organization_id == Organization.id)
+        .where(Participation.meeting_id.in_(meeting_ids), participation_condition)
+        .group_by(Organization.id)
+        .order_by(desc(meeting_count), func.lower(Organization.name), Organization.id)
+    )
+    return [
+        CountedRecord(organization, count)
+        for organization, count in db.session.execute(query)
+    ]

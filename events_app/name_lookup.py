@@ -1,0 +1,64 @@
+"""Finding people, organizations and topics by any of their names.
+
+Each of these records keeps the keys of all its names in `name_keys` (see
+events_app/names.py), so "the same name" means the same key, whatever the case,
+accents or punctuation.
+"""
+
+from markupsafe import Markup
+from sqlalchemy import func, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from events_app.extensions import db
+from events_app.names import key_pattern, name_key
+
+
+def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
+    """Condition for a ?q= filter: a key fragment of any name, or a name substring.
+
+    The key comparison ignores case and accents and covers other names; the plain
+    substring catches input whose punctuation matters to the user.
+    """
+    text = " ".join((text or "").split())
+    if not text:
+        return true()
+    conditions = [func.lower(display_column).contains(text.lower(), autoescape=True)]
+    key = name_key(text)
+    if key:
+        # Keys hold only letters and digits, so they never contain LIKE wildcards.
+        conditions.append(model.name_keys.like(f"%{key}%"))
+    return or_(*conditions)
+
+
+def records_named(model, name: str) -> list:
+    """Records of `model` with `name` among their names (same key)."""
+    if not name_key(name):
+        return []
+    return list(
+        db.session.scalars(
+            select(model)
+            .where(model.name_keys.like(key_pattern(name)))
+            .order_by(model.id)
+        )
+    )
+
+
+def find_name_conflict(model, names: list[str], exclude_id: int | None = None):
+    """The first (name, existing record) where a name is already used by another record.
+
+    Returns None when every name is free. `exclude_id` is the record being
+    edited, which may of course keep its own names.
+    """
+    for name in names:
+        for record in records_named(model, name):
+            if record.id != exclude_id:
+                return name, record
+    return None
+
+
+def name_taken_message(name: str, existing_label: str, existing_url: str) -> Markup:
+    """Form error for a name already used, linking to the record that uses it."""
+    return Markup(
+        '“{name}” is already recorded as <a href="{url}">{label}</a>;'
+        " edit that record instead of creating a duplicate."
+    ).format(name=name, url=existing_url, label=existing_label)

@@ -1,0 +1,198 @@
+"""Forms for creating and editing people and organizations."""
+
+from flask import url_for
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from events_app.models import Organization, Person
+from events_app.models.choices import OrganizationKind, choices_of
+from events_app.name_lookup import find_name_conflict, name_taken_message, records_named
+from events_app.names import name_key, split_other_names
+
+NAME_MAX_LENGTH = 200
+OTHER_NAMES_MAX_COUNT = 50
+NOTES_MAX_LENGTH = 20_000
+
+
+def collapse_spaces(value):
+    """Field filter: trim and collapse runs of white space in a one-line input."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def other_names_problem(text: str | None) -> str | None:
+    """Why an "other names" list (one per line) is unacceptable; None if fine."""
+    names = split_other_names(text)
+    if len(names) > OTHER_NAMES_MAX_COUNT:
+        return f"Give at most {OTHER_NAMES_MAX_COUNT} other names."
+    for name in names:
+        if len(name) > NAME_MAX_LENGTH:
+            return (
+                f"Each other name must be at most {NAME_MAX_LENGTH} characters; "
+                f"“{name[:40]}…” is longer."
+            )
+    return None
+
+
+def tidy_other_names(text: str | None) -> str:
+    """The stored form of an "other names" list: one name per line, no repeats."""
+    return "\n".join(split_other_names(text))
+
+
+def refuse_taken_names(model, names: list[str], record, endpoint: str, id_arg: str):
+    """Raise a validation error if another `model` record already has one of `names`."""
+    conflict = find_name_conflict(model, names, exclude_id=getattr(record, "id", None))
+    if conflict is not None:
+        name, existing = conflict
+        url = url_for(endpoint, **{id_arg: existing.id})
+        raise ValidationError(name_taken_message(name, existing.label, url))
+
+
+class PersonForm(FlaskForm):
+    """A person's directory entry; `record` is the person being edited, if any."""
+
+    display_name = StringField(
+        "Name",
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired("Enter the person's name."),
+            Length(max=NAME_MAX_LENGTH),
+        ],
+    )
+    other_names = TextAreaField("Other names")
+    organization_name = StringField(
+        "Usual organization", filters=[collapse_spaces], validators=[Length(max=200)]
+    )
+    title = StringField(
+        "Title or position", filters=[collapse_spaces], validators=[Length(max=200)]
+    )
+    notes = TextAreaField("Notes", validators=[Length(max=NOTES_MAX_LENGTH)])
+    submit = SubmitField("Save person")
+
+    def __init__(self, *args, record: Person | None = None, **kwargs):
+        super().__init__(*args, obj=record, **kwargs)
+        self.record = record
+        self.resolved_organization: Organization | None = None
+        if record is not None and not self.is_submitted() and record.organization:
+            self.organization_name.data = record.organization.name
+
+    def validate_display_name(self, field) -> None:
+        """Refuse a name that another person already has."""
+        refuse_taken_names(
+            Person, [field.data], self.record, "people.person", "person_id"
+        )
+
+    def validate_other_names(self, field) -> None:
+        """Check the list's size and lengths, and that no other person has them."""
+        problem = other_names_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        refuse_taken_names(
+            Person,
+            split_other_names(field.data),
+            self.record,
+            "people.person",
+            "person_id",
+        )
+
+    def validate_organization_name(self, field) -> None:
+        """Resolve the typed name to one existing organization."""
+        if not field.data:
+            self.resolved_organization = None
+            return
+        matches = records_named(Organization, field.data)
+        exact = [
+            match for match in matches if name_key(match.name) == name_key(field.data)
+        ]
+        if len(exact) == 1:
+            self.resolved_organization = exact[0]
+        elif len(matches) == 1:
+            self.resolved_organization = matches[0]
+        elif not matches:
+            raise ValidationError(
+                Markup(
+                    "No organization named “{name}”; "
+                    '<a href="{url}">create it first</a>.'
+                ).format(
+                    name=field.data,
+                    url=url_for("people.new_organization", name=field.data),
+                )
+            )
+        else:
+            labels = "; ".join(match.label for match in matches)
+            raise ValidationError(
+                f"Several organizations are called “{field.data}” ({labels}); "
+                "type the full name of the one you mean."
+            )
+
+    def apply_to(self, person: Person) -> None:
+        """Copy the validated data onto the person and refresh its searchable names."""
+        person.display_name = self.display_name.data
+        person.other_names = tidy_other_names(self.other_names.data)
+        person.organization = self.resolved_organization
+        person.title = self.title.data or ""
+        person.notes = self.notes.data or ""
+        person.refresh_name_keys()
+
+
+class OrganizationForm(FlaskForm):
+    """An organization's directory entry; `record` is the one being edited, if any."""
+
+    name = StringField(
+        "Name",
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired("Enter the organization's name."),
+            Length(max=NAME_MAX_LENGTH),
+        ],
+    )
+    short_name = StringField(
+        "Short name", filters=[collapse_spaces], validators=[Length(max=50)]
+    )
+    kind = SelectField(
+        "Kind",
+        choices=choices_of(OrganizationKind),
+        default=OrganizationKind.OTHER.value,
+    )
+    country = StringField(
+        "Country", filters=[collapse_spaces], validators=[Length(max=100)]
+    )
+    other_names = TextAreaField("Other names")
+    submit = SubmitField("Save organization")
+
+    def __init__(self, *args, record: Organization | None = None, **kwargs):
+        super().__init__(*args, obj=record, **kwargs)
+        self.record = record
+
+    def validate_name(self, field) -> None:
+        """Refuse a name that another organization already has."""
+        refuse_taken_names(
+            Organization,
+            [field.data],
+            self.record,
+            "people.organization",
+            "organization_id",
+        )
+
+    def validate_other_names(self, field) -> None:
+        """Check size and lengths, and that no other organization has these names."""
+        problem = other_names_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        refuse_taken_names(
+            Organization,
+            split_other_names(field.data),
+            self.record,
+            "people.organization",
+            "organization_id",
+        )
+
+    def apply_to(self, organization: Organization) -> None:
+        """Copy the validated data onto the organization; refresh its name keys."""
+        organization.name = self.name.data
+        organization.short_name = self.short_name.data or ""
+        organization.kind = self.kind.data
+        organization.country = self.country.data or ""
+        organization.other_names = tidy_other_names(self.other_names.data)
+        organization.refresh_name_keys()

@@ -1,0 +1,121 @@
+"""The topic tree: sub-topics, ancestors and the order topics are listed in."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from events_app.extensions import db
+from events_app.models import Topic
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """A topic in a listing, with how deep it sits below the listed root."""
+
+    topic: Topic
+    depth: int
+
+
+def subtree_closure(topic_ids):
+    """A recursive CTE of (ancestor_id, descendant_id) for the given topics.
+
+    Each topic is its own descendant. UNION (not UNION ALL) keeps the recursion
+    finite even if bad data ever put topics in a cycle.
+    """
+    closure = (
+        select(Topic.id.label("ancestor_id"), Topic.id.label("descendant_id"))
+        .where(Topic.id.in_(topic_ids))
+        .cte("topic_closure", recursive=True)
+    )
+    return closure.union(
+        select(closure.c.ancestor_id, Topic.id).join(
+            Topic, Topic.parent_id == closure.c.descendant_id
+        )
+    )
+
+
+def subtree_ids(topic: Topic) -> set[int]:
+    """The topic's id and the ids of all topics below it, in one query."""
+    closure = subtree_closure([topic.id])
+    return set(db.session.scalars(select(closure.c.descendant_id)))
+
+
+def preload_ancestors(topic_ids) -> None:
+    """Load the given topics and all their ancestors in one query, linked to each other.
+
+    Afterwards `Topic.parent` and `Topic.path` need no further queries, so a list
+    of topic paths costs one round trip, not one per level.
+    """
+    topic_ids = list(topic_ids)
+    if not topic_ids:
+        return
+    ancestry = (
+        select(Topic.id.label("topic_id"), Topic.parent_id.label("parent_id"))
+        .where(Topic.id.in_(topic_ids))
+        .cte("topic_ancestry", recursive=True)
+    )
+    ancestry = ancestry.union(
+        select(Topic.id, Topic.parent_id).join(
+            ancestry, Topic.id == ancestry.c.parent_id
+        )
+    )
+    loaded = db.session.scalars(
+        select(Topic).where(Topic.id.in_(select(ancestry.c.topic_id)))
+    ).all()
+    by_id = {topic.id: topic for topic in loaded}
+    for topic in loaded:
+        if topic.parent_id in by_id:
+            # A strong link: the session only keeps loaded objects weakly.
+            set_committed_value(topic, "parent", by_id[topic.parent_id])
+
+
+def children_by_parent() -> dict[int | None, list[Topic]]:
+    """Every topic, grouped under its parent's id and sorted by name (one query).
+
+    Parents and children are linked in memory, so walking the tree costs nothing.
+    """
+    grouped: dict[int | None, list[Topic]] = {}
+    for topic in db.session.scalars(
+        select(Topic).order_by(func.lower(Topic.name), Topic.id)
+    ):
+        grouped.setdefault(topic.parent_id, []).append(topic)
+    by_id = {topic.id: topic for siblings in grouped.values() for topic in siblings}
+    for topic in by_id.values():
+        set_committed_value(topic, "parent", by_id.get(topic.parent_id))
+        set_committed_value(topic, "children", list(grouped.get(topic.id, [])))
+    return grouped
+
+
+def flatten(
+    roots: list[Topic], grouped: dict[int | None, list[Topic]]
+) -> list[TreeRow]:
+    """Roots followed by their sub-topics, depth first, each level alphabetical."""
+    rows: list[TreeRow] = []
+    seen: set[int] = set()
+    pending = [(root, 0) for root in reversed(roots)]
+    while pending:
+        topic, depth = pending.pop()
+        if topic.id in seen:
+            continue
+        seen.add(topic.id)
+        rows.append(TreeRow(topic=topic, depth=depth))
+        pending.extend(
+            (child, depth + 1) for child in reversed(grouped.get(topic.id, []))
+        )
+    return rows
+
+
+def topics_in_tree_order(excluded_ids: set[int] | None = None) -> list[Topic]:
+    """All topics in tree order (for a parent picker), leaving out `excluded_ids`.
+
+    A topic in a cycle (only possible through bad imported data) has no root and
+    is appended at the end so that it can still be picked and repaired.
+    """
+    grouped = children_by_parent()
+    ordered = [row.topic for row in flatten(grouped.get(None, []), grouped)]
+    listed = {topic.id for topic in ordered}
+    for siblings in grouped.values():
+        ordered.extend(topic for topic in siblings if topic.id not in listed)
+    excluded_ids = excluded_ids or set()
+    return [topic for topic in ordered if topic.id not in excluded_ids]

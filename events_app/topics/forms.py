@@ -1,0 +1,102 @@
+"""The form for creating and editing topics."""
+
+from flask import url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from events_app.extensions import db
+from events_app.models import Topic
+from events_app.name_lookup import name_taken_message, records_named
+from events_app.topic_tree import subtree_ids, topics_in_tree_order
+
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 20_000
+NO_PARENT = ""
+
+
+def collapse_spaces(value):
+    """Field filter: trim and collapse runs of white space in a one-line input."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def optional_id_text(value) -> str:
+    """Select-field coercion: a topic id as text, or "" for no parent."""
+    return NO_PARENT if value in (None, "", "None") else str(value)
+
+
+class TopicForm(FlaskForm):
+    """A topic's name, place in the tree and description; `record` is the one edited."""
+
+    name = StringField(
+        "Name",
+        filters=[collapse_spaces],
+        validators=[
+            DataRequired("Enter the topic's name."),
+            Length(max=NAME_MAX_LENGTH),
+        ],
+    )
+    # Choices are checked by validate_parent_id, which says *why* a parent is refused.
+    parent_id = SelectField(
+        "Parent topic", coerce=optional_id_text, validate_choice=False
+    )
+    description = TextAreaField(
+        "Description", validators=[Length(max=DESCRIPTION_MAX_LENGTH)]
+    )
+    submit = SubmitField("Save topic")
+
+    def __init__(self, *args, record: Topic | None = None, **kwargs):
+        super().__init__(*args, obj=record, **kwargs)
+        self.record = record
+        self.resolved_parent: Topic | None = None
+        self._own_subtree = subtree_ids(record) if record is not None else set()
+        self.parent_id.choices = [(NO_PARENT, "— None (a top-level topic) —")] + [
+            (str(topic.id), topic.path)
+            for topic in topics_in_tree_order(excluded_ids=self._own_subtree)
+        ]
+
+    def validate_parent_id(self, field) -> None:
+        """The parent must exist and must not be this topic or one of its sub-topics."""
+        if field.data == NO_PARENT:
+            self.resolved_parent = None
+            return
+        if not field.data.isdigit():
+            raise ValidationError("Choose a parent topic from the list.")
+        parent = db.session.get(Topic, int(field.data))
+        if parent is None:
+            raise ValidationError("That topic no longer exists; choose another.")
+        if parent.id in self._own_subtree:
+            raise ValidationError(
+                "A topic cannot be placed under itself or one of its own sub-topics."
+            )
+        self.resolved_parent = parent
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then: no other topic of the same name under the same parent.
+
+        Topics of the same name may live under different parents ("Elections >
+        Monitoring", "Sanctions > Monitoring"); next to each other they would be
+        duplicates.
+        """
+        if not super().validate(extra_validators=extra_validators):
+            return False
+        parent_id = self.resolved_parent.id if self.resolved_parent else None
+        own_id = self.record.id if self.record is not None else None
+        for existing in records_named(Topic, self.name.data):
+            if existing.id != own_id and existing.parent_id == parent_id:
+                self.name.errors.append(
+                    name_taken_message(
+                        self.name.data,
+                        existing.path,
+                        url_for("topics.show", topic_id=existing.id),
+                    )
+                )
+                return False
+        return True
+
+    def apply_to(self, topic: Topic) -> None:
+        """Copy the validated data onto the topic and refresh its searchable name."""
+        topic.name = self.name.data
+        topic.parent = self.resolved_parent
+        topic.description = self.description.data or ""
+        topic.refresh_name_keys()

@@ -1,0 +1,135 @@
+"""What was discussed on a topic (and its sub-topics), when, and with whom.
+
+Only meetings the viewer may see are counted, listed or mined for names.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select, true
+
+from events_app.extensions import db
+from events_app.history import (
+    CountedRecord,
+    organizations_present,
+    people_present,
+    topics_discussed,
+    visible_meeting_ids_where,
+    visible_meetings_page,
+)
+from events_app.meeting_stats import (
+    NO_MEETINGS,
+    MeetingStats,
+    meeting_stats_by_owner,
+)
+from events_app.models import Meeting, MeetingTopic, Organization, Person, Topic
+from events_app.name_lookup import search_clause
+from events_app.topic_tree import (
+    TreeRow,
+    children_by_parent,
+    flatten,
+    subtree_closure,
+    subtree_ids,
+)
+
+DEFAULT_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TopicListing:
+    """One page of the topic index: roots with their sub-topics, or search hits."""
+
+    pagination: object  # Pagination of the root topics, or of the matching topics
+    rows: list[TreeRow]
+    stats: dict[int, MeetingStats]
+    searching: bool
+
+    def stats_for(self, topic_id: int) -> MeetingStats:
+        """Statistics of one listed topic, its sub-topics included."""
+        return self.stats.get(topic_id, NO_MEETINGS)
+
+
+@dataclass(frozen=True)
+class TopicHistory:
+    """A topic's visible meetings (one page), what was said and who took part."""
+
+    topic: Topic
+    children: list[Topic]
+    stats: MeetingStats
+    meetings: object  # Pagination of Meeting, newest first
+    notes: dict[int, list[MeetingTopic]]  # meeting id -> its entries on this subtree
+    related_topics: list[CountedRecord[Topic]]
+    people_met: list[CountedRecord[Person]]
+    organizations_met: list[CountedRecord[Organization]]
+
+
+def topic_meeting_pairs(topic_ids):
+    """Select (owner_id, meeting_id): a topic and each meeting on it or a sub-topic."""
+    closure = subtree_closure(topic_ids)
+    return select(
+        closure.c.ancestor_id.label("owner_id"),
+        MeetingTopic.meeting_id.label("meeting_id"),
+    ).join(closure, closure.c.descendant_id == MeetingTopic.topic_id)
+
+
+def topics_listing(user, text: str, page: int) -> TopicListing:
+    """One page of topics: the tree by alphabetical roots, or matches for `text`.
+
+    Counts include meetings of sub-topics, as the topic pages do.
+    """
+    per_page = current_app.config.get("DIRECTORY_PER_PAGE", DEFAULT_PER_PAGE)
+    grouped = children_by_parent()  # every topic in the session: paths cost nothing
+    searching = bool(" ".join((text or "").split()))
+    if searching:
+        query = (
+            select(Topic)
+            .where(search_clause(Topic, Topic.name, text))
+            .order_by(func.lower(Topic.name), Topic.id)
+        )
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        rows = [TreeRow(topic=topic, depth=0) for topic in pagination.items]
+    else:
+        query = (
+            select(Topic)
+            .where(Topic.parent_id.is_(None))
+            .order_by(func.lower(Topic.name), Topic.id)
+        )
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        rows = flatten(list(pagination.items), grouped)
+    ids = [row.topic.id for row in rows]
+    stats = meeting_stats_by_owner(topic_meeting_pairs(ids), user) if ids else {}
+    return TopicListing(
+        pagination=pagination, rows=rows, stats=stats, searching=searching
+    )
+
+
+def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
+    """The topic's history as `user` may see it, sub-topics included."""
+    covered_ids = subtree_ids(topic)
+    on_topic = Meeting.id.in_(
+        select(MeetingTopic.meeting_id).where(MeetingTopic.topic_id.in_(covered_ids))
+    )
+    meeting_ids = visible_meeting_ids_where(user, on_topic)
+    meetings = visible_meetings_page(user, on_topic, page)
+    notes = {
+        meeting.id: [
+            entry for entry in meeting.meeting_topics if entry.topic_id in covered_ids
+        ]
+        for meeting in meetings.items
+    }
+    children = sorted(
+        topic.children, key=lambda child: (child.name.casefold(), child.id)
+    )
+    anyone = true()  # every participant counts, whoever they represented
+    return TopicHistory(
+        topic=topic,
+        children=children,
+        stats=meeting_stats_by_owner(topic_meeting_pairs([topic.id]), user).get(
+            topic.id, NO_MEETINGS
+        ),
+        meetings=meetings,
+        notes=notes,
+        related_topics=topics_discussed(meeting_ids, excluded_topic_ids=covered_ids),
+        people_met=people_present(meeting_ids, anyone),
+        organizations_met=organizations_present(meeting_ids, anyone),
+    )
