@@ -31,7 +31,7 @@ def _import_file(path: str) -> None:
         ) from failure
     click.echo(
         f"Imported {len(summary.created)} new and {len(summary.updated)} updated "
-        f"meeting(s) from {path}."
+        f"meeting(s) from {path}; {len(summary.unchanged)} unchanged."
     )
 
 
@@ -68,7 +68,7 @@ def export_meetings_command(file: str, email: str | None) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo meetings shipped with the app (running it twice changes nothing)."""
+    """Load the demo meetings shipped with the app (a second run changes nothing)."""
     _import_file(str(DEMO_FILE))
 
 

@@ -6,7 +6,7 @@ from events_app.extensions import db
 from events_app.interchange.json_format import RecordShapeError
 from events_app.models import Organization, Person, Topic
 from events_app.models.choices import OrganizationKind
-from events_app.names import split_other_names
+from events_app.names import name_key, split_other_names
 from events_app.resolve import (
     clean_name,
     find_organization,
@@ -129,36 +129,82 @@ def check_directory(document: dict) -> list[str]:
     return problems
 
 
+def _merged_names(
+    stored_name: str | None, stored_other_names: str, record: dict, where: str
+) -> tuple[str, str]:
+    """The name and other names after importing `record` onto a stored record.
+
+    No name is ever lost: a record found through one of its other names keeps its
+    own name (the imported one joins its other names), and other names add up.
+    A new spelling of the same name (case, accents) replaces the stored one.
+    """
+    imported_name = _string(record, "name", where)
+    if stored_name is None or name_key(stored_name) == name_key(imported_name):
+        name = imported_name
+    else:
+        name = stored_name
+    candidates = [
+        imported_name,
+        *split_other_names(_other_names(record, where)),
+        *split_other_names(stored_other_names),
+    ]
+    other_names = [
+        candidate
+        for candidate in split_other_names("\n".join(candidates))
+        if name_key(candidate) != name_key(name)
+    ]
+    return name, "\n".join(other_names)
+
+
 def apply_directory(document: dict) -> None:
-    """Create or update organizations, people and topics (already checked)."""
+    """Create or update organizations, people and topics (already checked).
+
+    A key left out of a record leaves the stored value alone; a key given as
+    null or "" clears it.
+    """
     for record in document.get("organizations") or []:
         where = "organization"
-        organization = find_organization(record["name"]) or organization_named(
-            record["name"]
+        organization = find_organization(record["name"])
+        if organization is None:
+            organization = organization_named(record["name"])
+            stored_name = None
+        else:
+            stored_name = organization.name
+        organization.name, organization.other_names = _merged_names(
+            stored_name, organization.other_names or "", record, where
         )
-        organization.name = _string(record, "name", where)
-        organization.short_name = _string(record, "short_name", where)
-        organization.kind = record.get("kind") or OrganizationKind.OTHER.value
-        organization.country = _string(record, "country", where)
-        organization.other_names = _other_names(record, where)
+        for key in ("short_name", "country"):
+            if key in record:
+                setattr(organization, key, _string(record, key, where))
+        if "kind" in record or stored_name is None:
+            organization.kind = record.get("kind") or OrganizationKind.OTHER.value
         organization.refresh_name_keys()
         db.session.flush()
     for record in document.get("people") or []:
         where = "person"
-        person = find_person(record["name"]) or person_named(record["name"])
-        person.display_name = _string(record, "name", where)
-        person.other_names = _other_names(record, where)
-        organization_name = _string(record, "organization", where)
-        person.organization = (
-            organization_named(organization_name) if organization_name else None
+        person = find_person(record["name"])
+        if person is None:
+            person = person_named(record["name"])
+            stored_name = None
+        else:
+            stored_name = person.display_name
+        person.display_name, person.other_names = _merged_names(
+            stored_name, person.other_names or "", record, where
         )
-        person.title = _string(record, "title", where)
-        person.notes = _string(record, "notes", where)
+        if "organization" in record:
+            organization_name = _string(record, "organization", where)
+            person.organization = (
+                organization_named(organization_name) if organization_name else None
+            )
+        for key in ("title", "notes"):
+            if key in record:
+                setattr(person, key, _string(record, key, where))
         person.refresh_name_keys()
         db.session.flush()
     for record in document.get("topics") or []:
         parent = _string(record, "parent", "topic")
         path = f"{parent} > {record['name']}" if parent else record["name"]
         topic = topic_at_path(path)
-        topic.description = _string(record, "description", "topic")
+        if "description" in record:
+            topic.description = _string(record, "description", "topic")
         db.session.flush()

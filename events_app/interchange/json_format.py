@@ -20,14 +20,40 @@ SCALAR_FIELDS = (
     "title", "kind", "series", "series_number", "timezone", "status",
     "confidentiality", "online_url", "summary", "notes",
 )  # fmt: skip
+LOCATION_FIELDS = ("venue", "city", "country")
+RECORD_FIELDS = frozenset(
+    {"uid", "start", "end", "all_day", "location", *SCALAR_FIELDS, *ROW_FIELDS}
+)
 
 
 class RecordShapeError(ValueError):
-    """A record is not shaped like the format (wrong type, unknown key)."""
+    """A record is not shaped like the format (wrong type, unknown key).
+
+    `field` is the path inside the record ("participants[0]"), or "" for the
+    record itself.
+    """
 
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+def _wall_time_text(instant) -> str:
+    """ "2025-03-14T10:00", with seconds only when there are some (nothing is lost)."""
+    return instant.strftime("%Y-%m-%dT%H:%M:%S" if instant.second else "%Y-%m-%dT%H:%M")
+
+
+def _owner_name(outcome) -> str | None:
+    """The owner's own name, which finds the same record again when imported.
+
+    (Not `owner_label`: "Name (SHORT)" matches no stored name, so importing it
+    would create a new person.)
+    """
+    if outcome.owner_person is not None:
+        return outcome.owner_person.display_name
+    if outcome.owner_organization is not None:
+        return outcome.owner_organization.name
+    return None
 
 
 def meeting_to_record(meeting: Meeting) -> dict:
@@ -38,8 +64,8 @@ def meeting_to_record(meeting: Meeting) -> dict:
         start_text = start.date().isoformat()
         end_text = meeting.last_date.isoformat()
     else:
-        start_text = start.strftime("%Y-%m-%dT%H:%M")
-        end_text = end.strftime("%Y-%m-%dT%H:%M") if end is not None else None
+        start_text = _wall_time_text(start)
+        end_text = _wall_time_text(end) if end is not None else None
     return {
         "uid": meeting.uid,
         "title": meeting.title,
@@ -81,7 +107,7 @@ def meeting_to_record(meeting: Meeting) -> dict:
         "outcomes": [
             {
                 "text": row.text,
-                "owner": row.owner_label or None,
+                "owner": _owner_name(row),
                 "due": row.due.isoformat() if row.due else None,
                 "status": row.status,
             }
@@ -114,11 +140,16 @@ def _split_instant(value, field: str) -> tuple[str, str]:
 def record_to_form_data(record) -> MultiDict:
     """Flatten a record into the meeting form's field names."""
     if not isinstance(record, dict):
-        raise RecordShapeError("(record)", "must be an object")
+        raise RecordShapeError("", "must be an object")
+    unknown = set(record) - RECORD_FIELDS
+    if unknown:
+        raise RecordShapeError("", f"unknown keys {sorted(unknown)}")
     data = MultiDict()
     for key in SCALAR_FIELDS:
-        if record.get(key) is not None:
-            data[key] = _text(record[key], key)
+        # The zone is always passed on, so a record without one is refused
+        # instead of being silently read as UTC (the form's default).
+        if record.get(key) is not None or key == "timezone":
+            data[key] = _text(record.get(key), key)
     all_day = record.get("all_day", False)
     if not isinstance(all_day, bool):
         raise RecordShapeError("all_day", "must be true or false")
@@ -133,7 +164,10 @@ def record_to_form_data(record) -> MultiDict:
     location = record.get("location") or {}
     if not isinstance(location, dict):
         raise RecordShapeError("location", "must be an object")
-    for key in ("venue", "city", "country"):
+    unknown = set(location) - set(LOCATION_FIELDS)
+    if unknown:
+        raise RecordShapeError("location", f"unknown keys {sorted(unknown)}")
+    for key in LOCATION_FIELDS:
         data[key] = _text(location.get(key), f"location.{key}")
     for list_name, keys in ROW_FIELDS.items():
         rows = record.get(list_name) or []
@@ -150,7 +184,9 @@ def record_to_form_data(record) -> MultiDict:
                 value = _text(row.get(key), f"{where}.{key}")
                 if list_name == "topics" and key in ("name", "parent"):
                     continue
-                if row.get(key) is not None:
+                # The first (text) field is always passed on: the form renumbers
+                # rows missing from its data, and problems must name the file's row.
+                if row.get(key) is not None or key == keys[0]:
                     data[f"{list_name}-{index}-{key}"] = value
             if list_name == "topics":
                 name = _text(row.get("name"), f"{where}.name")
@@ -160,7 +196,7 @@ def record_to_form_data(record) -> MultiDict:
 
 
 def form_field_to_record_path(field_name: str) -> str:
-    """Name a form field the way the JSON record does: participants-0-role -> participants[0].role."""
+    """A form field as a record path: participants-0-role -> participants[0].role."""
     parts = field_name.split("-")
     if len(parts) == 3 and parts[0] in ROW_FIELDS:
         list_name, index, key = parts

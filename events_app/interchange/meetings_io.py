@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
+from wtforms import FieldList
 
 from events_app.extensions import db
 from events_app.interchange.directory_records import (
@@ -15,6 +16,7 @@ from events_app.interchange.directory_records import (
 )
 from events_app.interchange.json_format import (
     FORMAT_VERSION,
+    ROW_FIELDS,
     RecordShapeError,
     form_field_to_record_path,
     meeting_to_record,
@@ -39,8 +41,11 @@ class ImportFailed(ValueError):
 
 @dataclass
 class ImportSummary:
+    """Titles of the meetings an import created, changed, and found up to date."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
 
 
 def export_document(user) -> dict:
@@ -66,10 +71,44 @@ def export_document(user) -> dict:
     }
 
 
+def _problem(where: str, field: str, message: str) -> str:
+    """ "meetings[2]" + "participants[0].role" + message, as shown to the user."""
+    return f"{where}.{field}: {message}" if field else f"{where}: {message}"
+
+
+def _document_problems(document) -> list[str]:
+    """Problems with the document as a whole (not its records)."""
+    if not isinstance(document, dict) or not isinstance(document.get("meetings"), list):
+        return ['The file must be an object with a "meetings" list.']
+    version = document.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        return [
+            f"version: this file is in format version {version!r}; "
+            f"this application reads version {FORMAT_VERSION}."
+        ]
+    return []
+
+
+def _uid_problem(uid, seen_uids: set[str]) -> str | None:
+    if uid is None:
+        return None
+    if (
+        not isinstance(uid, str)
+        or not 0 < len(uid) <= 120
+        or any(ord(character) < 33 for character in uid)
+    ):
+        return "must be text of 1 to 120 visible characters"
+    if uid in seen_uids:
+        return "appears twice in the file"
+    seen_uids.add(uid)
+    return None
+
+
 def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
     """Validate every meeting record with the meeting form; raise with every problem."""
-    if not isinstance(document, dict) or not isinstance(document.get("meetings"), list):
-        raise ImportFailed(['The file must be an object with a "meetings" list.'])
+    problems = _document_problems(document)
+    if problems:
+        raise ImportFailed(problems)
     problems = check_directory(document)
     checked = []
     seen_uids: set[str] = set()
@@ -78,49 +117,49 @@ def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
         try:
             form_data = record_to_form_data(record)
         except RecordShapeError as error:
-            problems.append(f"{where}.{error.field}: {error}")
+            problems.append(_problem(where, error.field, str(error)))
             continue
-        uid = record.get("uid")
-        if uid is not None and (
-            not isinstance(uid, str)
-            or not 0 < len(uid) <= 120
-            or any(ord(character) < 33 for character in uid)
-        ):
-            problems.append(f"{where}.uid: must be text of 1 to 120 visible characters")
-        elif uid in seen_uids:
-            problems.append(f"{where}.uid: appears twice in the file")
-        elif uid:
-            seen_uids.add(uid)
+        uid_problem = _uid_problem(record.get("uid"), seen_uids)
+        if uid_problem:
+            problems.append(_problem(where, "uid", uid_problem))
         form = MeetingForm(formdata=form_data, meta={"csrf": False})
+        for list_name in ROW_FIELDS:
+            # The form silently drops rows past its maximum: refuse, lose nothing.
+            maximum = getattr(form, list_name).max_entries
+            if len(record.get(list_name) or []) > maximum:
+                problems.append(_problem(where, list_name, f"at most {maximum} rows"))
         if not form.validate():
-            for field_name, messages in flatten_errors(form.errors):
-                for message in messages:
-                    problems.append(
-                        f"{where}.{form_field_to_record_path(field_name)}: {message}"
-                    )
+            for field_name, messages in field_errors(form):
+                path = form_field_to_record_path(field_name)
+                problems.extend(_problem(where, path, message) for message in messages)
         checked.append((record, form))
     if problems:
         raise ImportFailed(problems)
     return checked
 
 
-def flatten_errors(errors: dict, prefix: str = "") -> list[tuple[str, list[str]]]:
-    """WTForms' nested error dict as (form field name, messages) pairs."""
-    flat = []
-    for name, value in errors.items():
-        if isinstance(value, dict):
-            flat.extend(flatten_errors(value, f"{prefix}{name}-"))
-        elif isinstance(value, list) and value and isinstance(value[0], dict | list):
-            for index, item in enumerate(value):
-                if isinstance(item, dict):
-                    flat.extend(flatten_errors(item, f"{prefix}{name}-{index}-"))
-        else:
-            flat.append((f"{prefix}{name}", list(value)))
-    return flat
+def field_errors(form: MeetingForm) -> list[tuple[str, list[str]]]:
+    """(form field name, messages) for every field in error, rows included.
+
+    Row fields are named by their own index ("participants-3-role"), which is the
+    record's row index even when an empty row before it was left out of the form.
+    """
+    found = []
+    for form_field in form:
+        if isinstance(form_field, FieldList):
+            for entry in form_field.entries:
+                found.extend(
+                    (subfield.name, list(subfield.errors))
+                    for subfield in entry.form
+                    if subfield.errors
+                )
+        elif form_field.errors:
+            found.append((form_field.name, list(form_field.errors)))
+    return found
 
 
 def import_document(document) -> ImportSummary:
-    """Import all of a document or nothing: any bad record leaves the database as it was.
+    """Import all of a document or nothing: a bad record leaves the database as it was.
 
     A meeting whose uid matches an existing meeting updates it instead of
     duplicating it, so importing the same file twice changes nothing.
@@ -135,10 +174,16 @@ def import_document(document) -> ImportSummary:
                 existing = db.session.scalar(
                     select(Meeting).where(Meeting.uid == record["uid"])
                 )
+            revision_before = existing.revision if existing is not None else None
             meeting = save_meeting(existing, form, commit=False)
-            if existing is None and record.get("uid"):
-                meeting.uid = record["uid"]
-            (summary.updated if existing else summary.created).append(meeting.title)
+            if existing is None:
+                if record.get("uid"):
+                    meeting.uid = record["uid"]
+                summary.created.append(meeting.title)
+            elif meeting.revision == revision_before:
+                summary.unchanged.append(meeting.title)
+            else:
+                summary.updated.append(meeting.title)
         db.session.commit()
     except (SQLAlchemyError, MeetingSaveError) as error:
         db.session.rollback()
