@@ -241,6 +241,7 @@ def test_event_properties_come_from_the_meeting(app, client, make):
         created_at=datetime(2025, 1, 2, 8, 30, 0),
         updated_at=datetime(2025, 2, 3, 4, 5, 6),
         revision=3,
+        sequence=2,
     )
     meeting_id, uid = meeting.id, meeting.uid
 
@@ -586,6 +587,7 @@ def test_an_edit_changes_the_feed(client, make):
     before = client.get("/calendar.ics").data
     meeting.title = "After"
     meeting.revision = 2
+    meeting.sequence = 1
     meeting.updated_at = datetime(2030, 1, 1)
     db.session.commit()
 

@@ -141,7 +141,7 @@ def meeting_to_event(meeting: Meeting, *, meeting_url: str) -> Event:
     """The VEVENT for one meeting; `meeting_url` is the absolute link to its page.
 
     UID is the meeting's permanent calendar UID; DTSTAMP and LAST-MODIFIED are
-    its last update and SEQUENCE its revision count, so clients replace the
+    its last update and SEQUENCE counts its significant changes, so clients replace the
     event whenever it is edited and never otherwise.
     """
     event = Event()
@@ -163,7 +163,7 @@ def meeting_to_event(meeting: Meeting, *, meeting_url: str) -> Event:
         event.add("CATEGORIES", categories)
     event.add("URL", meeting_url)
     event.add("STATUS", EVENT_STATUS.get(meeting.status, "CONFIRMED"))
-    event.add("SEQUENCE", max(meeting.revision - 1, 0))
+    event.add("SEQUENCE", meeting.sequence)
     event.add("CREATED", as_utc(meeting.created_at))
     event.add("LAST-MODIFIED", as_utc(meeting.updated_at))
     event.add("CLASS", EVENT_CLASS.get(meeting.confidentiality, "CONFIDENTIAL"))

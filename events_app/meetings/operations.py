@@ -28,6 +28,17 @@ SCALAR_ATTRIBUTES = (
 )  # fmt: skip
 
 
+# Changes a calendar app must show again; they raise the iCalendar SEQUENCE.
+CALENDAR_SIGNIFICANT_KEYS = (
+    "title", "start", "end", "timezone", "all_day", "location", "online_url", "status",
+)  # fmt: skip
+
+
+def calendar_fields(record: dict) -> dict:
+    """The part of a meeting record that calendar clients track."""
+    return {key: record.get(key) for key in CALENDAR_SIGNIFICANT_KEYS}
+
+
 class MeetingSaveError(RuntimeError):
     """The database refused the write; nothing of it was kept."""
 
@@ -118,8 +129,11 @@ def save_meeting(
             meeting = Meeting()
             db.session.add(meeting)
         apply_form(meeting, form)
-        if before is not None and meeting_to_record(meeting) != before:
+        after = meeting_to_record(meeting)
+        if before is not None and after != before:
             meeting.revision += 1
+            if calendar_fields(after) != calendar_fields(before):
+                meeting.sequence += 1
             meeting.updated_at = utc_now()
         if commit:
             db.session.commit()

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models shared by every feature."""
 
 from events_app.models.directory import Organization, Person
+from events_app.models.feeds import DataVersion, FeedToken
 from events_app.models.meetings import (
     Meeting,
     MeetingTopic,
@@ -12,6 +13,8 @@ from events_app.models.topics import Topic
 from events_app.models.users import User
 
 __all__ = [
+    "DataVersion",
+    "FeedToken",
     "Meeting",
     "MeetingTopic",
     "Organization",

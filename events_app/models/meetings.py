@@ -65,6 +65,9 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     revision: Mapped[int] = mapped_column(default=1)
+    # iCalendar SEQUENCE: grows only on changes a calendar app must show again
+    # (time, place, title, status), unlike `revision`, which counts every edit.
+    sequence: Mapped[int] = mapped_column(default=0)
 
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="meeting",
