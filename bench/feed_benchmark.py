@@ -1,0 +1,160 @@
+"""Feed speed with 10,000 meetings: full build, the 304 path, and SQL queries per request.
+
+Run with `make bench` (or `.venv/bin/python bench/feed_benchmark.py [COUNT]`).
+It prints figures; it asserts nothing, timings depend on the machine.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, insert
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from config import TestConfig  # noqa: E402
+from events_app import create_app  # noqa: E402
+from events_app.extensions import db  # noqa: E402
+from events_app.models import (  # noqa: E402
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+    User,
+)
+
+ZONES = ["Europe/Paris", "Europe/Minsk", "America/New_York", "Asia/Tokyo", "UTC"]
+
+
+def fill(count: int) -> None:
+    """Insert `count` public meetings with two participants and a topic each."""
+    db.session.add(User(email="admin@example.org", password_hash="x", role="admin"))
+    organizations = [Organization(name=f"Organization {n}") for n in range(50)]
+    people = [Person(display_name=f"Person {n}") for n in range(200)]
+    topics = [Topic(name=f"Topic {n}") for n in range(30)]
+    for record in (*organizations, *people, *topics):
+        record.refresh_name_keys()
+    db.session.add_all([*organizations, *people, *topics])
+    db.session.commit()
+    start = datetime(2024, 1, 1, 9, 0)
+    now = datetime(2025, 1, 1)
+    meeting_rows, participation_rows, topic_rows = [], [], []
+    for number in range(1, count + 1):
+        begins = start + timedelta(hours=7 * number)
+        meeting_rows.append(
+            {
+                "id": number,
+                "uid": f"bench-{number}@events-app",
+                "title": f"Meeting {number} – Сустрэча",
+                "kind": "meeting",
+                "series": "",
+                "start_utc": begins,
+                "start_local_date": begins.date(),
+                "end_utc": begins + timedelta(hours=2),
+                "timezone": ZONES[number % len(ZONES)],
+                "all_day": False,
+                "venue": "Venue",
+                "city": "Paris",
+                "country": "France",
+                "online_url": "",
+                "status": "held",
+                "confidentiality": "public",
+                "summary": "Summary; with, escaping\nand lines",
+                "notes": "",
+                "created_at": now,
+                "updated_at": now,
+                "revision": 1,
+                "sequence": 0,
+            }
+        )
+        for position in range(2):
+            participation_rows.append(
+                {
+                    "meeting_id": number,
+                    "person_id": people[(number + position) % len(people)].id,
+                    "organization_id": organizations[number % len(organizations)].id,
+                    "role": "participant",
+                    "attendance": "attended",
+                    "note": "",
+                    "position": position,
+                }
+            )
+        topic_rows.append(
+            {
+                "meeting_id": number,
+                "topic_id": topics[number % len(topics)].id,
+                "note": "",
+                "position": 0,
+            }
+        )
+    db.session.execute(insert(Meeting), meeting_rows)
+    db.session.execute(insert(Participation), participation_rows)
+    db.session.execute(insert(MeetingTopic), topic_rows)
+    db.session.commit()
+
+
+def measure(app, path: str, repeats: int, headers=None) -> tuple[float, int, int]:
+    """Median milliseconds, SQL statements per request and body size."""
+    client = app.test_client()
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*args):
+        statements.append(args[2])
+
+    timings = []
+    size = 0
+    for _ in range(repeats):
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        began = time.perf_counter()
+        response = client.get(path, headers=headers or {})
+        timings.append((time.perf_counter() - began) * 1000)
+        event.remove(engine, "before_cursor_execute", count)
+        size = len(response.data)
+        assert response.status_code in (200, 304), response.status_code
+    return statistics.median(timings), len(statements), size
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            TestConfig,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite",
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        )
+        with app.app_context():
+            db.create_all()
+            began = time.perf_counter()
+            fill(count)
+            print(f"filled {count} meetings in {time.perf_counter() - began:.1f} s")
+        build_ms, build_queries, size = measure(app, "/calendar.ics", 3)
+        client = app.test_client()
+        etag = client.get("/calendar.ics").headers["ETag"]
+        cached_ms, cached_queries, _ = measure(
+            app, "/calendar.ics", 200, {"If-None-Match": etag}
+        )
+        small_ms, small_queries, _ = measure(app, "/calendar.ics?topic=1", 3)
+        print(
+            f"full feed of {count} meetings: {build_ms:.0f} ms, {size / 1e6:.1f} MB, "
+            f"{build_queries} SQL statements"
+        )
+        print(
+            f"filtered feed (?topic=1): {small_ms:.0f} ms, {small_queries} SQL statements"
+        )
+        print(
+            f"304 Not Modified: {cached_ms:.2f} ms median of 200, "
+            f"{cached_queries} SQL statements"
+        )
+        print(f"run on {date.today()} with Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
