@@ -225,7 +225,7 @@ def test_deactivation_ends_an_existing_session_at_once(app, client, auth):
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "editor@example.org"))
-        user_id = str(user.id)
+        user_id = user.get_id()
         assert load_user(user_id) is not None
         user.active = False
         db.session.commit()
@@ -240,6 +240,8 @@ def test_load_user_ignores_unknown_and_malformed_ids(app):
     add_user(app)
     with app.app_context():
         assert load_user("999") is None
+        assert load_user("999:1") is None
+        assert load_user("1:2") is None  # an outdated session version
         assert load_user("1 OR 1=1") is None
         assert load_user("") is None
 
@@ -729,3 +731,77 @@ def test_sign_out_and_forms_need_the_csrf_token(csrf_app):
     signed_out = client.post("/sign-out", data={"csrf_token": csrf_token_of(header)})
     assert signed_out.status_code == 302
     assert not is_signed_in(client)
+
+
+def test_password_change_signs_out_other_sessions(app, client, auth):
+    auth.sign_in_as("editor")
+    other_device = app.test_client()
+    other_device.post(
+        "/sign-in",
+        data={"email": "editor@example.org", "password": "correct horse battery"},
+    )
+    assert other_device.get("/account").status_code == 200
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "correct horse battery",
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302
+
+
+def test_sign_in_is_rate_limited_per_account(app, client, make):
+    make.user(email="viewer@example.org", role="viewer")
+    for _ in range(5):
+        response = client.post(
+            "/sign-in", data={"email": "viewer@example.org", "password": "wrong"}
+        )
+        assert response.status_code == 200
+    blocked = client.post(
+        "/sign-in",
+        data={"email": "viewer@example.org", "password": "correct horse battery"},
+    )
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins for this account" in blocked.get_data(as_text=True)
+    other = client.post(
+        "/sign-in", data={"email": "other@example.org", "password": "wrong"}
+    )
+    assert other.status_code == 200
+
+
+def test_sign_in_is_rate_limited_per_address(app, client, make):
+    make.user(email="viewer@example.org", role="viewer")
+    for number in range(20):
+        client.post(
+            "/sign-in", data={"email": f"guess{number}@example.org", "password": "x"}
+        )
+    blocked = client.post(
+        "/sign-in",
+        data={"email": "viewer@example.org", "password": "correct horse battery"},
+    )
+    assert blocked.status_code == 429
+    assert "from your network address" in blocked.get_data(as_text=True)
+
+
+def test_sign_ins_and_user_changes_are_audited(app, client, auth, make):
+    from events_app.models import AuditEvent
+
+    auth.sign_in_as("admin")
+    client.post("/sign-in", data={"email": "nobody@example.org", "password": "x"})
+    viewer = make.user(email="viewer@example.org", role="viewer")
+    client.post(f"/users/{viewer.id}", data={"role": "editor", "active": "y"})
+    client.post("/account/feed")
+    client.post("/account/feed/revoke")
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        actions = [event.action for event in events]
+        assert actions[0] == "sign_in"
+        assert "user_changed" in actions
+        changed = next(event for event in events if event.action == "user_changed")
+        assert changed.details == {"role": ["viewer", "editor"]}
+        assert changed.actor_email == "admin@example.org"
+        assert "feed_token_issued" in actions and "feed_token_revoked" in actions

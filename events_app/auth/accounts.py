@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from events_app.audit import record_event
 from events_app.extensions import db
 from events_app.models import User
 from events_app.models.choices import UserRole
@@ -75,6 +76,13 @@ def create_user(email: str, password: str, role: str) -> User:
     user.set_password(password)
     db.session.add(user)
     try:
+        db.session.flush()
+        record_event(
+            "user_created",
+            target_type="user",
+            target_id=user.id,
+            summary=f"{user.email} as {user.role}",
+        )
         db.session.commit()
     except IntegrityError as error:
         # Two requests creating the same address at once: the unique index decides.
@@ -111,6 +119,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if problem:
         raise AccountError(problem)
     user.set_password(new_password)
+    user.end_all_sessions()
+    record_event(
+        "password_changed", target_type="user", target_id=user.id, summary=user.email
+    )
     db.session.commit()
 
 
@@ -150,6 +162,21 @@ def update_user(user: User, role: str, active: bool) -> None:
         if not other_admin_ids:
             db.session.rollback()
             raise AccountError("At least one active admin must remain.")
+    changes = {}
+    if user.role != role:
+        changes["role"] = [user.role, str(role)]
+    if user.active != bool(active):
+        changes["active"] = [user.active, bool(active)]
     user.role = str(role)
     user.active = bool(active)
+    if "active" in changes and not active:
+        user.end_all_sessions()
+    if changes:
+        record_event(
+            "user_changed",
+            target_type="user",
+            target_id=user.id,
+            summary=user.email,
+            details=changes,
+        )
     db.session.commit()

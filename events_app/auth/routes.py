@@ -14,6 +14,7 @@ from events_app.auth.accounts import (
     change_password,
     create_user,
     has_any_user,
+    normalise_email,
     update_user,
 )
 from events_app.auth.forms import (
@@ -23,7 +24,9 @@ from events_app.auth.forms import (
     SignInForm,
     UserRoleForm,
 )
+from events_app.audit import record_event
 from events_app.auth.permissions import admin_required
+from events_app.auth.rate_limit import FAILED_SIGN_IN, sign_in_refusal
 from events_app.extensions import db, login_manager
 from events_app.models import User
 from events_app.models.choices import UserRole
@@ -40,12 +43,19 @@ def password_rules() -> dict:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the signed-in user; deactivated users are treated as signed out."""
-    if not user_id.isdigit():
+def load_user(session_identity: str) -> User | None:
+    """Load the signed-in user from "id:version".
+
+    Deactivated users, and sessions from before a password change or a
+    deactivation (an older version), are treated as signed out.
+    """
+    user_id, _, version = session_identity.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def safe_next_url(target: str | None) -> str:
@@ -101,13 +111,22 @@ def sign_in():
         return redirect(safe_next_url(request.args.get("next")))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        email = normalise_email(form.email.data)
+        refusal = sign_in_refusal(email)
+        if refusal:
+            form.password.errors.append(refusal)
+            return render_template("auth/sign_in.html", form=form), 429
+        user = authenticate(email, form.password.data)
         if user is None:
             # One message for unknown, deactivated and wrong-password alike, so
             # the form does not reveal which addresses have an account.
+            record_event(FAILED_SIGN_IN, actor_email=email, summary="Failed sign-in")
+            db.session.commit()
             form.password.errors.append("Wrong e-mail or password.")
         else:
             login_user(user, remember=form.remember.data)
+            record_event("sign_in", actor=user, summary="Signed in")
+            db.session.commit()
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
 
@@ -115,6 +134,9 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
     """Sign out (a POST, so a link elsewhere cannot sign anyone out)."""
+    if current_user.is_authenticated:
+        record_event("sign_out", summary="Signed out")
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("meetings.index"))
@@ -178,6 +200,8 @@ def account_password():
             db.session.rollback()
             form.current_password.errors.append(str(error))
         else:
-            flash("Your password is changed.", "success")
+            # The password change ended every session; keep this one going.
+            login_user(current_user._get_current_object())
+            flash("Your password is changed. Other sessions are signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

@@ -5,6 +5,7 @@ import secrets
 
 from sqlalchemy import select, update
 
+from events_app.audit import record_event
 from events_app.extensions import db
 from events_app.models import FeedToken, User
 from events_app.models.meetings import utc_now
@@ -29,12 +30,22 @@ def issue_feed_token(user: User) -> str:
     revoke_feed_tokens(user, commit=False)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     db.session.add(FeedToken(user_id=user.id, token_hash=token_digest(token)))
+    record_event(
+        "feed_token_issued", target_type="user", target_id=user.id, summary=user.email
+    )
     db.session.commit()
     return token
 
 
 def revoke_feed_tokens(user: User, *, commit: bool = True) -> None:
     """Stop every feed URL of the user at once."""
+    if commit:
+        record_event(
+            "feed_token_revoked",
+            target_type="user",
+            target_id=user.id,
+            summary=user.email,
+        )
     db.session.execute(
         update(FeedToken)
         .where(FeedToken.user_id == user.id, FeedToken.revoked_at.is_(None))
@@ -45,8 +56,7 @@ def revoke_feed_tokens(user: User, *, commit: bool = True) -> None:
 
 
 def user_for_feed_token(token: str) -> User | None:
-    """The active user whose live token this is, or None (revoked, unknown, inactive).
-    """
+    """The active user whose live token this is, or None (revoked, unknown, inactive)."""
     if not token or len(token) > 100:
         return None
     return db.session.scalar(

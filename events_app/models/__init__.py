@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models shared by every feature."""
 
+from events_app.models.access import UserGroup
+from events_app.models.audit import AuditEvent, MeetingRevision
 from events_app.models.directory import Organization, Person
 from events_app.models.feeds import DataVersion, FeedToken
 from events_app.models.meetings import (
@@ -13,6 +15,9 @@ from events_app.models.topics import Topic
 from events_app.models.users import User
 
 __all__ = [
+    "AuditEvent",
+    "MeetingRevision",
+    "UserGroup",
     "DataVersion",
     "FeedToken",
     "Meeting",

@@ -68,6 +68,8 @@ class Meeting(db.Model):
     # iCalendar SEQUENCE: grows only on changes a calendar app must show again
     # (time, place, title, status), unlike `revision`, which counts every edit.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Set when moved to the trash; only an admin's purge removes the row.
+    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
 
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="meeting",
@@ -88,6 +90,13 @@ class Meeting(db.Model):
         back_populates="meeting",
         cascade="all, delete-orphan",
         order_by="SourceLink.position",
+    )
+
+    access_users: Mapped[list["User"]] = relationship(
+        secondary="meeting_access_user", order_by="User.email"
+    )
+    access_groups: Mapped[list["UserGroup"]] = relationship(
+        secondary="meeting_access_group", order_by="UserGroup.name"
     )
 
     @property

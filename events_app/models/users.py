@@ -21,6 +21,16 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=UserRole.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Part of the session identity: raising it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    def get_id(self) -> str:
+        """Session identity "id:version", so old sessions stop matching on a bump."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie of this user."""
+        self.session_version = (self.session_version or 1) + 1
 
     def set_password(self, password: str) -> None:
         """Store a salted hash (scrypt by default; tests choose a cheaper method)."""
