@@ -49,6 +49,14 @@ class Config:
     # Absolute links in calendar files and e-mails; request host is used when unset.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+    # Largest .ics file the import page accepts, and the zone for event times
+    # that name none (floating times) when the file does not say either.
+    ICS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    ICS_IMPORT_DEFAULT_TIMEZONE = os.environ.get("ICS_IMPORT_DEFAULT_TIMEZONE", "UTC")
+    # No request may be larger; the .ics preview re-sends its file in base64
+    # (4/3 of its size) as one form field, so both limits leave room for that.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
 
     @staticmethod
     def resolve(app_config: dict) -> None:

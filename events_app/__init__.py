@@ -66,7 +66,9 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from events_app.auth import cli as auth_cli
+    from events_app.calendar import import_cli
     from events_app.interchange import cli as interchange_cli
 
     auth_cli.init_app(app)
     interchange_cli.init_app(app)
+    import_cli.init_app(app)

@@ -189,3 +189,11 @@ def import_document(document) -> ImportSummary:
         db.session.rollback()
         raise ImportFailed([f"The database refused the import: {error}"]) from error
     return summary
+
+
+def check_document(document) -> None:
+    """Validate a document exactly as `import_document` does, writing nothing.
+
+    Raises ImportFailed naming every problem by record index and field.
+    """
+    _checked_forms(document)
