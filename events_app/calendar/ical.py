@@ -5,15 +5,27 @@ functions only turn meetings into bytes. The output is deterministic: it
 depends on the meetings' data alone (no current time, no random values), so
 two builds without a change in the data are byte-identical and calendar
 clients see "nothing changed".
+
+Feeds hold thousands of events, so VEVENTs are written as plain strings rather
+than through icalendar's component objects (which cost about a millisecond per
+event). The strings follow icalendar's own rules exactly — TEXT escaping,
+property order, parameter quoting, folding at 75 octets — so the bytes are
+the same as icalendar would write; icalendar still writes the calendar header
+and the VTIMEZONEs, which are few.
 """
 
+import functools
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, vDDDTypes, vDuration
 
 from events_app.calendar.timezones import is_utc_zone, vtimezone_for
-from events_app.models import Meeting, Participation
+from events_app.models import Meeting
 from events_app.models.choices import (
     Attendance,
     Confidentiality,
@@ -44,29 +56,172 @@ EVENT_CLASS = {
 ROLE_ORDER = {role.value: position for position, role in enumerate(ParticipantRole)}
 NO_ORGANIZATION = "Other participants"
 
+# RFC 5545 folding as icalendar does it: at most 74 octets before each break
+# (75 with the leading space of a continuation line), never inside a UTF-8
+# sequence, and never right after a backslash or caret, which stays with the
+# character it escapes.
+FOLD_OCTETS = 74
+FOLD_SEPARATOR = b"\r\n "
+_UTF8_CONTINUATION_MASK, _UTF8_CONTINUATION = 0xC0, 0x80
+_ESCAPE_OCTETS = (ord("\\"), ord("^"))
+_TEXT_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
+class CalendarParticipant(NamedTuple):
+    """One participation as the description shows it."""
+
+    person_name: str | None
+    organization_label: str | None
+    role: str
+    attendance: str
+
+
+class CalendarTopic(NamedTuple):
+    """One agenda item: the topic's own name, its full path and the note."""
+
+    name: str
+    path: str
+    note: str
+
+
+class CalendarOutcome(NamedTuple):
+    """One agreement or follow-up, with its owner's name ("" when none)."""
+
+    text: str
+    owner_label: str
+    due: date | None
+    status: str
+
+
+@dataclass(slots=True)
+class CalendarMeeting:
+    """Everything a VEVENT shows of one meeting, as plain values.
+
+    Feeds load these straight from the database (see
+    `events_app.calendar.feed_loading`); single meetings are converted from
+    the model with `calendar_meeting_from`. Times are naive UTC, as stored.
+    """
+
+    id: int
+    uid: str
+    title: str
+    start_utc: datetime
+    end_utc: datetime | None
+    timezone: str
+    all_day: bool
+    location_label: str
+    online_url: str
+    status: str
+    confidentiality: str
+    summary: str
+    created_at: datetime
+    updated_at: datetime
+    sequence: int
+    participants: list[CalendarParticipant] = field(default_factory=list)
+    topics: list[CalendarTopic] = field(default_factory=list)
+    outcomes: list[CalendarOutcome] = field(default_factory=list)
+
+
+def organization_label(name: str, short_name: str) -> str:
+    """An organization's name with its short name, as `Organization.label` gives it."""
+    if short_name and short_name != name:
+        return f"{name} ({short_name})"
+    return name
+
+
+def calendar_meeting_from(meeting: Meeting) -> CalendarMeeting:
+    """The plain values of a loaded meeting and its related rows."""
+    return CalendarMeeting(
+        id=meeting.id,
+        uid=meeting.uid,
+        title=meeting.title,
+        start_utc=meeting.start_utc,
+        end_utc=meeting.end_utc,
+        timezone=meeting.timezone,
+        all_day=meeting.all_day,
+        location_label=meeting.location_label,
+        online_url=meeting.online_url,
+        status=meeting.status,
+        confidentiality=meeting.confidentiality,
+        summary=meeting.summary,
+        created_at=meeting.created_at,
+        updated_at=meeting.updated_at,
+        sequence=meeting.sequence,
+        participants=[
+            CalendarParticipant(
+                person_name=(
+                    participation.person.display_name
+                    if participation.person is not None
+                    else None
+                ),
+                organization_label=(
+                    participation.organization.label
+                    if participation.organization is not None
+                    else None
+                ),
+                role=participation.role,
+                attendance=participation.attendance,
+            )
+            for participation in meeting.participations
+        ],
+        topics=[
+            CalendarTopic(
+                name=meeting_topic.topic.name,
+                path=meeting_topic.topic.path,
+                note=meeting_topic.note,
+            )
+            for meeting_topic in meeting.meeting_topics
+        ],
+        outcomes=[
+            CalendarOutcome(
+                text=outcome.text,
+                owner_label=outcome.owner_label,
+                due=outcome.due,
+                status=outcome.status,
+            )
+            for outcome in meeting.outcomes
+        ],
+    )
+
 
 def meetings_to_ical(
-    meetings: Iterable[Meeting],
+    meetings: Iterable[Meeting | CalendarMeeting],
     *,
     calendar_name: str,
-    meeting_url: Callable[[Meeting], str],
+    meeting_url: Callable[[CalendarMeeting], str],
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
 
-    `meeting_url` returns the absolute link to a meeting's page. The result is
-    UTF-8 with CRLF line ends and lines folded at 75 octets; each time zone
-    used by a timed meeting gets exactly one VTIMEZONE whose own rules give
-    the right UTC instants, for clients that have no time-zone database.
+    Meetings may be models or `CalendarMeeting` values. `meeting_url` returns
+    the absolute link to a meeting's page (it gets a `CalendarMeeting`, which
+    has the meeting's `id`). The result is UTF-8 with CRLF line ends and lines
+    folded at 75 octets; each time zone used by a timed meeting gets exactly
+    one VTIMEZONE whose own rules give the right UTC instants, for clients
+    that have no time-zone database.
     """
-    meetings = list(meetings)
-    calendar = new_calendar(calendar_name)
-    for timezone in timezones_for(meetings):
-        calendar.add_component(timezone)
+    # Local dates of the timed meetings of each zone, for its VTIMEZONE.
+    zone_ranges: dict[str, tuple[date, date]] = {}
+    events = []
     for meeting in meetings:
-        calendar.add_component(
-            meeting_to_event(meeting, meeting_url=meeting_url(meeting))
+        if not isinstance(meeting, CalendarMeeting):
+            meeting = calendar_meeting_from(meeting)
+        events.append(
+            event_text(meeting, meeting_url=meeting_url(meeting), ranges=zone_ranges)
         )
-    return calendar.to_ical()
+    # Events are written unfolded; every line of 75 octets or more is folded
+    # here in one pass (VTIMEZONEs and the header come folded from icalendar).
+    body = _LONG_LINE.sub(_fold_match, "".join(events).encode())
+    return b"".join(
+        [
+            calendar_header(calendar_name),
+            *(
+                vtimezone_ical(tzid, first, last)
+                for tzid, (first, last) in sorted(zone_ranges.items())
+            ),
+            body,
+            b"END:VCALENDAR\r\n",
+        ]
+    )
 
 
 def new_calendar(calendar_name: str) -> Calendar:
@@ -81,30 +236,22 @@ def new_calendar(calendar_name: str) -> Calendar:
     return calendar
 
 
-def timezones_for(meetings: Iterable[Meeting]) -> list[Timezone]:
-    """One VTIMEZONE per time zone of the timed meetings, sorted by TZID.
-
-    Each covers the local dates of that zone's meetings (plus margin years, see
-    `vtimezone_for`). All-day meetings use floating dates and UTC meetings
-    use "Z" times, so neither needs one.
-    """
-    ranges: dict[str, tuple[date, date]] = {}
-    for meeting in meetings:
-        if meeting.all_day or is_utc_zone(meeting.timezone):
-            continue
-        start, end = event_times(meeting)
-        first, last = start.date(), end.date()
-        if meeting.timezone in ranges:
-            known_first, known_last = ranges[meeting.timezone]
-            first, last = min(first, known_first), max(last, known_last)
-        ranges[meeting.timezone] = (first, last)
-    return [
-        vtimezone_for(tzid, first, last)
-        for tzid, (first, last) in sorted(ranges.items())
-    ]
+@functools.lru_cache(maxsize=64)
+def calendar_header(calendar_name: str) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties, without its END line."""
+    empty_calendar = new_calendar(calendar_name).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert empty_calendar.endswith(end)
+    return empty_calendar[: -len(end)]
 
 
-def event_times(meeting: Meeting) -> tuple[datetime, datetime]:
+@functools.lru_cache(maxsize=256)
+def vtimezone_ical(tzid: str, first_day: date, last_day: date) -> bytes:
+    """The serialized VTIMEZONE for a zone and date range (cached: feeds repeat)."""
+    return vtimezone_for(tzid, first_day, last_day).to_ical()
+
+
+def event_times(meeting: CalendarMeeting) -> tuple[datetime, datetime]:
     """Start and end of a timed meeting as aware datetimes for DTSTART/DTEND.
 
     Times are in the meeting's own zone (written with its TZID), or in UTC
@@ -116,75 +263,179 @@ def event_times(meeting: Meeting) -> tuple[datetime, datetime]:
     end_utc = meeting.end_utc
     if end_utc is None or end_utc <= meeting.start_utc:
         end_utc = meeting.start_utc + DEFAULT_DURATION
-    zone = UTC if is_utc_zone(meeting.timezone) else meeting.zone
+    zone = UTC if is_utc_zone(meeting.timezone) else ZoneInfo(meeting.timezone)
     return (
         meeting.start_utc.replace(tzinfo=UTC).astimezone(zone),
         end_utc.replace(tzinfo=UTC).astimezone(zone),
     )
 
 
-def event_dates(meeting: Meeting) -> tuple[date, date]:
+def event_dates(meeting: CalendarMeeting) -> tuple[date, date]:
     """First day and exclusive end day of an all-day meeting (VALUE=DATE).
 
     The stored end already is local midnight after the last day; a missing or
     non-later end gives a one-day event.
     """
-    first_day = meeting.local_start.date()
-    local_end = meeting.local_end
-    end_day = local_end.date() if local_end is not None else first_day
+    zone = ZoneInfo(meeting.timezone)
+    first_day = meeting.start_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    if meeting.end_utc is not None:
+        end_day = meeting.end_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    else:
+        end_day = first_day
     if end_day <= first_day:
         end_day = first_day + timedelta(days=1)
     return first_day, end_day
 
 
-def meeting_to_event(meeting: Meeting, *, meeting_url: str) -> Event:
-    """The VEVENT for one meeting; `meeting_url` is the absolute link to its page.
+def event_text(
+    meeting: CalendarMeeting,
+    *,
+    meeting_url: str,
+    ranges: dict[str, tuple[date, date]],
+) -> str:
+    """The unfolded VEVENT of one meeting; `meeting_url` is the absolute link to it.
 
     UID is the meeting's permanent calendar UID; DTSTAMP and LAST-MODIFIED are
-    its last update and SEQUENCE counts its significant changes, so clients replace the
-    event whenever it is edited and never otherwise.
+    its last update and SEQUENCE counts its significant changes, so clients
+    replace the event whenever it is edited and never otherwise. Properties
+    come in icalendar's order: its canonical ones first, then alphabetical.
+
+    A timed meeting in a zone other than UTC widens that zone's entry in
+    `ranges` (first and last local date), which decides its VTIMEZONE. All-day
+    meetings use floating dates and UTC meetings "Z" times: neither needs one.
     """
-    event = Event()
-    event.add("UID", meeting.uid)
-    event.add("DTSTAMP", as_utc(meeting.updated_at))
     if meeting.all_day:
-        start, end = event_dates(meeting)
+        first_day, end_day = event_dates(meeting)
+        dtstart = f"DTSTART;VALUE=DATE:{_ical_date(first_day)}"
+        dtend = f"DTEND;VALUE=DATE:{_ical_date(end_day)}"
     else:
         start, end = event_times(meeting)
-    event.add("DTSTART", start)
-    event.add("DTEND", end)
-    event.add("SUMMARY", meeting.title)
-    location = meeting.location_label or meeting.online_url
-    if location:
-        event.add("LOCATION", location)
-    event.add("DESCRIPTION", meeting_description(meeting, meeting_url=meeting_url))
+        parameters, suffix = _datetime_form(meeting.timezone)
+        dtstart = f"DTSTART{parameters}:{_ical_datetime(start)}{suffix}"
+        dtend = f"DTEND{parameters}:{_ical_datetime(end)}{suffix}"
+        if not is_utc_zone(meeting.timezone):
+            first, last = start.date(), end.date()
+            known = ranges.get(meeting.timezone)
+            if known is not None:
+                first, last = min(first, known[0]), max(last, known[1])
+            ranges[meeting.timezone] = (first, last)
+    updated = _ical_datetime(meeting.updated_at)
     categories = topic_names(meeting)
-    if categories:
-        event.add("CATEGORIES", categories)
-    event.add("URL", meeting_url)
-    event.add("STATUS", EVENT_STATUS.get(meeting.status, "CONFIRMED"))
-    event.add("SEQUENCE", meeting.sequence)
-    event.add("CREATED", as_utc(meeting.created_at))
-    event.add("LAST-MODIFIED", as_utc(meeting.updated_at))
-    event.add("CLASS", EVENT_CLASS.get(meeting.confidentiality, "CONFIDENTIAL"))
-    return event
+    categories_line = (
+        "CATEGORIES:" + ",".join(map(escape_text, categories)) + "\r\n"
+        if categories
+        else ""
+    )
+    location = meeting.location_label or meeting.online_url
+    location_line = f"LOCATION:{escape_text(location)}\r\n" if location else ""
+    description = escape_text(meeting_description(meeting, meeting_url=meeting_url))
+    event_class = EVENT_CLASS.get(meeting.confidentiality, "CONFIDENTIAL")
+    status = EVENT_STATUS.get(meeting.status, "CONFIRMED")
+    return (
+        "BEGIN:VEVENT\r\n"
+        f"SUMMARY:{escape_text(meeting.title)}\r\n"
+        f"{dtstart}\r\n"
+        f"{dtend}\r\n"
+        f"DTSTAMP:{updated}Z\r\n"
+        f"UID:{escape_text(meeting.uid)}\r\n"
+        f"SEQUENCE:{int(meeting.sequence)}\r\n"
+        f"{categories_line}"
+        f"CLASS:{event_class}\r\n"
+        f"CREATED:{_ical_datetime(meeting.created_at)}Z\r\n"
+        f"DESCRIPTION:{description}\r\n"
+        f"LAST-MODIFIED:{updated}Z\r\n"
+        f"{location_line}"
+        f"STATUS:{status}\r\n"
+        f"URL:{meeting_url}\r\n"
+        "END:VEVENT\r\n"
+    )
 
 
-def as_utc(naive_utc: datetime) -> datetime:
-    """An aware UTC datetime from the naive UTC values the database holds."""
-    return naive_utc.replace(tzinfo=UTC)
+def escape_text(text: str) -> str:
+    r"""RFC 5545 TEXT escaping, as icalendar does it (its replacement order included).
+
+    Backslash, semicolon and comma get a backslash; CRLF, LF and a lone CR
+    all become "\n"; an existing "\N" is first read as a line break.
+    """
+    if _TEXT_SPECIAL.search(text) is None:
+        return text  # most titles and names: one scan instead of seven
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
 
 
-def topic_names(meeting: Meeting) -> list[str]:
+_LONG_LINE = re.compile(rb"^[^\r\n]{%d,}" % (FOLD_OCTETS + 1), re.MULTILINE)
+
+
+def _fold_match(match: re.Match) -> bytes:
+    return fold_line(match.group())
+
+
+def fold_line(line: bytes) -> bytes:
+    """One UTF-8 content line folded as icalendar folds it (see FOLD_OCTETS)."""
+    if len(line) <= FOLD_OCTETS:
+        return line
+    pieces = []
+    start = 0
+    while len(line) - start > FOLD_OCTETS:
+        cut = start + FOLD_OCTETS
+        while line[cut] & _UTF8_CONTINUATION_MASK == _UTF8_CONTINUATION:
+            cut -= 1
+        if line[cut - 1] in _ESCAPE_OCTETS:
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return FOLD_SEPARATOR.join(pieces)
+
+
+@functools.lru_cache(maxsize=512)
+def _datetime_form(tzid: str) -> tuple[str, str]:
+    """The parameters and the suffix ("Z" or "") of DATE-TIMEs in this zone.
+
+    Asked of icalendar once per zone, so that equivalent zone names and UTC
+    aliases come out exactly as icalendar writes them.
+    """
+    zone = UTC if is_utc_zone(tzid) else ZoneInfo(tzid)
+    value = vDDDTypes(datetime(2000, 1, 1, tzinfo=zone))
+    parameters = value.params.to_ical().decode()
+    suffix = "Z" if value.to_ical().endswith(b"Z") else ""
+    return (";" + parameters if parameters else ""), suffix
+
+
+def _ical_datetime(moment: datetime) -> str:
+    """A DATE-TIME value without zone marker (seconds, no fractions)."""
+    # %-formatting: twice as fast as format specifiers, and feeds need 40,000.
+    return "%04d%02d%02dT%02d%02d%02d" % (  # noqa: UP031
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+    )
+
+
+def _ical_date(day: date) -> str:
+    return "%04d%02d%02d" % (day.year, day.month, day.day)  # noqa: UP031
+
+
+def topic_names(meeting: CalendarMeeting) -> list[str]:
     """The names of the meeting's topics, once each, in agenda order."""
     names: list[str] = []
-    for meeting_topic in meeting.meeting_topics:
-        if meeting_topic.topic.name not in names:
-            names.append(meeting_topic.topic.name)
+    for topic in meeting.topics:
+        if topic.name not in names:
+            names.append(topic.name)
     return names
 
 
-def meeting_description(meeting: Meeting, *, meeting_url: str) -> str:
+def meeting_description(meeting: CalendarMeeting, *, meeting_url: str) -> str:
     """Plain-text DESCRIPTION: summary, participants, topics, outcomes and the link.
 
     Only what the meeting page itself shows to someone who may see the
@@ -192,9 +443,9 @@ def meeting_description(meeting: Meeting, *, meeting_url: str) -> str:
     """
     sections = [
         meeting.summary.strip(),
-        participants_text(meeting.participations),
-        topics_text(meeting),
-        outcomes_text(meeting),
+        participants_text(meeting.participants),
+        topics_text(meeting.topics),
+        outcomes_text(meeting.outcomes),
     ]
     if meeting.online_url and meeting.location_label:
         sections.append(f"Online: {meeting.online_url}")
@@ -202,26 +453,26 @@ def meeting_description(meeting: Meeting, *, meeting_url: str) -> str:
     return "\n\n".join(section for section in sections if section)
 
 
-def participants_text(participations: Iterable[Participation]) -> str:
+def participants_text(participants: Iterable[CalendarParticipant]) -> str:
     """Participants grouped by the organization they represented, then by role.
 
     Organizations appear in the order of their first participant; roles in
     the vocabulary's order (chair first).
     """
     groups: dict[str, dict[str, list[str]]] = {}
-    for participation in participations:
-        if participation.organization is not None:
-            group = participation.organization.label
+    for participant in participants:
+        if participant.organization_label is not None:
+            group = participant.organization_label
         else:
             group = NO_ORGANIZATION
-        if participation.person is not None:
-            name = participation.person.display_name
+        if participant.person_name is not None:
+            name = participant.person_name
         else:
             name = "(the organization)"
-        if participation.attendance == Attendance.ABSENT:
+        if participant.attendance == Attendance.ABSENT:
             name += " (absent)"
         roles = groups.setdefault(group, {})
-        roles.setdefault(participation.role, []).append(name)
+        roles.setdefault(participant.role, []).append(name)
     if not groups:
         return ""
     # "Other participants" goes last, after the named organizations.
@@ -236,24 +487,24 @@ def participants_text(participations: Iterable[Participation]) -> str:
     return "\n".join(lines)
 
 
-def topics_text(meeting: Meeting) -> str:
+def topics_text(topics: list[CalendarTopic]) -> str:
     """The agenda: one line per topic, with the note of what was said on it."""
-    if not meeting.meeting_topics:
+    if not topics:
         return ""
     lines = ["Topics:"]
-    for meeting_topic in meeting.meeting_topics:
-        note = _indent_continuation(meeting_topic.note.strip())
-        line = f"- {meeting_topic.topic.path}"
+    for topic in topics:
+        note = _indent_continuation(topic.note.strip())
+        line = f"- {topic.path}"
         lines.append(f"{line}: {note}" if note else line)
     return "\n".join(lines)
 
 
-def outcomes_text(meeting: Meeting) -> str:
+def outcomes_text(outcomes: list[CalendarOutcome]) -> str:
     """Agreements and follow-ups, with owner, due date and done/open status."""
-    if not meeting.outcomes:
+    if not outcomes:
         return ""
     lines = ["Outcomes:"]
-    for outcome in meeting.outcomes:
+    for outcome in outcomes:
         details = []
         if outcome.owner_label:
             details.append(f"owner: {outcome.owner_label}")

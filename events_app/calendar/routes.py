@@ -6,6 +6,7 @@ minutes get a 304 without the calendar ever being built.
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC
 from urllib.parse import quote
 
@@ -21,10 +22,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from events_app.auth.forms import ChangePasswordForm
 from events_app.calendar import bp
+from events_app.calendar.feed_loading import load_calendar_meetings
 from events_app.calendar.feed_tokens import (
     active_feed_token,
     issue_feed_token,
@@ -32,10 +33,9 @@ from events_app.calendar.feed_tokens import (
     user_for_feed_token,
 )
 from events_app.calendar.filenames import ics_filename
-from events_app.calendar.ical import meetings_to_ical
-from events_app.extensions import db
+from events_app.calendar.ical import CalendarMeeting, meetings_to_ical
 from events_app.meetings.filters import MeetingFilters
-from events_app.models import Meeting, MeetingTopic, Outcome, Participation
+from events_app.models import Meeting
 from events_app.models.feeds import current_data_version
 from events_app.visibility import (
     visible_confidentialities_for,
@@ -107,19 +107,31 @@ def feed_response(user, *, private: bool) -> Response:
     if response_is_fresh(response):
         response.status_code = 304
         return response
-    statement = (
-        filters.apply(visible_meetings_for(user))
-        .options(*calendar_loading_options())
-        .order_by(Meeting.start_utc, Meeting.id)
-    )
+    meetings = load_calendar_meetings(filters.apply(visible_meetings_for(user)))
     response.set_data(
         meetings_to_ical(
-            db.session.scalars(statement).all(),
+            meetings,
             calendar_name=current_app.config["CALENDAR_NAME"],
-            meeting_url=absolute_meeting_url,
+            meeting_url=feed_meeting_url(),
         )
     )
     return response
+
+
+def feed_meeting_url() -> Callable[[CalendarMeeting], str]:
+    """`absolute_meeting_url` for a whole feed: url_for once, then each id put in.
+
+    A feed links thousands of meetings, and url_for costs more than the rest
+    of an event; the link differs only by the id, so the id of a built link is
+    replaced (the last occurrence: the path comes after the host).
+    """
+    marker = str(2**31 - 1)
+    prefix, found, suffix = absolute_url(
+        "meetings.show", meeting_id=int(marker)
+    ).rpartition(marker)
+    if not found:
+        return absolute_meeting_url
+    return lambda meeting: f"{prefix}{meeting.id}{suffix}"
 
 
 def response_is_fresh(response: Response) -> bool:
@@ -129,17 +141,6 @@ def response_is_fresh(response: Response) -> bool:
         return request.if_none_match.contains(etag)
     since = request.if_modified_since
     return bool(since and response.last_modified and response.last_modified <= since)
-
-
-def calendar_loading_options() -> list:
-    """Load everything an event shows in a fixed number of queries."""
-    return [
-        selectinload(Meeting.participations).selectinload(Participation.person),
-        selectinload(Meeting.participations).selectinload(Participation.organization),
-        selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
-        selectinload(Meeting.outcomes).selectinload(Outcome.owner_person),
-        selectinload(Meeting.outcomes).selectinload(Outcome.owner_organization),
-    ]
 
 
 def calendar_response(meetings: list[Meeting]) -> Response:
