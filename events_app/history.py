@@ -88,34 +88,46 @@ def topics_discussed(
     return counted
 
 
+def _counted_participants(
+    model, record_id_column, name_column, meeting_ids: Select, condition
+) -> list[CountedRecord]:
+    """Records with a participation matching `condition` in those meetings.
+
+    `record_id_column` is the participation's column pointing at `model`; the
+    most frequent come first, then by `name_column`.
+    """
+    meeting_count = func.count(distinct(Participation.meeting_id))
+    query = (
+        select(model, meeting_count)
+        .join(Participation, record_id_column == model.id)
+        .where(Participation.meeting_id.in_(meeting_ids), condition)
+        .group_by(model.id)
+        .order_by(desc(meeting_count), func.lower(name_column), model.id)
+    )
+    return [CountedRecord(record, count) for record, count in db.session.execute(query)]
+
+
 def people_present(
     meeting_ids: Select, participation_condition: ColumnElement[bool]
 ) -> list[CountedRecord[Person]]:
     """People with a participation matching the condition in those meetings."""
-    meeting_count = func.count(distinct(Participation.meeting_id))
-    query = (
-        select(Person, meeting_count)
-        .join(Participation, Participation.person_id == Person.id)
-        .where(Participation.meeting_id.in_(meeting_ids), participation_condition)
-        .group_by(Person.id)
-        .order_by(desc(meeting_count), func.lower(Person.display_name), Person.id)
+    return _counted_participants(
+        Person,
+        Participation.person_id,
+        Person.display_name,
+        meeting_ids,
+        participation_condition,
     )
-    return [CountedRecord(person, count) for person, count in db.session.execute(query)]
 
 
 def organizations_present(
     meeting_ids: Select, participation_condition: ColumnElement[bool]
 ) -> list[CountedRecord[Organization]]:
     """Organizations with a participation matching the condition in those meetings."""
-    meeting_count = func.count(distinct(Participation.meeting_id))
-    query = (
-        select(Organization, meeting_count)
-        .join(Participation, Participation.organization_id == Organization.id)
-        .where(Participation.meeting_id.in_(meeting_ids), participation_condition)
-        .group_by(Organization.id)
-        .order_by(desc(meeting_count), func.lower(Organization.name), Organization.id)
+    return _counted_participants(
+        Organization,
+        Participation.organization_id,
+        Organization.name,
+        meeting_ids,
+        participation_condition,
     )
-    return [
-        CountedRecord(organization, count)
-        for organization, count in db.session.execute(query)
-    ]
