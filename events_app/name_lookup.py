@@ -6,7 +6,7 @@ accents or punctuation.
 """
 
 from markupsafe import Markup
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.extensions import db
@@ -30,15 +30,18 @@ def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def records_named(model, name: str) -> list:
-    """Records of `model` with `name` among their names (same key)."""
+def records_named(model, name: str, among: Select | None = None) -> list:
+    """Records of `model` with `name` among their names (same key).
+
+    `among` narrows the search to a select of `model`, such as the records the
+    user may see; by default every record counts.
+    """
     if not name_key(name):
         return []
+    candidates = select(model) if among is None else among
     return list(
         db.session.scalars(
-            select(model)
-            .where(model.name_keys.like(key_pattern(name)))
-            .order_by(model.id)
+            candidates.where(model.name_keys.like(key_pattern(name))).order_by(model.id)
         )
     )
 

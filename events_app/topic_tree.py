@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from events_app.extensions import db
@@ -70,15 +70,15 @@ def preload_ancestors(topic_ids) -> None:
             set_committed_value(topic, "parent", by_id[topic.parent_id])
 
 
-def children_by_parent() -> dict[int | None, list[Topic]]:
-    """Every topic, grouped under its parent's id and sorted by name (one query).
+def children_by_parent(topics: Select) -> dict[int | None, list[Topic]]:
+    """The selected topics, grouped under their parent's id, sorted by name (one query).
 
-    Parents and children are linked in memory, so walking the tree costs nothing.
+    `topics` is normally the topics the viewer may see; a parent of each is among
+    them, so the tree has no gaps. Parents and children are linked in memory, so
+    walking the tree costs nothing (and shows only the selected children).
     """
     grouped: dict[int | None, list[Topic]] = {}
-    for topic in db.session.scalars(
-        select(Topic).order_by(func.lower(Topic.name), Topic.id)
-    ):
+    for topic in db.session.scalars(topics.order_by(func.lower(Topic.name), Topic.id)):
         grouped.setdefault(topic.parent_id, []).append(topic)
     by_id = {topic.id: topic for siblings in grouped.values() for topic in siblings}
     for topic in by_id.values():
@@ -106,13 +106,15 @@ def flatten(
     return rows
 
 
-def topics_in_tree_order(excluded_ids: set[int] | None = None) -> list[Topic]:
-    """All topics in tree order (for a parent picker), leaving out `excluded_ids`.
+def topics_in_tree_order(
+    topics: Select, excluded_ids: set[int] | None = None
+) -> list[Topic]:
+    """The selected topics in tree order (for a parent picker), without `excluded_ids`.
 
     A topic in a cycle (only possible through bad imported data) has no root and
     is appended at the end so that it can still be picked and repaired.
     """
-    grouped = children_by_parent()
+    grouped = children_by_parent(topics)
     ordered = [row.topic for row in flatten(grouped.get(None, []), grouped)]
     listed = {topic.id for topic in ordered}
     for siblings in grouped.values():

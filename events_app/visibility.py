@@ -1,16 +1,30 @@
-"""The one rule for which meetings a viewer may see.
+"""The one rule for which meetings, and which directory records, a viewer may see.
 
 Every page, count, filter, feed, download and export starts from
 `visible_meetings_for(user)`; a meeting outside it answers 404 exactly like one
 that does not exist, so its existence is never confirmed.
+
+People, organizations and topics follow from it: a record is visible when it
+appears in a meeting the viewer may see (see `visible_people_for` and its
+siblings). A name that appears only in a restricted meeting is as secret as the
+meeting itself.
 """
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.extensions import db
-from events_app.models import Meeting
+from events_app.models import (
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Outcome,
+    Participation,
+    Person,
+    Topic,
+)
 from events_app.models.choices import Confidentiality
 
 
@@ -38,16 +52,169 @@ def visible_meetings_for(user) -> Select[tuple[Meeting]]:
 
 def visible_meeting_or_404(user, meeting_id: int) -> Meeting:
     """The meeting if the user may see it; 404 whether it is hidden or missing."""
-    meeting = db.session.scalar(
-        visible_meetings_for(user).where(Meeting.id == meeting_id)
+    return visible_record_or_404(user, Meeting, meeting_id)
+
+
+# How each kind of directory record is tied to meetings: columns of rows that
+# carry a meeting_id and point at the record.
+PERSON_LINKS = (Participation.person_id, Outcome.owner_person_id)
+ORGANIZATION_LINKS = (Participation.organization_id, Outcome.owner_organization_id)
+TOPIC_LINKS = (MeetingTopic.topic_id,)
+
+
+def _is_signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def _linked_to_meetings(
+    model, links: tuple[InstrumentedAttribute, ...], meeting_condition=None
+) -> ColumnElement[bool]:
+    """True for a `model` row that a link row ties to a meeting.
+
+    With `meeting_condition`, only meetings meeting it count. Each test is an
+    EXISTS correlated to `model` alone, so the clause can be combined with any
+    outer query (even one that itself selects meetings).
+    """
+    conditions = []
+    for link_column in links:
+        link_model = link_column.class_
+        criteria = [link_column == model.id]
+        if meeting_condition is not None:
+            criteria += [Meeting.id == link_model.meeting_id, meeting_condition]
+        conditions.append(exists().where(*criteria).correlate(model))
+    return or_(*conditions)
+
+
+def _seen_in_meetings_clause(
+    user, model, links: tuple[InstrumentedAttribute, ...]
+) -> ColumnElement[bool]:
+    """In a meeting the user may see, or (for a signed-in user) in no meeting at all.
+
+    Records in no meeting are fresh directory entries that editors created; they
+    reveal nothing about any meeting, but stay out of public view.
+    """
+    in_visible_meeting = _linked_to_meetings(
+        model, links, meeting_visibility_clause(user)
     )
-    if meeting is None:
+    if not _is_signed_in(user):
+        return in_visible_meeting
+    return or_(in_visible_meeting, ~_linked_to_meetings(model, links))
+
+
+def visible_people_for(user) -> Select[tuple[Person]]:
+    """A select of the people the user may see.
+
+    Admins see everyone; others see people who took part in, or own an outcome
+    of, a meeting they may see (and, when signed in, people in no meeting).
+    """
+    if visible_confidentialities_for(user) is None:
+        return select(Person)
+    return select(Person).where(_seen_in_meetings_clause(user, Person, PERSON_LINKS))
+
+
+def visible_organizations_for(user) -> Select[tuple[Organization]]:
+    """A select of the organizations the user may see.
+
+    Like people, plus the usual organization of every visible person, so a
+    person's page never names an organization that answers 404. That extra step
+    goes one level only: it uses the people rule, never the organization rule.
+    """
+    if visible_confidentialities_for(user) is None:
+        return select(Organization)
+    usual_organization_of_visible_person = (
+        exists()
+        .where(
+            Person.organization_id == Organization.id,
+            _seen_in_meetings_clause(user, Person, PERSON_LINKS),
+        )
+        .correlate(Organization)
+    )
+    return select(Organization).where(
+        or_(
+            _seen_in_meetings_clause(user, Organization, ORGANIZATION_LINKS),
+            usual_organization_of_visible_person,
+        )
+    )
+
+
+def visible_topic_ids_for(user) -> set[int] | None:
+    """Ids of the topics the user may see; None means every topic.
+
+    A topic is visible when it is on the agenda of a meeting the user may see
+    (or, when signed in, of no meeting), and so is every ancestor of a visible
+    topic, so that topic paths never name a hidden topic. Topics are few: the
+    ancestors are found by walking (id, parent_id) pairs loaded in one query.
+    """
+    if visible_confidentialities_for(user) is None:
+        return None
+    rows = db.session.execute(
+        select(
+            Topic.id,
+            Topic.parent_id,
+            _seen_in_meetings_clause(user, Topic, TOPIC_LINKS),
+        )
+    ).all()
+    parent_of = {topic_id: parent_id for topic_id, parent_id, _ in rows}
+    visible: set[int] = set()
+    for topic_id, _, seen in rows:
+        # Stop at a topic already known visible: its ancestors are too (and a
+        # cycle in bad data cannot loop forever).
+        while seen and topic_id is not None and topic_id not in visible:
+            visible.add(topic_id)
+            topic_id = parent_of.get(topic_id)
+    return visible
+
+
+def visible_topics_for(user) -> Select[tuple[Topic]]:
+    """A select of the topics the user may see (see `visible_topic_ids_for`)."""
+    visible_ids = visible_topic_ids_for(user)
+    if visible_ids is None:
+        return select(Topic)
+    return select(Topic).where(Topic.id.in_(sorted(visible_ids)))
+
+
+VISIBLE_RECORDS = {
+    Meeting: visible_meetings_for,
+    Person: visible_people_for,
+    Organization: visible_organizations_for,
+    Topic: visible_topics_for,
+}
+
+
+def visible_records_for(user, model) -> Select:
+    """A select of the meetings, people, organizations or topics the user may see."""
+    return VISIBLE_RECORDS[model](user)
+
+
+def visible_record_or_404(user, model, record_id: int):
+    """The record of `model` with this id if the user may see it; 404 otherwise.
+
+    A hidden record and a missing one answer alike, so an id never confirms that
+    something exists.
+    """
+    record = db.session.scalar(
+        visible_records_for(user, model).where(model.id == record_id)
+    )
+    if record is None:
         abort(404)
-    return meeting
+    return record
+
+
+def is_visible_to(user, record) -> bool:
+    """Whether the user may see this meeting, person, organization or topic."""
+    model = type(record)
+    return (
+        db.session.scalar(
+            visible_records_for(user, model)
+            .where(model.id == record.id)
+            .with_only_columns(model.id)
+        )
+        is not None
+    )
 
 
 class Operator:
-    """The person at the command line: they hold the database, so they see everything."""
+    """The person at the command line: they hold the database, so see everything."""
 
     is_authenticated = True
     is_admin = True

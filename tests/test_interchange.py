@@ -988,6 +988,46 @@ def test_export_as_viewer_leaves_out_the_restricted_meeting(app, runner, tmp_pat
     assert any(m["title"] == DEMO_RESTRICTED_TITLE for m in full_export["meetings"])
 
 
+def test_export_as_viewer_leaves_out_directory_records_of_restricted_meetings(
+    app, runner, tmp_path
+):
+    """The demo ministry and two topics appear only in the restricted briefing."""
+    seed_demo(runner)
+    with app.app_context():
+        make = Factories()
+        make.user(email="viewer@example.org", role="viewer")
+        make.person("Newly Added")  # in no meeting: signed-in users may see it
+
+    viewer = export_via_cli(runner, tmp_path, "--as-user", "viewer@example.org")
+    full = export_via_cli(runner, tmp_path, name="full.json")
+
+    def names(document, section):
+        return sorted(record["name"] for record in document[section])
+
+    ministry = "French Ministry for Europe and Foreign Affairs"
+    assert ministry not in json.dumps(viewer, ensure_ascii=False)
+    assert names(viewer, "organizations") == [
+        "Alliance for a Democratic Belarus",
+        DEMO_ORGANIZATION,
+    ]
+    assert names(viewer, "people") == [DEMO_PERSON, "Newly Added"]
+    viewer_topics = names(viewer, "topics")
+    for restricted_only in (
+        "Repressions",
+        "Civil society support",
+        "Sanctions circumvention",
+    ):
+        assert restricted_only not in viewer_topics
+    # In the public meeting itself, or the parent of a topic that is.
+    assert {"Calls to ease sanctions", "Sanctions", "Militarisation"} <= set(
+        viewer_topics
+    )
+    # The operator's export holds the whole directory.
+    assert ministry in names(full, "organizations")
+    assert {"Repressions", "Civil society support"} <= set(names(full, "topics"))
+    assert len(full["topics"]) == 10
+
+
 def test_export_as_viewer_includes_internal_but_not_restricted(app, runner, tmp_path):
     internal = meeting_record(uid="internal@x", confidentiality="internal")
     restricted = meeting_record(uid="restricted@x", confidentiality="restricted")

@@ -471,3 +471,110 @@ class TestMeetingPage:
             assert text in page, text
         assert "<script>alert(1)</script>" not in page
         assert 'href="javascript:' not in page
+
+
+class TestDirectoryNamesOffered:
+    """Filter selects and form datalists name only records the user may see."""
+
+    @pytest.fixture
+    def directory(self, make):
+        make.user(email="admin@example.org", role="admin")
+        secret_person = make.person("Secret Contact")
+        secret_organization = make.organization("Hidden Ministry")
+        secret_topic = make.topic("Covert Channel")
+        public_person = make.person("Public Speaker")
+        public_organization = make.organization("Open Institute")
+        public_topic = make.topic("Sanctions")
+        internal_person = make.person("Internal Insider")
+        make.meeting(
+            "Restricted dinner",
+            confidentiality="restricted",
+            participants=[(secret_person, secret_organization, "participant")],
+            topics=[(secret_topic, "")],
+        )
+        make.meeting(
+            "Public talk",
+            confidentiality="public",
+            participants=[(public_person, public_organization, "speaker")],
+            topics=[(public_topic, "")],
+        )
+        make.meeting(
+            "Internal call",
+            confidentiality="internal",
+            participants=[(internal_person, None, "participant")],
+        )
+        make.person("Newly Added")  # in no meeting yet
+
+    @staticmethod
+    def select_options(page: str, name: str) -> list[str]:
+        select_html = re.search(
+            rf'<select id="{name}" name="{name}">(.*?)</select>', page, re.S
+        ).group(1)
+        return re.findall(r"<option [^>]*>([^<]*)</option>", select_html)
+
+    @staticmethod
+    def datalist_options(page: str, list_id: str) -> list[str]:
+        datalist = re.search(
+            rf'<datalist id="{list_id}">(.*?)</datalist>', page, re.S
+        ).group(1)
+        return re.findall(r'<option value="([^"]*)">', datalist)
+
+    @pytest.mark.parametrize(
+        "role,people,organizations,topics",
+        [
+            (None, ["Anyone", "Public Speaker"], ["Any", "Open Institute"], None),
+            (
+                "viewer",
+                ["Anyone", "Internal Insider", "Newly Added", "Public Speaker"],
+                ["Any", "Open Institute"],
+                None,
+            ),
+            (
+                "admin",
+                [
+                    "Anyone",
+                    "Internal Insider",
+                    "Newly Added",
+                    "Public Speaker",
+                    "Secret Contact",
+                ],
+                ["Any", "Hidden Ministry", "Open Institute"],
+                ["Any", "Covert Channel", "Sanctions"],
+            ),
+        ],
+    )
+    def test_filter_selects(
+        self, client, auth, directory, role, people, organizations, topics
+    ):
+        if role:
+            auth.sign_in_as(role)
+        page = client.get("/meetings").get_data(as_text=True)
+        assert self.select_options(page, "person") == people
+        assert self.select_options(page, "organization") == organizations
+        assert self.select_options(page, "topic") == (topics or ["Any", "Sanctions"])
+
+    def test_new_meeting_datalists_for_an_editor(self, client, auth, directory):
+        auth.sign_in_as("editor")
+        page = client.get("/meetings/new").get_data(as_text=True)
+        assert self.datalist_options(page, "people-names") == [
+            "Internal Insider",
+            "Newly Added",
+            "Public Speaker",
+        ]
+        assert self.datalist_options(page, "organization-names") == ["Open Institute"]
+        assert self.datalist_options(page, "owner-names") == [
+            "Internal Insider",
+            "Newly Added",
+            "Public Speaker",
+            "Open Institute",
+        ]
+        assert self.datalist_options(page, "topic-names") == ["Sanctions"]
+        for secret in ("Secret Contact", "Hidden Ministry", "Covert Channel"):
+            assert secret not in page
+
+    def test_new_meeting_datalists_for_an_admin(self, client, auth, directory):
+        auth.sign_in_as("admin")
+        page = client.get("/meetings/new").get_data(as_text=True)
+        assert "Secret Contact" in self.datalist_options(page, "people-names")
+        assert "Hidden Ministry" in self.datalist_options(page, "organization-names")
+        assert "Covert Channel" in self.datalist_options(page, "topic-names")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from events_app.extensions import db
-from events_app.models import Organization, Person
+from events_app.models import Organization, Outcome, Person
 from tests.factories import Factories
 
 PUBLIC_DAY = "Fri 14 Mar 2025"
@@ -129,7 +129,8 @@ def count_people() -> int:
 
 
 class TestPeopleIndex:
-    def test_lists_people_alphabetically(self, client, world):
+    def test_lists_people_alphabetically(self, client, auth, world):
+        auth.sign_in_as("admin")
         response = client.get("/people")
         assert response.status_code == 200
         page = text_of(response)
@@ -145,7 +146,9 @@ class TestPeopleIndex:
     def test_anonymous_counts_only_public_meetings(self, client, world):
         page = text_of(client.get("/people"))
         assert cells(table_row(page, "Matvei Kupreichyk"))[2:] == ["1", PUBLIC_DAY]
-        assert cells(table_row(page, "Secret Contact"))[2:] == ["0", "—"]
+        assert "Public Colleague" in page
+        # Seen only in internal or restricted meetings: not listed at all.
+        assert "Internal Insider" not in page and "Secret Contact" not in page
         assert RESTRICTED_DAY not in page and INTERNAL_DAY not in page
 
     def test_viewer_counts_internal_meetings(self, client, auth, world):
@@ -153,7 +156,7 @@ class TestPeopleIndex:
         page = text_of(client.get("/people"))
         assert cells(table_row(page, "Matvei Kupreichyk"))[2:] == ["2", INTERNAL_DAY]
         assert cells(table_row(page, "Internal Insider"))[2:] == ["1", INTERNAL_DAY]
-        assert cells(table_row(page, "Secret Contact"))[2:] == ["0", "—"]
+        assert "Secret Contact" not in page
 
     def test_admin_counts_every_meeting(self, client, auth, world):
         auth.sign_in_as("admin")
@@ -188,8 +191,9 @@ class TestPeopleIndex:
         assert "Nobody matches “Nobody Known”." in page
         assert "<table>" not in page
 
-    def test_paginates(self, app, client, world):
+    def test_paginates(self, app, client, auth, world):
         app.config["DIRECTORY_PER_PAGE"] = 2
+        auth.sign_in_as("admin")
         first = text_of(client.get("/people"))
         assert "Internal Insider" in first and "Matvei Kupreichyk" in first
         assert "Public Colleague" not in first
@@ -220,18 +224,18 @@ class TestOrganizationsIndex:
             "1",
             PUBLIC_DAY,
         ]
-        assert cells(table_row(page, "Hidden Ministry"))[1:] == [
-            "Government",
-            "",
-            "0",
-            "—",
-        ]
-        assert page.index("Belarusian Investigative") < page.index("Hidden Ministry")
+        assert "Hidden Ministry" not in page
 
     def test_admin_sees_restricted_counts(self, client, auth, world):
         auth.sign_in_as("admin")
         page = text_of(client.get("/organizations"))
-        assert cells(table_row(page, "Hidden Ministry"))[3:] == ["1", RESTRICTED_DAY]
+        assert cells(table_row(page, "Hidden Ministry"))[1:] == [
+            "Government",
+            "",
+            "1",
+            RESTRICTED_DAY,
+        ]
+        assert page.index("Belarusian Investigative") < page.index("Hidden Ministry")
 
     @pytest.mark.parametrize("query", ["bic", "investigation centre", "INVESTIGATIVE"])
     def test_filter_by_short_and_other_names(self, client, world, query):
@@ -298,28 +302,22 @@ class TestPersonPage:
         for shown in ("Secret Contact", "Hidden Ministry", "Covert Channel", "Chair"):
             assert shown in page
 
-    def test_person_only_in_restricted_meeting_shows_no_meeting_info(
+    def test_person_only_in_restricted_meeting_is_hidden_like_a_missing_one(
         self, client, world
     ):
-        response = client.get(f"/people/{world.secret_contact}")
-        assert response.status_code == 200
-        page = text_of(response)
-        assert "<h1>Secret Contact</h1>" in page
-        assert "No meetings to show." in page
-        for hidden in (
-            "Restricted dinner",
-            "Matvei Kupreichyk",
-            "Hidden Ministry",
-            "Covert Channel",
-        ):
-            assert hidden not in page
-        assert RESTRICTED_DAY not in page
-        assert re.search(r'class="last-met">\s*—', page)
+        hidden = client.get(f"/people/{world.secret_contact}")
+        missing = client.get("/people/9999")
+        assert hidden.status_code == missing.status_code == 404
+        assert text_of(missing).replace("9999", str(world.secret_contact)) == (
+            text_of(hidden)
+        )
+        assert "Secret Contact" not in text_of(hidden)
 
     def test_internal_meeting_needs_sign_in(self, client, auth, world):
-        anonymous = text_of(client.get(f"/people/{world.insider}"))
-        assert "Internal strategy call" not in anonymous
-        assert "Matvei Kupreichyk" not in anonymous
+        anonymous = client.get(f"/people/{world.insider}")
+        assert anonymous.status_code == 404
+        assert "Internal strategy call" not in text_of(anonymous)
+        assert "Matvei Kupreichyk" not in text_of(anonymous)
         auth.sign_in_as("viewer")
         signed_in = text_of(client.get(f"/people/{world.insider}"))
         assert "Internal strategy call" in signed_in
@@ -363,23 +361,18 @@ class TestOrganizationPage:
         assert re.search(r'class="last-met">\s*' + PUBLIC_DAY, page)
         assert f'href="/meetings?organization={world.center}"' in page
 
-    def test_organization_only_in_restricted_meeting_leaks_nothing(
+    def test_organization_only_in_restricted_meeting_is_hidden_like_a_missing_one(
         self, client, auth, world
     ):
-        page = text_of(client.get(f"/organizations/{world.ministry}"))
-        assert "Hidden Ministry" in page
-        assert "No meetings to show." in page
-        for hidden in (
-            "Restricted dinner",
-            "Secret Contact",
-            "Matvei Kupreichyk",
-            "Covert Channel",
-        ):
-            assert hidden not in page
-        assert RESTRICTED_DAY not in page
+        hidden = client.get(f"/organizations/{world.ministry}")
+        missing = client.get("/organizations/9999")
+        assert hidden.status_code == missing.status_code == 404
+        assert text_of(missing).replace("9999", str(world.ministry)) == (
+            text_of(hidden)
+        )
+        assert "Hidden Ministry" not in text_of(hidden)
         auth.sign_in_as("viewer")
-        page = text_of(client.get(f"/organizations/{world.ministry}"))
-        assert "Restricted dinner" not in page and "Secret Contact" not in page
+        assert client.get(f"/organizations/{world.ministry}").status_code == 404
 
     def test_admin_sees_who_represented_it(self, client, auth, world):
         auth.sign_in_as("admin")
@@ -391,6 +384,183 @@ class TestOrganizationPage:
 
     def test_missing_organization_is_404(self, client, world):
         assert client.get("/organizations/9999").status_code == 404
+
+
+# --- who may see which directory record ------------------------------------------
+
+HIDDEN_FROM = [None, "viewer", "editor"]
+
+
+def sign_in(auth, role: str | None) -> None:
+    if role:
+        auth.sign_in_as(role)
+
+
+class TestRecordsOfRestrictedMeetings:
+    """Secret Contact and Hidden Ministry appear only in the restricted dinner."""
+
+    @pytest.mark.parametrize("role", HIDDEN_FROM)
+    def test_absent_from_indexes_and_search(self, client, auth, world, role):
+        sign_in(auth, role)
+        people = text_of(client.get("/people"))
+        assert "Matvei Kupreichyk" in people
+        assert "Secret Contact" not in people
+        found = text_of(client.get("/people", query_string={"q": "secret"}))
+        assert "Nobody matches “secret”." in found
+        assert "Secret Contact" not in found
+        organizations = text_of(client.get("/organizations"))
+        assert "Belarusian Investigative Center" in organizations
+        assert "Hidden Ministry" not in organizations
+        found = text_of(client.get("/organizations", query_string={"q": "ministry"}))
+        assert "No organization matches “ministry”." in found
+
+    @pytest.mark.parametrize("role", HIDDEN_FROM)
+    def test_pages_answer_404(self, client, auth, world, role):
+        sign_in(auth, role)
+        assert client.get(f"/people/{world.secret_contact}").status_code == 404
+        assert client.get(f"/organizations/{world.ministry}").status_code == 404
+
+    def test_editor_cannot_open_or_save_their_edit_forms(
+        self, app, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        for url, data in [
+            (f"/people/{world.secret_contact}/edit", person_data()),
+            (f"/organizations/{world.ministry}/edit", organization_data()),
+        ]:
+            assert client.get(url).status_code == 404
+            assert client.post(url, data=data).status_code == 404
+        with app.app_context():
+            assert db.session.get(Person, world.secret_contact).display_name == (
+                "Secret Contact"
+            )
+            assert db.session.get(Organization, world.ministry).name == (
+                "Hidden Ministry"
+            )
+
+    def test_admin_sees_them_everywhere(self, client, auth, world):
+        auth.sign_in_as("admin")
+        assert "Secret Contact" in text_of(client.get("/people?q=secret"))
+        assert "Hidden Ministry" in text_of(client.get("/organizations?q=ministry"))
+        for url in (
+            f"/people/{world.secret_contact}",
+            f"/organizations/{world.ministry}",
+            f"/people/{world.secret_contact}/edit",
+            f"/organizations/{world.ministry}/edit",
+        ):
+            assert client.get(url).status_code == 200, url
+
+    def test_person_form_neither_offers_nor_accepts_a_hidden_organization(
+        self, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/people/new", data=person_data(organization_name="Hidden Ministry")
+        )
+        assert response.status_code == 200
+        assert "No organization named “Hidden Ministry”; create it first." in (
+            errors_in(response)
+        )
+
+    def test_name_of_a_hidden_person_is_refused_without_naming_or_linking_it(
+        self, app, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/people/new", data=person_data(display_name="secret contact")
+        )
+        assert response.status_code == 200
+        assert (
+            "“secret contact” is already used by a record you may not see; "
+            "ask an administrator." in errors_in(response)
+        )
+        assert f"/people/{world.secret_contact}" not in text_of(response)
+        with app.app_context():
+            assert count_people() == 4
+
+
+class TestRecordsOfInternalMeetings:
+    def test_hidden_from_anonymous_visitors(self, client, world):
+        assert "Internal Insider" not in text_of(client.get("/people"))
+        assert "Internal Insider" not in text_of(client.get("/people?q=insider"))
+        assert client.get(f"/people/{world.insider}").status_code == 404
+
+    def test_shown_to_signed_in_viewers(self, client, auth, world):
+        auth.sign_in_as("viewer")
+        assert "Internal Insider" in text_of(client.get("/people?q=insider"))
+        assert client.get(f"/people/{world.insider}").status_code == 200
+
+
+class TestFreshRecordsInNoMeeting:
+    @pytest.fixture
+    def fresh(self, app, world):
+        with app.app_context():
+            make = Factories()
+            return SimpleNamespace(
+                person=make.person("Newly Added").id,
+                organization=make.organization("Newly Founded").id,
+            )
+
+    def test_hidden_from_anonymous_visitors(self, client, world, fresh):
+        assert "Newly Added" not in text_of(client.get("/people"))
+        assert "Newly Founded" not in text_of(client.get("/organizations"))
+        assert client.get(f"/people/{fresh.person}").status_code == 404
+        assert client.get(f"/organizations/{fresh.organization}").status_code == 404
+
+    @pytest.mark.parametrize("role", ["viewer", "editor"])
+    def test_shown_to_signed_in_users(self, client, auth, world, fresh, role):
+        auth.sign_in_as(role)
+        assert "Newly Added" in text_of(client.get("/people"))
+        assert "Newly Founded" in text_of(client.get("/organizations"))
+        assert client.get(f"/people/{fresh.person}").status_code == 200
+        assert client.get(f"/organizations/{fresh.organization}").status_code == 200
+
+
+def test_usual_organization_of_a_visible_person_is_visible_one_level_only(
+    app, client, world
+):
+    """The ministry becomes visible through a public member, not through a secret one.
+
+    Its page then lists the public member but never the secret one.
+    """
+    with app.app_context():
+        db.session.get(Person, world.secret_contact).organization_id = world.ministry
+        db.session.commit()
+    assert client.get(f"/organizations/{world.ministry}").status_code == 404
+
+    with app.app_context():
+        db.session.get(Person, world.colleague).organization_id = world.ministry
+        db.session.commit()
+    response = client.get(f"/organizations/{world.ministry}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Public Colleague" in page
+    assert "Secret Contact" not in page and "Restricted dinner" not in page
+    assert "Hidden Ministry" in text_of(client.get("/organizations"))
+    # The ministry's visibility does not in turn reveal its other members.
+    assert client.get(f"/people/{world.secret_contact}").status_code == 404
+
+
+def test_outcome_owners_follow_their_meeting(app, client, auth, world):
+    """Owning an outcome links a record to the meeting as much as taking part."""
+    with app.app_context():
+        make = Factories()
+        owner = make.person("Outcome Owner")
+        owning_organization = make.organization("Outcome Organization")
+        restricted = make.meeting("Restricted follow-up", confidentiality="restricted")
+        restricted.outcomes.append(
+            Outcome(
+                text="Follow up",
+                owner_person=owner,
+                owner_organization=owning_organization,
+            )
+        )
+        db.session.commit()
+        ids = (owner.id, owning_organization.id)
+    auth.sign_in_as("viewer")
+    assert client.get(f"/people/{ids[0]}").status_code == 404
+    assert client.get(f"/organizations/{ids[1]}").status_code == 404
+    assert "Outcome Owner" not in text_of(client.get("/people"))
 
 
 # --- permissions ---------------------------------------------------------------
@@ -464,7 +634,8 @@ class TestPersonForm:
         assert 'list="organization-names"' in page
         assert '<datalist id="organization-names">' in page
         assert '<option value="Belarusian Investigative Center">' in page
-        assert '<option value="Hidden Ministry">' in page
+        # Only organizations the editor may see are offered.
+        assert "Hidden Ministry" not in page
 
     def test_creates_a_person_resolving_the_organization(
         self, app, client, auth, world
@@ -552,20 +723,23 @@ class TestPersonForm:
         assert "Kupreychyk\nКупрейчык" in page
 
     def test_edit_keeps_own_names_and_refreshes_keys(self, app, client, auth, world):
+        with app.app_context():
+            # In no meeting yet: every signed-in user may see it.
+            institute_id = Factories().organization("Open Institute").id
         auth.sign_in_as("editor")
         response = client.post(
             f"/people/{world.kupreichyk}/edit",
             data=person_data(
                 display_name="Matvei Kupreichyk",
                 other_names="Kupreychyk\nMatsvei Kupreichyk",
-                organization_name="Hidden Ministry",
+                organization_name="Open Institute",
                 title="Head of investigations",
             ),
         )
         assert response.status_code == 302
         with app.app_context():
             person = db.session.get(Person, world.kupreichyk)
-            assert person.organization_id == world.ministry
+            assert person.organization_id == institute_id
             assert person.title == "Head of investigations"
             assert "|matsveikupreichyk|" in person.name_keys
             assert "|купрейчык|" not in person.name_keys

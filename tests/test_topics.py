@@ -111,7 +111,8 @@ def last_met_is(page: str, day: str) -> bool:
 
 
 class TestTopicIndex:
-    def test_shows_the_tree_alphabetically(self, client, world):
+    def test_shows_the_tree_alphabetically(self, client, auth, world):
+        auth.sign_in_as("admin")
         response = client.get("/topics")
         assert response.status_code == 200
         page = text_of(response)
@@ -138,9 +139,9 @@ class TestTopicIndex:
             "1",
             PUBLIC_DAY,
         ]
-        assert cells(table_row(page, "Transit"))[1:] == ["0", "—"]
-        assert cells(table_row(page, "Covert Channel"))[1:] == ["0", "—"]
-        assert cells(table_row(page, "Elections"))[1:] == ["0", "—"]
+        # In no meeting, only in an internal one, or only in a restricted one.
+        for hidden in ("Transit", "Elections", "Monitoring", "Covert Channel"):
+            assert hidden not in page
         assert RESTRICTED_DAY not in page and INTERNAL_DAY not in page
 
     def test_viewer_counts_internal_meetings(self, client, auth, world):
@@ -172,8 +173,9 @@ class TestTopicIndex:
         page = text_of(client.get("/topics", query_string={"q": "fisheries"}))
         assert "No topic matches “fisheries”." in page
 
-    def test_paginates_root_topics_with_their_subtrees(self, app, client, world):
+    def test_paginates_root_topics_with_their_subtrees(self, app, client, auth, world):
         app.config["DIRECTORY_PER_PAGE"] = 2
+        auth.sign_in_as("admin")
         first = text_of(client.get("/topics"))
         assert ">Covert Channel</a>" in first and ">Monitoring</a>" in first
         assert ">Sanctions</a>" not in first
@@ -204,7 +206,8 @@ class TestTopicPage:
         )
         assert f'href="/meetings?topic={world.sanctions}"' in page
 
-    def test_sub_topic_shows_its_parent(self, client, world):
+    def test_sub_topic_shows_its_parent(self, client, auth, world):
+        auth.sign_in_as("viewer")
         page = text_of(client.get(f"/topics/{world.transit}"))
         assert (
             f'<a href="/topics/{world.circumvention}">'
@@ -241,26 +244,19 @@ class TestTopicPage:
         assert "Secret Contact" in page and "Hidden Ministry" in page
         assert last_met_is(page, RESTRICTED_DAY)
 
-    def test_topic_only_in_restricted_meeting_shows_no_meeting_info(
+    def test_topic_only_in_restricted_meeting_is_hidden_like_a_missing_one(
         self, client, world
     ):
-        response = client.get(f"/topics/{world.covert}")
-        assert response.status_code == 200
-        page = text_of(response)
-        assert "<h1>Covert Channel</h1>" in page
-        assert "No meetings to show." in page
-        assert last_met_is(page, "—")
-        for hidden in (
-            "Restricted sanctions dinner",
-            "Sources.",
-            "Sanctions",
-            "Secret Contact",
-            RESTRICTED_DAY,
-        ):
-            assert hidden not in page
+        hidden = client.get(f"/topics/{world.covert}")
+        missing = client.get("/topics/9999")
+        assert hidden.status_code == missing.status_code == 404
+        assert text_of(missing).replace("9999", str(world.covert)) == text_of(hidden)
+        assert "Covert Channel" not in text_of(hidden)
 
     def test_internal_meeting_needs_sign_in(self, client, auth, world):
-        anonymous = text_of(client.get(f"/topics/{world.elections}"))
+        response = client.get(f"/topics/{world.elections}")
+        assert response.status_code == 404
+        anonymous = text_of(response)
         assert "Internal elections call" not in anonymous
         assert "Observer mission plans" not in anonymous
         assert "Internal Insider" not in anonymous
@@ -273,6 +269,98 @@ class TestTopicPage:
 
     def test_missing_topic_is_404(self, client, world):
         assert client.get("/topics/9999").status_code == 404
+
+
+# --- who may see which topic ---------------------------------------------------------
+
+HIDDEN_FROM = [None, "viewer", "editor"]
+
+
+def sign_in(auth, role: str | None) -> None:
+    if role:
+        auth.sign_in_as(role)
+
+
+class TestTopicOfRestrictedMeetingOnly:
+    """Covert Channel is on the agenda of the restricted dinner alone."""
+
+    @pytest.mark.parametrize("role", HIDDEN_FROM)
+    def test_absent_from_index_and_search_and_page_is_404(
+        self, client, auth, world, role
+    ):
+        sign_in(auth, role)
+        assert "Covert Channel" not in text_of(client.get("/topics"))
+        found = text_of(client.get("/topics", query_string={"q": "covert"}))
+        assert "No topic matches “covert”." in found
+        assert client.get(f"/topics/{world.covert}").status_code == 404
+
+    def test_editor_can_neither_edit_it_nor_pick_it_as_a_parent(
+        self, app, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        assert client.get(f"/topics/{world.covert}/edit").status_code == 404
+        response = client.post(
+            f"/topics/{world.covert}/edit", data={"name": "Renamed", "parent_id": ""}
+        )
+        assert response.status_code == 404
+        assert "Covert Channel" not in text_of(client.get("/topics/new"))
+        response = client.post(
+            "/topics/new", data={"name": "Fresh", "parent_id": str(world.covert)}
+        )
+        assert "That topic no longer exists; choose another." in errors_in(response)
+        with app.app_context():
+            assert db.session.get(Topic, world.covert).name == "Covert Channel"
+            assert count_topics() == 6
+
+    def test_its_name_is_refused_without_naming_or_linking_it(
+        self, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/topics/new", data={"name": "covert channel", "parent_id": ""}
+        )
+        assert (
+            "“covert channel” is already used by a record you may not see; "
+            "ask an administrator." in errors_in(response)
+        )
+        assert f"/topics/{world.covert}" not in text_of(response)
+
+    def test_admin_sees_it(self, client, auth, world):
+        auth.sign_in_as("admin")
+        assert "Covert Channel" in text_of(client.get("/topics?q=covert"))
+        assert client.get(f"/topics/{world.covert}").status_code == 200
+        assert client.get(f"/topics/{world.covert}/edit").status_code == 200
+
+
+def test_ancestor_of_a_visible_topic_is_visible(client, world):
+    """Sanctions is only in the restricted dinner, but its sub-topic is public."""
+    response = client.get(f"/topics/{world.sanctions}")
+    assert response.status_code == 200
+    assert ">Sanctions</a>" in text_of(client.get("/topics?q=sanctions"))
+    page = text_of(client.get(f"/topics/{world.circumvention}"))
+    assert f'<a href="/topics/{world.sanctions}">Sanctions</a>' in page
+
+
+def test_sub_topics_in_no_meeting_are_listed_for_signed_in_users_only(
+    client, auth, world
+):
+    anonymous = client.get(f"/topics/{world.circumvention}")
+    assert ">Transit</a>" not in text_of(anonymous)
+    assert client.get(f"/topics/{world.transit}").status_code == 404
+    assert "Transit" not in text_of(client.get("/topics"))
+
+    auth.sign_in_as("viewer")
+    signed_in = text_of(client.get(f"/topics/{world.circumvention}"))
+    assert f'<a href="/topics/{world.transit}">Transit</a>' in signed_in
+    assert client.get(f"/topics/{world.transit}").status_code == 200
+    assert ">Transit</a>" in text_of(client.get("/topics"))
+
+
+def test_topic_of_an_internal_meeting_needs_sign_in(client, auth, world):
+    assert "Elections" not in text_of(client.get("/topics?q=elections"))
+    auth.sign_in_as("viewer")
+    assert ">Elections</a>" in text_of(client.get("/topics?q=elections"))
+    assert client.get(f"/topics/{world.elections}").status_code == 200
 
 
 # --- permissions -------------------------------------------------------------------

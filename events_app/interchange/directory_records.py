@@ -1,7 +1,5 @@
 """People, organizations and topics in the interchange format."""
 
-from sqlalchemy import select
-
 from events_app.extensions import db
 from events_app.interchange.json_format import RecordShapeError
 from events_app.models import Organization, Person, Topic
@@ -14,6 +12,12 @@ from events_app.resolve import (
     organization_named,
     person_named,
     topic_at_path,
+)
+from events_app.visibility import (
+    OPERATOR,
+    visible_organizations_for,
+    visible_people_for,
+    visible_topics_for,
 )
 
 LIMITS = {"name": 200, "short_name": 50, "country": 100, "title": 200}
@@ -47,22 +51,27 @@ def topic_to_record(topic: Topic) -> dict:
     }
 
 
-def directory_to_records() -> dict:
-    """Every organization, person and topic, in a stable order."""
+def directory_to_records(user=OPERATOR) -> dict:
+    """The organizations, people and topics `user` may see, in a stable order.
+
+    The operator (the default) sees, and so exports, the whole directory.
+    """
     return {
         "organizations": [
             organization_to_record(organization)
             for organization in db.session.scalars(
-                select(Organization).order_by(Organization.id)
+                visible_organizations_for(user).order_by(Organization.id)
             )
         ],
         "people": [
             person_to_record(person)
-            for person in db.session.scalars(select(Person).order_by(Person.id))
+            for person in db.session.scalars(
+                visible_people_for(user).order_by(Person.id)
+            )
         ],
         "topics": [
             topic_to_record(topic)
-            for topic in db.session.scalars(select(Topic).order_by(Topic.id))
+            for topic in db.session.scalars(visible_topics_for(user).order_by(Topic.id))
         ],
     }
 

@@ -49,7 +49,7 @@ class ImportSummary:
 
 
 def export_document(user) -> dict:
-    """Every meeting `user` may see, with the whole directory, as one document."""
+    """Every meeting and directory record `user` may see, as one document."""
     meetings = db.session.scalars(
         visible_meetings_for(user)
         .options(
@@ -66,7 +66,7 @@ def export_document(user) -> dict:
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        **directory_to_records(),
+        **directory_to_records(user),
         "meetings": [meeting_to_record(meeting) for meeting in meetings],
     }
 

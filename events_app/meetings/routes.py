@@ -4,7 +4,6 @@ from itertools import groupby
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from events_app.auth.permissions import editor_required
@@ -23,9 +22,14 @@ from events_app.models import (
     Organization,
     Participation,
     Person,
-    Topic,
 )
-from events_app.visibility import visible_meeting_or_404, visible_meetings_for
+from events_app.visibility import (
+    visible_meeting_or_404,
+    visible_meetings_for,
+    visible_organizations_for,
+    visible_people_for,
+    visible_topics_for,
+)
 
 
 @bp.route("/")
@@ -67,16 +71,17 @@ def index():
 
 
 def filter_choices() -> dict:
-    """Options of the filter selects: every person, organization and topic by name."""
+    """Options of the filter selects: the records the viewer may see, by name."""
     return {
         "people": db.session.scalars(
-            select(Person).order_by(Person.display_name)
+            visible_people_for(current_user).order_by(Person.display_name)
         ).all(),
         "organizations": db.session.scalars(
-            select(Organization).order_by(Organization.name)
+            visible_organizations_for(current_user).order_by(Organization.name)
         ).all(),
         "topics": sorted(
-            db.session.scalars(select(Topic)).all(), key=lambda t: t.path.lower()
+            db.session.scalars(visible_topics_for(current_user)).all(),
+            key=lambda t: t.path.lower(),
         ),
     }
 
@@ -132,15 +137,24 @@ def render_form(form: MeetingForm, meeting: Meeting | None, status: int = 200):
 
 
 def name_suggestions() -> dict[str, list[str]]:
-    """Names offered in the form's datalists, so existing records are picked, not retyped."""
+    """Names offered in the form's datalists, so existing records are picked.
+
+    Only records the editor may see are offered: a datalist is page content too.
+    """
     return {
         "people": db.session.scalars(
-            select(Person.display_name).order_by(Person.display_name)
+            visible_people_for(current_user)
+            .with_only_columns(Person.display_name)
+            .order_by(Person.display_name)
         ).all(),
         "organizations": db.session.scalars(
-            select(Organization.name).order_by(Organization.name)
+            visible_organizations_for(current_user)
+            .with_only_columns(Organization.name)
+            .order_by(Organization.name)
         ).all(),
-        "topics": sorted(topic.path for topic in db.session.scalars(select(Topic))),
+        "topics": sorted(
+            topic.path for topic in db.session.scalars(visible_topics_for(current_user))
+        ),
     }
 
 

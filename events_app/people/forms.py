@@ -1,24 +1,26 @@
 """Forms for creating and editing people and organizations."""
 
 from flask import url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import Length, ValidationError
 
+from events_app.directory_forms import (
+    NAME_MAX_LENGTH,
+    collapse_spaces,
+    name_field,
+    taken_name_message,
+)
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
-from events_app.name_lookup import find_name_conflict, name_taken_message, records_named
+from events_app.name_lookup import find_name_conflict, records_named
 from events_app.names import name_key, split_other_names
+from events_app.visibility import visible_organizations_for
 
-NAME_MAX_LENGTH = 200
 OTHER_NAMES_MAX_COUNT = 50
 NOTES_MAX_LENGTH = 20_000
-
-
-def collapse_spaces(value):
-    """Field filter: trim and collapse runs of white space in a one-line input."""
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def other_names_problem(text: str | None) -> str | None:
@@ -40,26 +42,25 @@ def tidy_other_names(text: str | None) -> str:
     return "\n".join(split_other_names(text))
 
 
-def refuse_taken_names(model, names: list[str], record, endpoint: str, id_arg: str):
+def refuse_taken_names(model, names: list[str], record) -> None:
     """Raise a validation error if another `model` record already has one of `names`."""
     conflict = find_name_conflict(model, names, exclude_id=getattr(record, "id", None))
     if conflict is not None:
-        name, existing = conflict
-        url = url_for(endpoint, **{id_arg: existing.id})
-        raise ValidationError(name_taken_message(name, existing.label, url))
+        raise ValidationError(taken_name_message(*conflict))
+
+
+def refuse_bad_other_names(model, text: str | None, record) -> None:
+    """Refuse an "other names" list too long, or with a name another record has."""
+    problem = other_names_problem(text)
+    if problem:
+        raise ValidationError(problem)
+    refuse_taken_names(model, split_other_names(text), record)
 
 
 class PersonForm(FlaskForm):
     """A person's directory entry; `record` is the person being edited, if any."""
 
-    display_name = StringField(
-        "Name",
-        filters=[collapse_spaces],
-        validators=[
-            DataRequired("Enter the person's name."),
-            Length(max=NAME_MAX_LENGTH),
-        ],
-    )
+    display_name = name_field("Name", "Enter the person's name.")
     other_names = TextAreaField("Other names")
     organization_name = StringField(
         "Usual organization", filters=[collapse_spaces], validators=[Length(max=200)]
@@ -79,29 +80,20 @@ class PersonForm(FlaskForm):
 
     def validate_display_name(self, field) -> None:
         """Refuse a name that another person already has."""
-        refuse_taken_names(
-            Person, [field.data], self.record, "people.person", "person_id"
-        )
+        refuse_taken_names(Person, [field.data], self.record)
 
     def validate_other_names(self, field) -> None:
         """Check the list's size and lengths, and that no other person has them."""
-        problem = other_names_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
-        refuse_taken_names(
-            Person,
-            split_other_names(field.data),
-            self.record,
-            "people.person",
-            "person_id",
-        )
+        refuse_bad_other_names(Person, field.data, self.record)
 
     def validate_organization_name(self, field) -> None:
-        """Resolve the typed name to one existing organization."""
+        """Resolve the typed name to one organization the editor may see."""
         if not field.data:
             self.resolved_organization = None
             return
-        matches = records_named(Organization, field.data)
+        matches = records_named(
+            Organization, field.data, among=visible_organizations_for(current_user)
+        )
         exact = [
             match for match in matches if name_key(match.name) == name_key(field.data)
         ]
@@ -139,14 +131,7 @@ class PersonForm(FlaskForm):
 class OrganizationForm(FlaskForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
 
-    name = StringField(
-        "Name",
-        filters=[collapse_spaces],
-        validators=[
-            DataRequired("Enter the organization's name."),
-            Length(max=NAME_MAX_LENGTH),
-        ],
-    )
+    name = name_field("Name", "Enter the organization's name.")
     short_name = StringField(
         "Short name", filters=[collapse_spaces], validators=[Length(max=50)]
     )
@@ -167,26 +152,11 @@ class OrganizationForm(FlaskForm):
 
     def validate_name(self, field) -> None:
         """Refuse a name that another organization already has."""
-        refuse_taken_names(
-            Organization,
-            [field.data],
-            self.record,
-            "people.organization",
-            "organization_id",
-        )
+        refuse_taken_names(Organization, [field.data], self.record)
 
     def validate_other_names(self, field) -> None:
         """Check size and lengths, and that no other organization has these names."""
-        problem = other_names_problem(field.data)
-        if problem:
-            raise ValidationError(problem)
-        refuse_taken_names(
-            Organization,
-            split_other_names(field.data),
-            self.record,
-            "people.organization",
-            "organization_id",
-        )
+        refuse_bad_other_names(Organization, field.data, self.record)
 
     def apply_to(self, organization: Organization) -> None:
         """Copy the validated data onto the organization; refresh its name keys."""

@@ -7,7 +7,7 @@ that appears only in hidden meetings has an empty history.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from events_app.extensions import db
 from events_app.history import (
@@ -26,6 +26,7 @@ from events_app.meeting_stats import (
 )
 from events_app.models import Meeting, Organization, Participation, Person, Topic
 from events_app.name_lookup import search_clause
+from events_app.visibility import visible_people_for, visible_records_for
 
 DEFAULT_PER_PAGE = 50
 
@@ -63,76 +64,90 @@ def _per_page() -> int:
     return current_app.config.get("DIRECTORY_PER_PAGE", DEFAULT_PER_PAGE)
 
 
-def people_listing(user, text: str, page: int) -> ListedRecords:
-    """One alphabetical page of people matching `text`, with visible-meeting stats."""
+def participation_pairs(record_id_column, condition) -> Select:
+    """(owner_id, meeting_id) of participations meeting `condition`, for statistics.
+
+    `record_id_column` is Participation.person_id or Participation.organization_id.
+    """
+    return select(
+        record_id_column.label("owner_id"),
+        Participation.meeting_id.label("meeting_id"),
+    ).where(condition)
+
+
+# What an index of each record type is sorted by, and how it takes part in meetings.
+LISTED_BY = {
+    Person: (Person.display_name, Participation.person_id),
+    Organization: (Organization.name, Participation.organization_id),
+}
+
+
+def directory_listing(model, user, text: str, page: int) -> ListedRecords:
+    """One A–Z page of the people or organizations the user may see matching `text`.
+
+    Each comes with its statistics over the meetings the user may see.
+    """
+    name_column, record_id_column = LISTED_BY[model]
     query = (
-        select(Person)
-        .where(search_clause(Person, Person.display_name, text))
-        .order_by(func.lower(Person.display_name), Person.id)
+        visible_records_for(user, model)
+        .where(search_clause(model, name_column, text))
+        .order_by(func.lower(name_column), model.id)
     )
     pagination = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
-    ids = [person.id for person in pagination.items]
+    ids = [record.id for record in pagination.items]
     stats = meeting_stats_by_owner(
-        select(
-            Participation.person_id.label("owner_id"),
-            Participation.meeting_id.label("meeting_id"),
-        ).where(Participation.person_id.in_(ids)),
-        user,
+        participation_pairs(record_id_column, record_id_column.in_(ids)), user
     )
     return ListedRecords(pagination=pagination, stats=stats)
+
+
+def people_listing(user, text: str, page: int) -> ListedRecords:
+    """One alphabetical page of the people the user may see matching `text`."""
+    return directory_listing(Person, user, text, page)
 
 
 def organizations_listing(user, text: str, page: int) -> ListedRecords:
-    """One A–Z page of organizations matching `text`, with visible-meeting stats."""
-    query = (
-        select(Organization)
-        .where(search_clause(Organization, Organization.name, text))
-        .order_by(func.lower(Organization.name), Organization.id)
-    )
-    pagination = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
-    ids = [organization.id for organization in pagination.items]
-    stats = meeting_stats_by_owner(
-        select(
-            Participation.organization_id.label("owner_id"),
-            Participation.meeting_id.label("meeting_id"),
-        ).where(Participation.organization_id.in_(ids)),
-        user,
-    )
-    return ListedRecords(pagination=pagination, stats=stats)
+    """One A–Z page of the organizations the user may see matching `text`."""
+    return directory_listing(Organization, user, text, page)
 
 
-def _single_stats(owner_meeting_pairs, owner_id: int, user) -> MeetingStats:
-    return meeting_stats_by_owner(owner_meeting_pairs, user).get(owner_id, NO_MEETINGS)
+def _single_stats(record_id_column, record_id: int, user) -> MeetingStats:
+    pairs = participation_pairs(record_id_column, record_id_column == record_id)
+    return meeting_stats_by_owner(pairs, user).get(record_id, NO_MEETINGS)
+
+
+def _meetings_taken_part_in(user, record_id_column, record_id: int, page: int):
+    """The visible meetings with a participation of the record.
+
+    Returns a select of their ids, one page of them (newest first), and for each
+    meeting on the page the record's own participations in it.
+    """
+    took_part = Meeting.id.in_(
+        select(Participation.meeting_id).where(record_id_column == record_id)
+    )
+    meetings = visible_meetings_page(user, took_part, page)
+    own_participations = {
+        meeting.id: [
+            participation
+            for participation in meeting.participations
+            if getattr(participation, record_id_column.key) == record_id
+        ]
+        for meeting in meetings.items
+    }
+    return visible_meeting_ids_where(user, took_part), meetings, own_participations
 
 
 def person_history(person: Person, user, page: int = 1) -> PersonHistory:
     """The person's history as `user` may see it (page `page` of the meeting list)."""
-    took_part = Meeting.id.in_(
-        select(Participation.meeting_id).where(Participation.person_id == person.id)
+    meeting_ids, meetings, roles = _meetings_taken_part_in(
+        user, Participation.person_id, person.id, page
     )
-    meeting_ids = visible_meeting_ids_where(user, took_part)
-    meetings = visible_meetings_page(user, took_part, page)
-    roles = {
-        meeting.id: [
-            participation
-            for participation in meeting.participations
-            if participation.person_id == person.id
-        ]
-        for meeting in meetings.items
-    }
     someone_else = or_(
         Participation.person_id.is_(None), Participation.person_id != person.id
     )
     return PersonHistory(
         person=person,
-        stats=_single_stats(
-            select(
-                Participation.person_id.label("owner_id"),
-                Participation.meeting_id.label("meeting_id"),
-            ).where(Participation.person_id == person.id),
-            person.id,
-            user,
-        ),
+        stats=_single_stats(Participation.person_id, person.id, user),
         meetings=meetings,
         roles=roles,
         topics=topics_discussed(meeting_ids),
@@ -148,41 +163,22 @@ def organization_history(
     organization: Organization, user, page: int = 1
 ) -> OrganizationHistory:
     """The organization's history as `user` may see it (page `page` of the meetings)."""
-    took_part = Meeting.id.in_(
-        select(Participation.meeting_id).where(
-            Participation.organization_id == organization.id
-        )
+    meeting_ids, meetings, representatives = _meetings_taken_part_in(
+        user, Participation.organization_id, organization.id, page
     )
-    meeting_ids = visible_meeting_ids_where(user, took_part)
-    meetings = visible_meetings_page(user, took_part, page)
-    representatives = {
-        meeting.id: [
-            participation
-            for participation in meeting.participations
-            if participation.organization_id == organization.id
-        ]
-        for meeting in meetings.items
-    }
     for_this_organization = Participation.organization_id == organization.id
     for_someone_else = or_(
         Participation.organization_id.is_(None),
         Participation.organization_id != organization.id,
     )
     members = db.session.scalars(
-        select(Person)
+        visible_people_for(user)
         .where(Person.organization_id == organization.id)
         .order_by(func.lower(Person.display_name), Person.id)
     ).all()
     return OrganizationHistory(
         organization=organization,
-        stats=_single_stats(
-            select(
-                Participation.organization_id.label("owner_id"),
-                Participation.meeting_id.label("meeting_id"),
-            ).where(for_this_organization),
-            organization.id,
-            user,
-        ),
+        stats=_single_stats(Participation.organization_id, organization.id, user),
         meetings=meetings,
         representatives=representatives,
         members=list(members),

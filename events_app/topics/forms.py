@@ -1,23 +1,19 @@
 """The form for creating and editing topics."""
 
-from flask import url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
+from events_app.directory_forms import name_field, taken_name_message
 from events_app.extensions import db
 from events_app.models import Topic
-from events_app.name_lookup import name_taken_message, records_named
+from events_app.name_lookup import records_named
 from events_app.topic_tree import subtree_ids, topics_in_tree_order
+from events_app.visibility import visible_topics_for
 
-NAME_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 20_000
 NO_PARENT = ""
-
-
-def collapse_spaces(value):
-    """Field filter: trim and collapse runs of white space in a one-line input."""
-    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def optional_id_text(value) -> str:
@@ -28,14 +24,7 @@ def optional_id_text(value) -> str:
 class TopicForm(FlaskForm):
     """A topic's name, place in the tree and description; `record` is the one edited."""
 
-    name = StringField(
-        "Name",
-        filters=[collapse_spaces],
-        validators=[
-            DataRequired("Enter the topic's name."),
-            Length(max=NAME_MAX_LENGTH),
-        ],
-    )
+    name = name_field("Name", "Enter the topic's name.")
     # Choices are checked by validate_parent_id, which says *why* a parent is refused.
     parent_id = SelectField(
         "Parent topic", coerce=optional_id_text, validate_choice=False
@@ -50,19 +39,25 @@ class TopicForm(FlaskForm):
         self.record = record
         self.resolved_parent: Topic | None = None
         self._own_subtree = subtree_ids(record) if record is not None else set()
+        # Only topics the editor may see are offered, or accepted, as parents.
+        self._visible_topics = visible_topics_for(current_user)
         self.parent_id.choices = [(NO_PARENT, "— None (a top-level topic) —")] + [
             (str(topic.id), topic.path)
-            for topic in topics_in_tree_order(excluded_ids=self._own_subtree)
+            for topic in topics_in_tree_order(
+                self._visible_topics, excluded_ids=self._own_subtree
+            )
         ]
 
     def validate_parent_id(self, field) -> None:
-        """The parent must exist and must not be this topic or one of its sub-topics."""
+        """The parent must be visible and not this topic or one of its sub-topics."""
         if field.data == NO_PARENT:
             self.resolved_parent = None
             return
         if not field.data.isdigit():
             raise ValidationError("Choose a parent topic from the list.")
-        parent = db.session.get(Topic, int(field.data))
+        parent = db.session.scalar(
+            self._visible_topics.where(Topic.id == int(field.data))
+        )
         if parent is None:
             raise ValidationError("That topic no longer exists; choose another.")
         if parent.id in self._own_subtree:
@@ -84,13 +79,7 @@ class TopicForm(FlaskForm):
         own_id = self.record.id if self.record is not None else None
         for existing in records_named(Topic, self.name.data):
             if existing.id != own_id and existing.parent_id == parent_id:
-                self.name.errors.append(
-                    name_taken_message(
-                        self.name.data,
-                        existing.path,
-                        url_for("topics.show", topic_id=existing.id),
-                    )
-                )
+                self.name.errors.append(taken_name_message(self.name.data, existing))
                 return False
         return True
 

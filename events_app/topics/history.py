@@ -31,6 +31,7 @@ from events_app.topic_tree import (
     subtree_closure,
     subtree_ids,
 )
+from events_app.visibility import visible_topic_ids_for, visible_topics_for
 
 DEFAULT_PER_PAGE = 50
 
@@ -78,23 +79,19 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     Counts include meetings of sub-topics, as the topic pages do.
     """
     per_page = current_app.config.get("DIRECTORY_PER_PAGE", DEFAULT_PER_PAGE)
-    grouped = children_by_parent()  # every topic in the session: paths cost nothing
+    visible = visible_topics_for(user)
+    # Every visible topic in the session: paths and sub-topics cost nothing more.
+    grouped = children_by_parent(visible)
     searching = bool(" ".join((text or "").split()))
     if searching:
-        query = (
-            select(Topic)
-            .where(search_clause(Topic, Topic.name, text))
-            .order_by(func.lower(Topic.name), Topic.id)
-        )
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+        condition = search_clause(Topic, Topic.name, text)
+    else:
+        condition = Topic.parent_id.is_(None)
+    query = visible.where(condition).order_by(func.lower(Topic.name), Topic.id)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    if searching:
         rows = [TreeRow(topic=topic, depth=0) for topic in pagination.items]
     else:
-        query = (
-            select(Topic)
-            .where(Topic.parent_id.is_(None))
-            .order_by(func.lower(Topic.name), Topic.id)
-        )
-        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
         rows = flatten(list(pagination.items), grouped)
     ids = [row.topic.id for row in rows]
     stats = meeting_stats_by_owner(topic_meeting_pairs(ids), user) if ids else {}
@@ -117,8 +114,14 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         ]
         for meeting in meetings.items
     }
+    visible_ids = visible_topic_ids_for(user)
     children = sorted(
-        topic.children, key=lambda child: (child.name.casefold(), child.id)
+        (
+            child
+            for child in topic.children
+            if visible_ids is None or child.id in visible_ids
+        ),
+        key=lambda child: (child.name.casefold(), child.id),
     )
     anyone = true()  # every participant counts, whoever they represented
     return TopicHistory(

@@ -1,0 +1,40 @@
+"""Form pieces shared by the person, organization and topic forms."""
+
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from events_app.directory_pages import record_url
+from events_app.name_lookup import name_taken_message
+from events_app.visibility import is_visible_to
+
+NAME_MAX_LENGTH = 200
+
+
+def collapse_spaces(value):
+    """Field filter: trim and collapse runs of white space in a one-line input."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def name_field(label: str, required_message: str) -> StringField:
+    """The required one-line name field each directory form starts with."""
+    return StringField(
+        label,
+        filters=[collapse_spaces],
+        validators=[DataRequired(required_message), Length(max=NAME_MAX_LENGTH)],
+    )
+
+
+def taken_name_message(name: str, existing) -> Markup | str:
+    """Form error for a name that the record `existing` already uses.
+
+    A record the editor may see is linked, so it can be edited instead. One they
+    may not see is neither named nor linked: names must stay unique, but its other
+    names, and where it appears, stay hidden.
+    """
+    if is_visible_to(current_user, existing):
+        return name_taken_message(name, existing.label, record_url(existing))
+    return (
+        f"“{name}” is already used by a record you may not see; ask an administrator."
+    )

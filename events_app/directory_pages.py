@@ -1,0 +1,60 @@
+"""View helpers shared by the people, organization and topic pages.
+
+Their indexes, history pages and edit forms work alike; the pieces that would
+otherwise be written three times live here.
+"""
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from events_app.extensions import db
+from events_app.models import Organization, Person, Topic
+
+# Endpoint and id argument of each directory record's own page.
+RECORD_PAGES = {
+    Person: ("people.person", "person_id"),
+    Organization: ("people.organization", "organization_id"),
+    Topic: ("topics.show", "topic_id"),
+}
+
+
+def record_url(record) -> str:
+    """The address of a person's, organization's or topic's page."""
+    endpoint, id_argument = RECORD_PAGES[type(record)]
+    return url_for(endpoint, **{id_argument: record.id})
+
+
+def page_number() -> int:
+    """The ?page= argument, at least 1."""
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def search_text() -> str:
+    """The ?q= argument, trimmed."""
+    return request.args.get("q", "", type=str).strip()
+
+
+def index_page(listing_for: Callable, template: str):
+    """An index page: the listing of what the viewer may see matching ?q=, paged."""
+    text = search_text()
+    listing = listing_for(current_user, text, page_number())
+    return render_template(template, listing=listing, q=text)
+
+
+def form_page(form, record, template: str, name_of: Callable[..., str], **context):
+    """Save a valid submitted form onto `record` and go to its page; else show the form.
+
+    `record` is new (not yet in the database) for an "add" page; `name_of(record)`
+    names it in the confirmation message.
+    """
+    if not form.validate_on_submit():
+        return render_template(template, form=form, **context)
+    is_new = record.id is None
+    form.apply_to(record)
+    if is_new:
+        db.session.add(record)
+    db.session.commit()
+    flash(f"{name_of(record)} {'added' if is_new else 'saved'}.", "success")
+    return redirect(record_url(record))
