@@ -1,4 +1,4 @@
-"""Feed speed with 10,000 meetings: full build, the 304 path, and SQL queries per request.
+"""Feed speed with 10,000 meetings: full build, the 304 path and SQL queries a request.
 
 Run with `make bench` (or `.venv/bin/python bench/feed_benchmark.py [COUNT]`).
 It prints figures; it asserts nothing, timings depend on the machine.
@@ -147,7 +147,8 @@ def main() -> None:
             f"{build_queries} SQL statements"
         )
         print(
-            f"filtered feed (?topic=1): {small_ms:.0f} ms, {small_queries} SQL statements"
+            f"filtered feed (?topic=1): {small_ms:.0f} ms, "
+            f"{small_queries} SQL statements"
         )
         print(
             f"304 Not Modified: {cached_ms:.2f} ms median of 200, "

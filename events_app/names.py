@@ -22,7 +22,7 @@ def name_key(name: str) -> str:
 
 
 def split_other_names(text: str | None) -> list[str]:
-    """Split a newline- or semicolon-separated list of names, dropping blanks and repeats."""
+    """Names from a list split by newlines or semicolons, without blanks or repeats."""
     names: list[str] = []
     seen: set[str] = set()
     for line in (text or "").replace(";", "\n").splitlines():

@@ -18,7 +18,7 @@ def clean_name(name: str | None) -> str:
 
 
 def find_person(name: str) -> Person | None:
-    """The oldest person with this name or other name (case, accents, spacing ignored)."""
+    """The oldest person with this name or other name (case, accents, spaces aside)."""
     if not name_key(name):
         return None
     return db.session.scalar(
@@ -64,7 +64,7 @@ def organization_named(name: str) -> Organization:
 
 
 def split_topic_path(path: str) -> list[str]:
-    """ "Sanctions > Sanctions circumvention" -> ["Sanctions", "Sanctions circumvention"]."""
+    """The names along a path: "Sanctions > Circumvention" -> ["Sanctions", …]."""
     return [clean_name(part) for part in (path or "").split(">") if clean_name(part)]
 
 
@@ -107,5 +107,5 @@ def topic_at_path(path: str) -> Topic:
 
 
 def owner_named(name: str) -> Person | Organization:
-    """An outcome's owner: an existing person, else an existing organization, else a new person."""
+    """An outcome's owner: an existing person or organization, else a new person."""
     return find_person(name) or find_organization(name) or person_named(name)

@@ -1,4 +1,4 @@
-"""Fixtures: every test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+"""Fixtures: each test runs on SQLite, and on PostgreSQL if TEST_DATABASE_URL is set."""
 
 import os
 

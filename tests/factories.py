@@ -1,4 +1,4 @@
-"""Test data builders: small functions that create valid records with overridable fields."""
+"""Test data builders: small functions creating valid records, any field overridable."""
 
 from datetime import datetime
 
@@ -63,7 +63,7 @@ class Factories:
         topics=(),
         **fields,
     ) -> Meeting:
-        """A meeting; participants are (person, organization, role) and topics (topic, note)."""
+        """A meeting, with (person, organization, role) and (topic, note) rows."""
         meeting = Meeting(
             title=title,
             start_utc=start_utc,

@@ -103,7 +103,7 @@ class TestPublicFeed:
     def test_conditional_requests_get_304_without_building(
         self, app, client, meetings, monkeypatch
     ):
-        first = client.get("/calendar.ics?topic=%d" % meetings["ids"]["topic"])
+        first = client.get(f"/calendar.ics?topic={meetings['ids']['topic']}")
 
         def must_not_build(*args, **kwargs):
             raise AssertionError("the calendar was built for a 304")
@@ -116,11 +116,11 @@ class TestPublicFeed:
         event.listen(engine, "before_cursor_execute", listener)
         try:
             cached = client.get(
-                "/calendar.ics?topic=%d" % meetings["ids"]["topic"],
+                f"/calendar.ics?topic={meetings['ids']['topic']}",
                 headers={"If-None-Match": first.headers["ETag"]},
             )
             since = client.get(
-                "/calendar.ics?topic=%d" % meetings["ids"]["topic"],
+                f"/calendar.ics?topic={meetings['ids']['topic']}",
                 headers={"If-Modified-Since": first.headers["Last-Modified"]},
             )
         finally:
@@ -164,7 +164,7 @@ class TestPrivateFeeds:
             "Public other talk",
             "Internal sanctions call",
         }
-        filtered = client.get(path + "?topic=%d" % meetings["ids"]["topic"])
+        filtered = client.get(f"{path}?topic={meetings['ids']['topic']}")
         assert event_titles(filtered.data) == {
             "Public sanctions talk",
             "Internal sanctions call",
