@@ -22,7 +22,8 @@ def client_address() -> str:
     return (request.remote_addr or "")[:45]
 
 
-def _acting_user() -> User | None:
+def acting_user() -> User | None:
+    """The signed-in user of the current request, if any."""
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None
@@ -39,7 +40,7 @@ def record_event(
     actor_email: str | None = None,
 ) -> AuditEvent:
     """Add an audit event for the current request's user (or the given actor)."""
-    actor = actor or _acting_user()
+    actor = actor or acting_user()
     event = AuditEvent(
         occurred_at=utc_now(),
         actor_id=actor.id if actor is not None else None,

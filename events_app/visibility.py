@@ -11,7 +11,7 @@ meeting itself.
 """
 
 from flask import abort
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -24,6 +24,11 @@ from events_app.models import (
     Participation,
     Person,
     Topic,
+)
+from events_app.models.access import (
+    group_member,
+    meeting_access_group,
+    meeting_access_user,
 )
 from events_app.models.choices import Confidentiality
 
@@ -39,10 +44,31 @@ def visible_confidentialities_for(user) -> list[str] | None:
 
 def meeting_visibility_clause(user) -> ColumnElement[bool]:
     """SQL condition on Meeting that is true exactly for meetings the user may see."""
+    not_in_trash = Meeting.deleted_at.is_(None)
     levels = visible_confidentialities_for(user)
     if levels is None:
-        return Meeting.id.is_not(None)
-    return Meeting.confidentiality.in_(levels)
+        return not_in_trash
+    readable = Meeting.confidentiality.in_(levels)
+    if _is_signed_in(user) and getattr(user, "id", None) is not None:
+        readable = or_(readable, on_access_list(user))
+    return and_(not_in_trash, readable)
+
+
+def on_access_list(user) -> ColumnElement[bool]:
+    """A restricted meeting whose access list names the user or one of their groups."""
+    named = exists().where(
+        meeting_access_user.c.meeting_id == Meeting.id,
+        meeting_access_user.c.user_id == user.id,
+    )
+    through_group = exists().where(
+        meeting_access_group.c.meeting_id == Meeting.id,
+        meeting_access_group.c.group_id == group_member.c.group_id,
+        group_member.c.user_id == user.id,
+    )
+    return and_(
+        Meeting.confidentiality == Confidentiality.RESTRICTED.value,
+        or_(named, through_group),
+    )
 
 
 def visible_meetings_for(user) -> Select[tuple[Meeting]]:

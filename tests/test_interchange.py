@@ -106,6 +106,7 @@ def meeting_record(**changes) -> dict:
         "sources": [
             {"url": "https://example.org/report.pdf", "title": "Public report"}
         ],
+        "access": {"users": [], "groups": []},
     }
     record.update(changes)
     return record

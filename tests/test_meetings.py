@@ -191,8 +191,10 @@ class TestRecordingAMeeting:
         response = client.post(f"/meetings/{meeting.id}/delete")
         assert response.status_code == 302
         with app.app_context():
-            assert count(Meeting) == 0
+            trashed = db.session.get(Meeting, meeting.id)
+            assert trashed.deleted_at is not None
         assert client.get(f"/meetings/{meeting.id}").status_code == 404
+        assert meeting.title not in client.get("/meetings").get_data(as_text=True)
 
 
 VALIDATION_CASES = [

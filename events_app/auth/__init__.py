@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from events_app.auth import routes  # noqa: E402,F401
+from events_app.auth import admin_pages, routes  # noqa: E402,F401

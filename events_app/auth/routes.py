@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from events_app.audit import record_event
 from events_app.auth import bp
 from events_app.auth.accounts import (
     MINIMUM_PASSWORD_LENGTH,
@@ -24,7 +25,6 @@ from events_app.auth.forms import (
     SignInForm,
     UserRoleForm,
 )
-from events_app.audit import record_event
 from events_app.auth.permissions import admin_required
 from events_app.auth.rate_limit import FAILED_SIGN_IN, sign_in_refusal
 from events_app.extensions import db, login_manager
@@ -84,6 +84,25 @@ def send_first_visitor_to_set_up():
         current_app.extensions["events_app.has_user"] = True
         return None
     return redirect(url_for("auth.set_up"))
+
+
+OPEN_ENDPOINTS = {"auth.sign_in", "auth.set_up", "static", "calendar.private_feed"}
+
+
+@bp.before_app_request
+def require_sign_in_unless_anonymous_access():
+    """Unless the deployment lets anonymous visitors see public meetings, sign in first.
+
+    The public feed then answers 404 (a calendar app cannot sign in); private
+    token feeds keep working, since the token is their credential.
+    """
+    if current_app.config.get("ANONYMOUS_ACCESS") or current_user.is_authenticated:
+        return None
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+        return None
+    if request.endpoint == "calendar.feed":
+        abort(404)
+    return login_manager.unauthorized()
 
 
 @bp.route("/setup", methods=["GET", "POST"])

@@ -21,8 +21,18 @@ SCALAR_FIELDS = (
     "confidentiality", "online_url", "summary", "notes",
 )  # fmt: skip
 LOCATION_FIELDS = ("venue", "city", "country")
+ACCESS_FIELDS = {"users": "access_users", "groups": "access_groups"}
 RECORD_FIELDS = frozenset(
-    {"uid", "start", "end", "all_day", "location", *SCALAR_FIELDS, *ROW_FIELDS}
+    {
+        "uid",
+        "start",
+        "end",
+        "all_day",
+        "location",
+        "access",
+        *SCALAR_FIELDS,
+        *ROW_FIELDS,
+    }
 )
 
 
@@ -114,6 +124,10 @@ def meeting_to_record(meeting: Meeting) -> dict:
             for row in meeting.outcomes
         ],
         "sources": [{"url": row.url, "title": row.title} for row in meeting.sources],
+        "access": {
+            "users": sorted(user.email for user in meeting.access_users),
+            "groups": sorted(group.name for group in meeting.access_groups),
+        },
     }
 
 
@@ -169,6 +183,15 @@ def record_to_form_data(record) -> MultiDict:
         raise RecordShapeError("location", f"unknown keys {sorted(unknown)}")
     for key in LOCATION_FIELDS:
         data[key] = _text(location.get(key), f"location.{key}")
+    access = record.get("access") or {}
+    if not isinstance(access, dict) or set(access) - set(ACCESS_FIELDS):
+        raise RecordShapeError("access", 'must be {"users": [...], "groups": [...]}')
+    for key, field_name in ACCESS_FIELDS.items():
+        names = access.get(key) or []
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise RecordShapeError(f"access.{key}", "must be a list of text")
+        for name in names:
+            data.add(field_name, name)
     for list_name, keys in ROW_FIELDS.items():
         rows = record.get(list_name) or []
         if not isinstance(rows, list):
@@ -209,6 +232,8 @@ def form_field_to_record_path(field_name: str) -> str:
         "end_date": "end",
         "end_time": "end",
         "venue": "location.venue",
+        "access_users": "access.users",
+        "access_groups": "access.groups",
         "city": "location.city",
         "country": "location.country",
     }.get(field_name, field_name)

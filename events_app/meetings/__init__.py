@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from events_app.meetings import routes  # noqa: E402,F401
+from events_app.meetings import revision_routes, routes  # noqa: E402,F401

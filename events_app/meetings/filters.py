@@ -7,7 +7,7 @@ filtered history view has a matching feed with identical contents.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.extensions import db
@@ -105,23 +105,28 @@ class MeetingFilters:
             statement = statement.where(Meeting.start_local_date <= self.date_to)
         if self.person_id:
             statement = statement.where(
-                exists().where(
-                    Participation.meeting_id == Meeting.id,
-                    Participation.person_id == self.person_id,
+                Meeting.id.in_(
+                    select(Participation.meeting_id).where(
+                        Participation.person_id == self.person_id
+                    )
                 )
             )
         if self.organization_id:
             statement = statement.where(
-                exists().where(
-                    Participation.meeting_id == Meeting.id,
-                    Participation.organization_id == self.organization_id,
+                Meeting.id.in_(
+                    select(Participation.meeting_id).where(
+                        Participation.organization_id == self.organization_id
+                    )
                 )
             )
         if self.topic_id:
             statement = statement.where(
-                exists().where(
-                    MeetingTopic.meeting_id == Meeting.id,
-                    MeetingTopic.topic_id.in_(topic_and_descendant_ids(self.topic_id)),
+                Meeting.id.in_(
+                    select(MeetingTopic.meeting_id).where(
+                        MeetingTopic.topic_id.in_(
+                            topic_and_descendant_ids(self.topic_id)
+                        )
+                    )
                 )
             )
         if self.kind:
@@ -155,7 +160,7 @@ def text_match(query: str):
 
 
 def topic_and_descendant_ids(topic_id: int) -> list[int]:
-    """A topic's id with those of all its sub-topics (filtering by a parent includes them)."""
+    """A topic's id with those of all its sub-topics (a parent filter includes them)."""
     rows = db.session.execute(select(Topic.id, Topic.parent_id)).all()
     children: dict[int | None, list[int]] = {}
     for child_id, parent_id in rows:

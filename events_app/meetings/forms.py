@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +32,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from events_app.extensions import db
+from events_app.form_fields import CheckboxListField
+from events_app.models import User, UserGroup
 from events_app.models.choices import (
     Attendance,
     Confidentiality,
@@ -61,7 +65,7 @@ def valid_timezone(form, field) -> None:
 
 
 def web_url(form, field) -> None:
-    """An absolute http(s) URL with a host; anything else (javascript:, ftp:) is refused."""
+    """An absolute http(s) URL with a host; anything else (javascript:) is refused."""
     if not field.data:
         return
     parts = urlsplit(field.data)
@@ -241,7 +245,8 @@ class MeetingForm(FlaskForm):
         "Confidentiality",
         choices=choices_of(Confidentiality),
         default=Confidentiality.INTERNAL,
-        description="Public: anyone; internal: signed-in users; restricted: admins only.",
+        description="Public: anyone; internal: signed-in users; restricted: "
+        "admins and the access list below.",
     )
     summary = TextAreaField(
         "Summary", filters=[strip_text], validators=[Length(max=5000)]
@@ -255,7 +260,26 @@ class MeetingForm(FlaskForm):
     topics = FieldList(FormField(TopicRowForm), max_entries=MAXIMUM_ROWS)
     outcomes = FieldList(FormField(OutcomeRowForm), max_entries=MAXIMUM_ROWS)
     sources = FieldList(FormField(SourceRowForm), max_entries=MAXIMUM_ROWS)
+    access_users = CheckboxListField(
+        "Users",
+        description="Restricted meetings: besides admins, only these users and "
+        "the members of these groups may see the meeting.",
+    )
+    access_groups = CheckboxListField("Groups")
     revision = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.access_users.choices = [
+            (email, email)
+            for email in db.session.scalars(select(User.email).order_by(User.email))
+        ]
+        self.access_groups.choices = [
+            (name, name)
+            for name in db.session.scalars(
+                select(UserGroup.name).order_by(UserGroup.name)
+            )
+        ]
 
     def validate_start_time(self, field) -> None:
         if not self.all_day.data and field.data is not None:

@@ -1,19 +1,25 @@
 """Writing meetings: one path for the web form and the JSON import."""
 
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from events_app.audit import acting_user, record_event
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record, record_to_form_data
 from events_app.meetings.forms import MeetingForm
 from events_app.models import (
     Meeting,
+    MeetingRevision,
     MeetingTopic,
     Organization,
     Outcome,
     Participation,
     Person,
     SourceLink,
+    User,
+    UserGroup,
 )
+from events_app.models.choices import Confidentiality
 from events_app.models.meetings import utc_now
 from events_app.resolve import (
     organization_named,
@@ -101,6 +107,13 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
                 position=len(meeting.outcomes),
             )
         )
+    meeting.access_users = db.session.scalars(
+        select(User).where(User.email.in_(form.access_users.data or []))
+    ).all()
+    meeting.access_groups = db.session.scalars(
+        select(UserGroup).where(UserGroup.name.in_(form.access_groups.data or []))
+    ).all()
+    keep_author_on_access_list(meeting)
     meeting.sources.clear()
     for row in (entry.form for entry in form.sources):
         if row.is_blank():
@@ -114,12 +127,31 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
         )
 
 
+def keep_author_on_access_list(meeting: Meeting) -> None:
+    """An editor who saves a restricted meeting stays able to see it."""
+    author = acting_user()
+    if (
+        author is None
+        or author.is_admin
+        or meeting.confidentiality != Confidentiality.RESTRICTED
+    ):
+        return
+    in_a_group = any(author in group.members for group in meeting.access_groups)
+    if author not in meeting.access_users and not in_a_group:
+        meeting.access_users.append(author)
+
+
 def save_meeting(
-    meeting: Meeting | None, form: MeetingForm, *, commit: bool = True
+    meeting: Meeting | None,
+    form: MeetingForm,
+    *,
+    commit: bool = True,
+    action: str | None = None,
 ) -> Meeting:
     """Create (meeting=None) or update a meeting from a validated form.
 
-    The revision grows only when something recorded actually changed. On a
+    The revision grows only when something recorded actually changed; each
+    change is kept as a revision snapshot and audited field by field. On a
     database error everything is rolled back and MeetingSaveError is raised.
     """
     try:
@@ -129,12 +161,16 @@ def save_meeting(
             meeting = Meeting()
             db.session.add(meeting)
         apply_form(meeting, form)
+        db.session.flush()
         after = meeting_to_record(meeting)
-        if before is not None and after != before:
+        if before is None:
+            keep_revision(meeting, action or "created", after, None)
+        elif after != before:
             meeting.revision += 1
             if calendar_fields(after) != calendar_fields(before):
                 meeting.sequence += 1
             meeting.updated_at = utc_now()
+            keep_revision(meeting, action or "updated", after, before)
         if commit:
             db.session.commit()
         else:
@@ -147,7 +183,106 @@ def save_meeting(
     return meeting
 
 
-def delete_meeting(meeting: Meeting) -> None:
-    """Remove a meeting and its rows (people, organizations and topics stay)."""
+def record_changes(before: dict | None, after: dict) -> dict:
+    """Field by field, what changed between two meeting records: {field: [old, new]}."""
+    if before is None:
+        return {}
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def keep_revision(meeting: Meeting, action: str, after: dict, before: dict | None):
+    """Save the meeting's new state as a revision and audit what changed."""
+    actor = acting_user()
+    db.session.add(
+        MeetingRevision(
+            meeting_id=meeting.id,
+            revision=meeting.revision,
+            action=action,
+            snapshot=after,
+            actor_id=actor.id if actor else None,
+            actor_email=actor.email if actor else "",
+            created_at=utc_now(),
+        )
+    )
+    record_event(
+        f"meeting_{action}",
+        target_type="meeting",
+        target_id=meeting.id,
+        summary=f"Revision {meeting.revision}",
+        details=record_changes(before, after),
+    )
+
+
+def move_to_trash(meeting: Meeting) -> None:
+    """Delete recoverably: the meeting leaves every view; an admin can restore it."""
+    meeting.deleted_at = utc_now()
+    record_event(
+        "meeting_deleted",
+        target_type="meeting",
+        target_id=meeting.id,
+        summary=f"Moved to the trash at revision {meeting.revision}",
+    )
+    db.session.commit()
+
+
+def restore_from_trash(meeting: Meeting) -> None:
+    """Bring a meeting back from the trash as it was."""
+    meeting.deleted_at = None
+    record_event(
+        "meeting_restored",
+        target_type="meeting",
+        target_id=meeting.id,
+        summary="Restored from the trash",
+    )
+    db.session.commit()
+
+
+def purge_meeting(meeting: Meeting) -> None:
+    """Remove a trashed meeting and its revisions for good (admins only; audited)."""
+    record_event(
+        "meeting_purged",
+        target_type="meeting",
+        target_id=meeting.id,
+        summary=f"Purged for good (uid {meeting.uid})",
+    )
+    db.session.execute(
+        delete(MeetingRevision).where(MeetingRevision.meeting_id == meeting.id)
+    )
     db.session.delete(meeting)
     db.session.commit()
+
+
+def form_for_revision(revision: MeetingRevision) -> MeetingForm:
+    """A form holding an earlier revision, so restoring it passes the usual checks."""
+    return MeetingForm(formdata=record_to_form_data(revision.snapshot))
+
+
+def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
+    """Did someone else save the meeting after this form was opened?"""
+    started_from = (form.revision.data or "").strip()
+    return started_from.isdigit() and int(started_from) != meeting.revision
+
+
+def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
+    """What the other save changed, for the conflict page (their input stays)."""
+    started_from = int(form.revision.data)
+    base = db.session.scalar(
+        select(MeetingRevision.snapshot)
+        .where(
+            MeetingRevision.meeting_id == meeting.id,
+            MeetingRevision.revision == started_from,
+        )
+        .order_by(MeetingRevision.id.desc())
+        .limit(1)
+    )
+    saved = meeting_to_record(meeting)
+    return {
+        "started_from": started_from,
+        "saved_revision": meeting.revision,
+        "saved": saved,
+        "changed_since": record_changes(base, saved) if base is not None else {},
+    }

@@ -13,8 +13,10 @@ from events_app.meetings.filters import MeetingFilters
 from events_app.meetings.forms import MeetingForm, known_timezones
 from events_app.meetings.operations import (
     MeetingSaveError,
-    delete_meeting,
+    describe_conflict,
+    edited_an_older_revision,
     form_for_meeting,
+    move_to_trash,
     save_meeting,
 )
 from events_app.models import (
@@ -122,7 +124,12 @@ def group_participants(participations: list[Participation]) -> list[tuple[str, l
     return list(groups.items())
 
 
-def render_form(form: MeetingForm, meeting: Meeting | None, status: int = 200):
+def render_form(
+    form: MeetingForm,
+    meeting: Meeting | None,
+    status: int = 200,
+    conflict: dict | None = None,
+):
     form.ensure_empty_rows()
     return (
         render_template(
@@ -131,6 +138,7 @@ def render_form(form: MeetingForm, meeting: Meeting | None, status: int = 200):
             meeting=meeting,
             names=name_suggestions(),
             timezone_names=sorted(known_timezones()),
+            conflict=conflict,
         ),
         status,
     )
@@ -164,6 +172,10 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
     if added_rows:
         form.add_rows(added_rows)
         return render_form(form, meeting)
+    if meeting is not None and edited_an_older_revision(form, meeting):
+        conflict = describe_conflict(form, meeting)
+        form.revision.data = str(meeting.revision)
+        return render_form(form, meeting, 409, conflict)
     if not form.validate():
         flash("Please correct the fields marked below; nothing was saved yet.", "error")
         return render_form(form, meeting, 422)
@@ -204,7 +216,7 @@ def delete(meeting_id: int):
     meeting = visible_meeting_or_404(current_user, meeting_id)
     if request.method == "POST":
         title = meeting.title
-        delete_meeting(meeting)
-        flash(f"Meeting “{title}” deleted.", "success")
+        move_to_trash(meeting)
+        flash(f"Meeting “{title}” moved to the trash.", "success")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/delete.html", meeting=meeting)

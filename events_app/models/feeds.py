@@ -42,7 +42,7 @@ class DataVersion(db.Model):
 
 TRACKED_TABLES = {
     "meeting", "participation", "meeting_topic", "outcome", "source_link",
-    "person", "organization", "topic",
+    "person", "organization", "topic", "user_group",
 }  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, Text, event
@@ -18,6 +19,10 @@ from events_app.models.choices import (
 )
 from events_app.models.directory import Organization, Person
 from events_app.models.topics import Topic
+
+if TYPE_CHECKING:
+    from events_app.models.access import UserGroup
+    from events_app.models.users import User
 
 
 def new_meeting_uid() -> str:

@@ -1,4 +1,4 @@
-"""Topics discussed at meetings, optionally nested (Sanctions > Sanctions circumvention)."""
+"""Topics discussed at meetings, optionally nested (Sanctions > Circumvention)."""
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship

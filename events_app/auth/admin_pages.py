@@ -1,0 +1,110 @@
+"""Admin pages: groups of users for access lists, and the audit trail."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from events_app.audit import record_event
+from events_app.auth import bp
+from events_app.auth.permissions import admin_required
+from events_app.extensions import db
+from events_app.form_fields import CheckboxListField
+from events_app.models import AuditEvent, User, UserGroup
+
+
+class GroupForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+    members = CheckboxListField("Members", coerce=int)
+
+    def __init__(self, *args, group: UserGroup | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._group = group
+        self.members.choices = [
+            (user.id, f"{user.email} ({user.role if user.active else 'inactive'})")
+            for user in db.session.scalars(select(User).order_by(User.email))
+        ]
+
+    def validate_name(self, field) -> None:
+        field.data = " ".join((field.data or "").split())
+        clash = db.session.scalar(
+            select(UserGroup).where(func.lower(UserGroup.name) == field.data.lower())
+        )
+        if clash is not None and clash is not self._group:
+            raise ValidationError("A group with this name exists already.")
+
+
+def group_or_404(group_id: int) -> UserGroup:
+    group = db.session.get(UserGroup, group_id)
+    if group is None:
+        abort(404)
+    return group
+
+
+def save_group(group: UserGroup, form: GroupForm, action: str) -> None:
+    """Apply the form to the group and audit who is in it now."""
+    group.name = form.name.data
+    group.description = (form.description.data or "").strip()
+    group.members = db.session.scalars(
+        select(User).where(User.id.in_(form.members.data or []))
+    ).all()
+    db.session.add(group)
+    db.session.flush()
+    record_event(
+        action,
+        target_type="group",
+        target_id=group.id,
+        summary=group.name,
+        details={"members": sorted(user.email for user in group.members)},
+    )
+    db.session.commit()
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+@admin_required
+def groups():
+    """List groups and create a new one."""
+    form = GroupForm()
+    if form.validate_on_submit():
+        save_group(UserGroup(), form, "group_created")
+        flash(f"Group “{form.name.data}” created.", "success")
+        return redirect(url_for("auth.groups"))
+    all_groups = db.session.scalars(select(UserGroup).order_by(UserGroup.name)).all()
+    return render_template("auth/groups.html", form=form, groups=all_groups)
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+@admin_required
+def edit_group(group_id: int):
+    """Rename a group or change who is in it."""
+    group = group_or_404(group_id)
+    form = GroupForm(obj=group, group=group)
+    if not form.is_submitted():
+        form.members.data = [user.id for user in group.members]
+    if form.validate_on_submit():
+        save_group(group, form, "group_changed")
+        flash(f"Group “{group.name}” saved.", "success")
+        return redirect(url_for("auth.groups"))
+    return render_template("auth/edit_group.html", form=form, group=group)
+
+
+@bp.get("/audit")
+@admin_required
+def audit_trail():
+    """The latest audit events, newest first, optionally of one kind or one user."""
+    action = request.args.get("action", "").strip()[:50]
+    email = request.args.get("user", "").strip().lower()[:254]
+    statement = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    if email:
+        statement = statement.where(AuditEvent.actor_email == email)
+    page = db.paginate(statement, per_page=100, max_per_page=100, error_out=False)
+    actions = db.session.scalars(
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).all()
+    return render_template(
+        "auth/audit.html", page=page, actions=actions, action=action, email=email
+    )

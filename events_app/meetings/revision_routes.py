@@ -1,0 +1,188 @@
+"""A meeting's revisions (view, compare, restore), the admins' trash, CSV export."""
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from events_app.auth.permissions import admin_required, editor_required
+from events_app.extensions import db
+from events_app.interchange.json_format import meeting_to_record
+from events_app.meetings import bp
+from events_app.meetings.csv_export import meetings_to_csv
+from events_app.meetings.filters import MeetingFilters
+from events_app.meetings.operations import (
+    MeetingSaveError,
+    form_for_revision,
+    purge_meeting,
+    record_changes,
+    restore_from_trash,
+    save_meeting,
+)
+from events_app.models import (
+    Meeting,
+    MeetingRevision,
+    MeetingTopic,
+    Participation,
+)
+from events_app.visibility import visible_meeting_or_404, visible_meetings_for
+
+
+def revisions_of(meeting: Meeting) -> list[MeetingRevision]:
+    """The meeting's saved revisions, newest first."""
+    return db.session.scalars(
+        select(MeetingRevision)
+        .where(MeetingRevision.meeting_id == meeting.id)
+        .order_by(MeetingRevision.revision.desc(), MeetingRevision.id.desc())
+    ).all()
+
+
+def revision_or_404(meeting: Meeting, number: int) -> MeetingRevision:
+    revision = db.session.scalar(
+        select(MeetingRevision)
+        .where(
+            MeetingRevision.meeting_id == meeting.id,
+            MeetingRevision.revision == number,
+        )
+        .order_by(MeetingRevision.id.desc())
+        .limit(1)
+    )
+    if revision is None:
+        abort(404)
+    return revision
+
+
+@bp.get("/meetings/<int:meeting_id>/revisions")
+def revisions(meeting_id: int):
+    """Every saved revision of a meeting: who, when, and which fields changed."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    saved = revisions_of(meeting)
+    changes = {}
+    for index, newer in enumerate(saved):
+        older = saved[index + 1] if index + 1 < len(saved) else None
+        changes[newer.id] = sorted(
+            record_changes(older.snapshot if older else None, newer.snapshot)
+        )
+    return render_template(
+        "meetings/revisions.html", meeting=meeting, revisions=saved, changes=changes
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/revisions/<int:number>")
+def revision(meeting_id: int, number: int):
+    """One earlier revision, next to how the meeting is saved now."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    earlier = revision_or_404(meeting, number)
+    differences = record_changes(earlier.snapshot, meeting_to_record(meeting))
+    return render_template(
+        "meetings/revision.html",
+        meeting=meeting,
+        revision=earlier,
+        differences=differences,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/revisions/<int:number>/restore")
+@editor_required
+def restore_revision(meeting_id: int, number: int):
+    """Make an earlier revision the current one (itself a new, audited revision)."""
+    meeting = visible_meeting_or_404(current_user, meeting_id)
+    earlier = revision_or_404(meeting, number)
+    form = form_for_revision(earlier)
+    if not form.validate():
+        flash(
+            "That revision no longer passes today's checks; edit the meeting instead.",
+            "error",
+        )
+        return redirect(
+            url_for("meetings.revision", meeting_id=meeting.id, number=number)
+        )
+    try:
+        save_meeting(meeting, form, action="restored")
+    except MeetingSaveError as error:
+        flash(str(error), "error")
+        return redirect(
+            url_for("meetings.revision", meeting_id=meeting.id, number=number)
+        )
+    flash(f"Revision {number} restored as revision {meeting.revision}.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def trashed_meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.deleted_at is None:
+        abort(404)
+    return meeting
+
+
+@bp.get("/trash")
+@admin_required
+def trash():
+    """Meetings moved to the trash, newest deletion first (admins only)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.deleted_at.is_not(None))
+        .order_by(Meeting.deleted_at.desc())
+    ).all()
+    return render_template("meetings/trash.html", meetings=meetings)
+
+
+@bp.post("/trash/<int:meeting_id>/restore")
+@admin_required
+def untrash(meeting_id: int):
+    """Bring a meeting back from the trash."""
+    meeting = trashed_meeting_or_404(meeting_id)
+    restore_from_trash(meeting)
+    flash(f"“{meeting.title}” is back.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.route("/trash/<int:meeting_id>/purge", methods=["GET", "POST"])
+@admin_required
+def purge(meeting_id: int):
+    """Ask (GET), then remove a trashed meeting for good (POST)."""
+    meeting = trashed_meeting_or_404(meeting_id)
+    if request.method == "POST":
+        title = meeting.title
+        purge_meeting(meeting)
+        flash(f"“{title}” is removed for good.", "success")
+        return redirect(url_for("meetings.trash"))
+    return render_template("meetings/purge.html", meeting=meeting)
+
+
+@bp.get("/meetings.csv")
+def meetings_csv():
+    """The filtered history as CSV (only what the viewer may see)."""
+    filters = MeetingFilters.from_args(request.args)
+    if filters.errors:
+        abort(400, description=" ".join(filters.errors.values()))
+    meetings = db.session.scalars(
+        filters.apply(visible_meetings_for(current_user))
+        .options(
+            selectinload(Meeting.participations).selectinload(Participation.person),
+            selectinload(Meeting.participations).selectinload(
+                Participation.organization
+            ),
+            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
+            selectinload(Meeting.outcomes),
+        )
+        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    ).all()
+    body = meetings_to_csv(
+        meetings,
+        lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
+    )
+    response = Response(
+        body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="meetings.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

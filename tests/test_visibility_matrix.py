@@ -1,0 +1,196 @@
+"""Every door, every kind of user, every confidentiality: exactly what each may see.
+
+Each meeting has its own participant, organization and topic that appear nowhere
+else, so a leak through a history page, an index, a search, a filter list, a
+feed or an export shows up as that name in the response.
+"""
+
+import json
+import re
+
+import pytest
+from icalendar import Calendar
+
+from events_app.extensions import db
+from events_app.models import UserGroup
+
+LEVELS = ("public", "internal", "restricted")
+
+# Which meetings each kind of user must see (and nothing else).
+EXPECTED = {
+    "anonymous": {"public"},
+    "viewer": {"public", "internal"},
+    "editor": {"public", "internal"},
+    "listed_viewer": {"public", "internal", "restricted"},
+    "grouped_editor": {"public", "internal", "restricted"},
+    "admin": {"public", "internal", "restricted"},
+}
+ROLES = {
+    "viewer": "viewer",
+    "editor": "editor",
+    "listed_viewer": "viewer",
+    "grouped_editor": "editor",
+    "admin": "admin",
+}
+
+
+@pytest.fixture
+def world(make):
+    users = {
+        name: make.user(email=f"{name}@example.org", role=role)
+        for name, role in ROLES.items()
+    }
+    group = UserGroup(name="Sanctions working group")
+    group.members.append(users["grouped_editor"])
+    db.session.add(group)
+    db.session.commit()
+    meetings = {}
+    for level in LEVELS:
+        organization = make.organization(f"Org{level.capitalize()}")
+        person = make.person(f"Person{level.capitalize()}")
+        topic = make.topic(f"Topic{level.capitalize()}")
+        meeting = make.meeting(
+            f"Meeting{level.capitalize()}",
+            confidentiality=level,
+            participants=[(person, organization, "speaker")],
+            topics=[(topic, f"Said{level.capitalize()}")],
+        )
+        meetings[level] = {
+            "meeting": meeting.id,
+            "person": person.id,
+            "organization": organization.id,
+            "topic": topic.id,
+        }
+    restricted = db.session.get(type(meeting), meetings["restricted"]["meeting"])
+    restricted.access_users.append(users["listed_viewer"])
+    restricted.access_groups.append(group)
+    db.session.commit()
+    return meetings
+
+
+def sign_in(client, who: str) -> None:
+    if who != "anonymous":
+        response = client.post(
+            "/sign-in",
+            data={"email": f"{who}@example.org", "password": "correct horse battery"},
+        )
+        assert response.status_code == 302
+
+
+def names_of(level: str) -> list[str]:
+    suffix = level.capitalize()
+    return [f"{kind}{suffix}" for kind in ("Meeting", "Person", "Org", "Topic")]
+
+
+def visible_levels(text: str) -> set[str]:
+    """Which meetings' unique names appear anywhere in a response."""
+    return {level for level in LEVELS if any(name in text for name in names_of(level))}
+
+
+LIST_PAGES = [
+    "/meetings",
+    "/meetings?q=Meeting",
+    "/people",
+    "/people?q=person",
+    "/organizations",
+    "/topics",
+    "/meetings/new",
+]
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_list_pages_show_exactly_the_visible(app, client, world, who):
+    sign_in(client, who)
+    for path in LIST_PAGES:
+        response = client.get(path)
+        if path == "/meetings/new" and who in ("anonymous", "viewer", "listed_viewer"):
+            assert response.status_code in (302, 403)
+            continue
+        assert response.status_code == 200, path
+        seen = visible_levels(response.get_data(as_text=True))
+        if path == "/meetings/new":
+            # The form's name suggestions: the editor's visible records.
+            assert seen == EXPECTED[who], (who, path, seen)
+        else:
+            assert seen == EXPECTED[who], (who, path, seen)
+    count = re.search(
+        r"(\d+) meetings?", client.get("/meetings").get_data(as_text=True)
+    ).group(1)
+    assert int(count) == len(EXPECTED[who])
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_record_pages_answer_200_or_404(app, client, world, who):
+    sign_in(client, who)
+    for level in LEVELS:
+        ids = world[level]
+        expected = 200 if level in EXPECTED[who] else 404
+        for path in (
+            f"/meetings/{ids['meeting']}",
+            f"/meetings/{ids['meeting']}.ics",
+            f"/meetings/{ids['meeting']}/revisions",
+            f"/people/{ids['person']}",
+            f"/organizations/{ids['organization']}",
+            f"/topics/{ids['topic']}",
+        ):
+            response = client.get(path)
+            assert response.status_code == expected, (who, path)
+            if expected == 200:
+                assert visible_levels(response.get_data(as_text=True)) <= EXPECTED[who]
+        for filter_name in ("person", "organization", "topic"):
+            page = client.get(f"/meetings?{filter_name}={ids[filter_name]}")
+            assert visible_levels(page.get_data(as_text=True)) <= EXPECTED[who]
+
+
+@pytest.mark.parametrize("who", ["editor", "grouped_editor", "admin"])
+def test_edit_and_delete_follow_visibility(client, world, who):
+    sign_in(client, who)
+    for level in LEVELS:
+        meeting_id = world[level]["meeting"]
+        expected = 200 if level in EXPECTED[who] else 404
+        assert client.get(f"/meetings/{meeting_id}/edit").status_code == expected
+        assert client.get(f"/meetings/{meeting_id}/delete").status_code == expected
+
+
+def feed_levels(body: bytes) -> set[str]:
+    titles = {
+        str(event["SUMMARY"]) for event in Calendar.from_ical(body).walk("VEVENT")
+    }
+    return {level for level in LEVELS if f"Meeting{level.capitalize()}" in titles}
+
+
+@pytest.mark.parametrize("who", [who for who in EXPECTED if who != "anonymous"])
+def test_feeds_carry_exactly_the_visible(client, world, who):
+    sign_in(client, who)
+    assert feed_levels(client.get("/calendar.ics").data) == {"public"}
+    page = client.post("/account/feed").get_data(as_text=True)
+    path = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page).group(1)
+    client.post("/sign-out")
+    body = client.get(path).data
+    assert feed_levels(body) == EXPECTED[who]
+    assert visible_levels(body.decode()) == EXPECTED[who]
+
+
+def test_anonymous_public_feed(client, world):
+    body = client.get("/calendar.ics").data
+    assert visible_levels(body.decode()) == {"public"}
+
+
+@pytest.mark.parametrize("who", [who for who in EXPECTED if who != "anonymous"])
+def test_exports_carry_exactly_the_visible(app, runner, world, tmp_path, who):
+    target = tmp_path / "export.json"
+    result = runner.invoke(
+        args=["export-meetings", str(target), "--as-user", f"{who}@example.org"]
+    )
+    assert result.exit_code == 0, result.output
+    assert visible_levels(target.read_text()) == EXPECTED[who]
+    document = json.loads(target.read_text())
+    assert len(document["meetings"]) == len(EXPECTED[who])
+
+
+def test_error_pages_reveal_nothing(client, world):
+    restricted = world["restricted"]["meeting"]
+    for path in (f"/meetings/{restricted}", f"/meetings/{restricted}.ics"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert visible_levels(response.get_data(as_text=True)) == set()
