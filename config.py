@@ -34,6 +34,13 @@ def _database_url() -> str:
     return url or f"sqlite:///{INSTANCE / 'events_app.sqlite'}"
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """Settings for a normal run (`make run`, production)."""
 
@@ -48,7 +55,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # Absolute links in calendar files and e-mails; request host is used when unset.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    # Cookies only travel over https once the site is served over https.
+    SESSION_COOKIE_SECURE = _flag(
+        "SESSION_COOKIE_SECURE", PUBLIC_BASE_URL.startswith("https://")
+    )
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+    # May visitors who are not signed in see public meetings (pages and feed)?
+    ANONYMOUS_ACCESS = _flag("ANONYMOUS_ACCESS", False)
     # Largest .ics file the import page accepts, and the zone for event times
     # that name none (floating times) when the file does not say either.
     ICS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -71,6 +87,9 @@ class TestConfig(Config):
     """Settings for the test suite: in-memory SQLite, no CSRF tokens to thread."""
 
     TESTING = True
+    # Most tests exercise what anonymous visitors may see; the default (no
+    # anonymous access) has tests of its own.
+    ANONYMOUS_ACCESS = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS = {}

@@ -59,16 +59,19 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from events_app import errors
+    from events_app import errors, security
 
     errors.init_app(app)
+    security.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     from events_app.auth import cli as auth_cli
     from events_app.calendar import import_cli
     from events_app.interchange import cli as interchange_cli
+    from events_app.maintenance import cli as maintenance_cli
 
     auth_cli.init_app(app)
     interchange_cli.init_app(app)
+    maintenance_cli.init_app(app)
     import_cli.init_app(app)

@@ -1,0 +1,1 @@
+"""Operator tasks: consistent backups and restores."""
