@@ -56,7 +56,7 @@ def revoke_feed_tokens(user: User, *, commit: bool = True) -> None:
 
 
 def user_for_feed_token(token: str) -> User | None:
-    """The active user whose live token this is, or None (revoked, unknown, inactive)."""
+    """The active user owning this live token; None if revoked, unknown or inactive."""
     if not token or len(token) > 100:
         return None
     return db.session.scalar(

@@ -90,6 +90,8 @@ def feed_response(user, *, private: bool) -> Response:
             FEED_FORMAT_VERSION,
             str(version),
             ",".join(visible_confidentialities_for(user) or ["all"]),
+            # Access lists make each signed-in user's view their own.
+            f"user:{user.id}" if user is not None else "anonymous",
             repr(sorted(filters.as_args().items())),
             current_app.config["CALENDAR_NAME"],
             request.host_url,
