@@ -10,6 +10,11 @@ from events_app.extensions import db
 from events_app.models import Organization, Person, Topic
 from events_app.models.topics import PATH_SEPARATOR
 from events_app.names import key_pattern, name_key
+from events_app.visibility import (
+    OPERATOR,
+    visible_organizations_for,
+    visible_people_for,
+)
 
 
 def clean_name(name: str | None) -> str:
@@ -17,33 +22,37 @@ def clean_name(name: str | None) -> str:
     return " ".join((name or "").split())
 
 
-def find_person(name: str) -> Person | None:
-    """The oldest person with this name or other name (case, accents, spaces aside)."""
+def find_person(name: str, user=OPERATOR) -> Person | None:
+    """The oldest person `user` may see with this name or other name.
+
+    Case, accents and spacing are ignored. A record the user may not see is never
+    returned: linking it would show them its other names, notes and meetings.
+    """
     if not name_key(name):
         return None
     return db.session.scalar(
-        select(Person)
+        visible_people_for(user)
         .where(Person.name_keys.like(key_pattern(name)))
         .order_by(Person.id)
         .limit(1)
     )
 
 
-def find_organization(name: str) -> Organization | None:
-    """The oldest organization with this name, short name or other name."""
+def find_organization(name: str, user=OPERATOR) -> Organization | None:
+    """The oldest organization `user` may see with this name, short or other name."""
     if not name_key(name):
         return None
     return db.session.scalar(
-        select(Organization)
+        visible_organizations_for(user)
         .where(Organization.name_keys.like(key_pattern(name)))
         .order_by(Organization.id)
         .limit(1)
     )
 
 
-def person_named(name: str) -> Person:
+def person_named(name: str, user=OPERATOR) -> Person:
     """The existing person with this name, or a new one added to the session."""
-    person = find_person(name)
+    person = find_person(name, user)
     if person is None:
         person = Person(display_name=clean_name(name))
         person.refresh_name_keys()
@@ -52,9 +61,9 @@ def person_named(name: str) -> Person:
     return person
 
 
-def organization_named(name: str) -> Organization:
+def organization_named(name: str, user=OPERATOR) -> Organization:
     """The existing organization with this name, or a new one added to the session."""
-    organization = find_organization(name)
+    organization = find_organization(name, user)
     if organization is None:
         organization = Organization(name=clean_name(name))
         organization.refresh_name_keys()
@@ -106,6 +115,10 @@ def topic_at_path(path: str) -> Topic:
     return parent
 
 
-def owner_named(name: str) -> Person | Organization:
+def owner_named(name: str, user=OPERATOR) -> Person | Organization:
     """An outcome's owner: an existing person or organization, else a new person."""
-    return find_person(name) or find_organization(name) or person_named(name)
+    return (
+        find_person(name, user)
+        or find_organization(name, user)
+        or person_named(name, user)
+    )

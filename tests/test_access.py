@@ -206,3 +206,35 @@ def test_audit_trail_page_is_for_admins(app, client, auth, make):
     filtered = client.get("/audit?action=sign_out").get_data(as_text=True)
     assert "viewer@example.org" in filtered
     assert client.get("/audit?user=nobody@example.org").status_code == 200
+
+
+def test_typing_a_hidden_persons_name_does_not_link_or_reveal_it(
+    app, client, auth, make
+):
+    from sqlalchemy import func
+    from sqlalchemy import select as select_
+
+    from events_app.models import Meeting, Person
+    from tests.test_meetings import meeting_form_data
+
+    secret = make.person("Secret Source", other_names="S. Source", notes="Lives at …")
+    make.meeting(
+        "Closed briefing",
+        confidentiality="restricted",
+        participants=[(secret, None, "speaker")],
+    )
+    auth.sign_in_as("editor")
+    response = client.post(
+        "/meetings/new",
+        data=meeting_form_data(**{"participants-0-person": "secret source"}),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select_(func.count(Person.id))) == 2
+        meeting = db.session.scalar(
+            select_(Meeting).where(Meeting.title != "Closed briefing")
+        )
+        linked = meeting.participations[0].person
+        assert linked.id != secret.id and linked.notes == ""
+    page = client.get(f"/people/{linked.id}").get_data(as_text=True)
+    assert "Lives at" not in page and "S. Source" not in page

@@ -281,3 +281,15 @@ class TestSubscribeLinks:
             meeting_page
         )
         assert "action=TEMPLATE" in meeting_page
+
+
+def test_person_organization_and_topic_pages_link_their_feeds(client, meetings):
+    ids = meetings["ids"]
+    for path, query in (
+        (f"/people/{ids['person']}", f"person={ids['person']}"),
+        (f"/topics/{ids['topic']}", f"topic={ids['topic']}"),
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert f'href="webcal://localhost/calendar.ics?{query}"' in page, path
+        assert f'value="http://localhost/calendar.ics?{query}"' in page, path
+        assert "calendar.google.com/calendar/render?cid=" in page, path

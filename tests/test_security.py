@@ -61,3 +61,4 @@ def test_no_inline_script_or_style_attributes_in_templates():
         text = template.read_text()
         assert "<script>" not in text, template
         assert " onclick=" not in text and " onload=" not in text, template
+        assert 'style="' not in text, template

@@ -128,7 +128,7 @@ class TestTopicIndex:
         assert positions == sorted(positions)
         assert "└" in table_row(page, "Transit")
         assert "└" not in table_row(page, "Sanctions")
-        assert "padding-left: 3.5rem" in table_row(page, "Transit")
+        assert "depth-2" in table_row(page, "Transit")
 
     def test_anonymous_counts_include_sub_topics_but_only_public_meetings(
         self, client, world

@@ -27,6 +27,7 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
+from events_app.visibility import OPERATOR
 
 SCALAR_ATTRIBUTES = (
     "title", "kind", "series", "series_number", "all_day", "timezone", "venue",
@@ -57,7 +58,12 @@ def form_for_meeting(meeting: Meeting) -> MeetingForm:
 
 
 def apply_form(meeting: Meeting, form: MeetingForm) -> None:
-    """Copy a validated form onto a meeting, resolving typed names to records."""
+    """Copy a validated form onto a meeting, resolving typed names to records.
+
+    Names resolve among the records the saving user may see (the command line
+    sees all), so a form never links, and thereby reveals, a hidden record.
+    """
+    viewer = acting_user() or OPERATOR
     for attribute in SCALAR_ATTRIBUTES:
         setattr(meeting, attribute, getattr(form, attribute).data)
     meeting.series = meeting.series or ""
@@ -69,9 +75,11 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
             continue
         meeting.participations.append(
             Participation(
-                person=person_named(row.person.data) if row.person.data else None,
+                person=(
+                    person_named(row.person.data, viewer) if row.person.data else None
+                ),
                 organization=(
-                    organization_named(row.organization.data)
+                    organization_named(row.organization.data, viewer)
                     if row.organization.data
                     else None
                 ),
@@ -96,7 +104,7 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     for row in (entry.form for entry in form.outcomes):
         if row.is_blank():
             continue
-        owner = owner_named(row.owner.data) if row.owner.data else None
+        owner = owner_named(row.owner.data, viewer) if row.owner.data else None
         meeting.outcomes.append(
             Outcome(
                 text=row.text.data,
