@@ -4,7 +4,7 @@ Used by the meeting form and the JSON import alike, so a typed "Kupreychyk" and 
 imported "KUPREYCHYK" both land on the same record instead of a duplicate.
 """
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from events_app.extensions import db
 from events_app.models import Organization, Person, Topic
@@ -22,54 +22,48 @@ def clean_name(name: str | None) -> str:
     return " ".join((name or "").split())
 
 
+def _oldest_named(visible: Select, model, name: str):
+    """The oldest record of `visible` (a select of `model`) known by `name`."""
+    if not name_key(name):
+        return None
+    return db.session.scalar(
+        visible.where(model.name_keys.like(key_pattern(name)))
+        .order_by(model.id)
+        .limit(1)
+    )
+
+
+def _add_new(record):
+    record.refresh_name_keys()
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
 def find_person(name: str, user=OPERATOR) -> Person | None:
     """The oldest person `user` may see with this name or other name.
 
     Case, accents and spacing are ignored. A record the user may not see is never
     returned: linking it would show them its other names, notes and meetings.
     """
-    if not name_key(name):
-        return None
-    return db.session.scalar(
-        visible_people_for(user)
-        .where(Person.name_keys.like(key_pattern(name)))
-        .order_by(Person.id)
-        .limit(1)
-    )
+    return _oldest_named(visible_people_for(user), Person, name)
 
 
 def find_organization(name: str, user=OPERATOR) -> Organization | None:
     """The oldest organization `user` may see with this name, short or other name."""
-    if not name_key(name):
-        return None
-    return db.session.scalar(
-        visible_organizations_for(user)
-        .where(Organization.name_keys.like(key_pattern(name)))
-        .order_by(Organization.id)
-        .limit(1)
-    )
+    return _oldest_named(visible_organizations_for(user), Organization, name)
 
 
 def person_named(name: str, user=OPERATOR) -> Person:
     """The existing person with this name, or a new one added to the session."""
-    person = find_person(name, user)
-    if person is None:
-        person = Person(display_name=clean_name(name))
-        person.refresh_name_keys()
-        db.session.add(person)
-        db.session.flush()
-    return person
+    return find_person(name, user) or _add_new(Person(display_name=clean_name(name)))
 
 
 def organization_named(name: str, user=OPERATOR) -> Organization:
     """The existing organization with this name, or a new one added to the session."""
-    organization = find_organization(name, user)
-    if organization is None:
-        organization = Organization(name=clean_name(name))
-        organization.refresh_name_keys()
-        db.session.add(organization)
-        db.session.flush()
-    return organization
+    return find_organization(name, user) or _add_new(
+        Organization(name=clean_name(name))
+    )
 
 
 def split_topic_path(path: str) -> list[str]:
@@ -107,10 +101,7 @@ def topic_at_path(path: str) -> Topic:
         walked.append(name)
         topic = find_topic(PATH_SEPARATOR.join(walked))
         if topic is None:
-            topic = Topic(name=name, parent=parent)
-            topic.refresh_name_keys()
-            db.session.add(topic)
-            db.session.flush()
+            topic = _add_new(Topic(name=name, parent=parent))
         parent = topic
     return parent
 
