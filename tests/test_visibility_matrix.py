@@ -89,6 +89,7 @@ def visible_levels(text: str) -> set[str]:
 
 LIST_PAGES = [
     "/meetings",
+    "/meetings.csv",
     "/meetings?q=Meeting",
     "/people",
     "/people?q=person",
