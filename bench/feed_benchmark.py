@@ -4,6 +4,7 @@ Run with `make bench` (or `.venv/bin/python bench/feed_benchmark.py [COUNT]`).
 It prints figures; it asserts nothing, timings depend on the machine.
 """
 
+import os
 import statistics
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -124,12 +126,17 @@ def measure(app, path: str, repeats: int, headers=None) -> tuple[float, int, int
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    # BENCH_DATABASE_URL: an EMPTY database to fill (e.g. a scratch PostgreSQL
+    # database); its tables are dropped afterwards. Default: a temporary SQLite file.
+    database_url = os.environ.get("BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             TestConfig,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/bench.sqlite",
+            SQLALCHEMY_DATABASE_URI=database_url or f"sqlite:///{folder}/bench.sqlite",
             PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
         )
+        backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+        print(f"database: {backend}")
         with app.app_context():
             db.create_all()
             began = time.perf_counter()
@@ -155,6 +162,10 @@ def main() -> None:
             f"{cached_queries} SQL statements"
         )
         print(f"run on {date.today()} with Python {sys.version.split()[0]}")
+        if database_url:
+            with app.app_context():
+                db.drop_all()
+                db.engine.dispose()
 
 
 if __name__ == "__main__":
