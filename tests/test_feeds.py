@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 
 from events_app.calendar import routes as calendar_routes
 from events_app.extensions import db
-from events_app.models import FeedToken, Meeting
+from events_app.models import FeedToken, Meeting, Person
 from tests.test_meetings import meeting_form_data
 
 
@@ -294,3 +294,13 @@ def test_person_organization_and_topic_pages_link_their_feeds(client, meetings):
         assert f'href="webcal://localhost/calendar.ics?{query}"' in page, path
         assert f'value="http://localhost/calendar.ics?{query}"' in page, path
         assert "calendar.google.com/calendar/render?cid=" in page, path
+
+
+def test_reused_events_follow_renamed_people(client, meetings):
+    before = client.get("/calendar.ics").data.replace(b"\r\n ", b"")
+    assert b"Matvei Kupreichyk" in before
+    person = db.session.get(Person, meetings["ids"]["person"])
+    person.display_name = "Matsvei Kupreichyk"
+    db.session.commit()
+    after = client.get("/calendar.ics").data.replace(b"\r\n ", b"")
+    assert b"Matsvei Kupreichyk" in after and b"Matvei Kupreichyk" not in after

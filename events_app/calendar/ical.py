@@ -205,9 +205,14 @@ def meetings_to_ical(
     for meeting in meetings:
         if not isinstance(meeting, CalendarMeeting):
             meeting = calendar_meeting_from(meeting)
-        events.append(
-            event_text(meeting, meeting_url=meeting_url(meeting), ranges=zone_ranges)
-        )
+        text, zone_span = cached_event_text(meeting, meeting_url(meeting))
+        events.append(text)
+        if zone_span is not None:
+            tzid, first, last = zone_span
+            known = zone_ranges.get(tzid)
+            if known is not None:
+                first, last = min(first, known[0]), max(last, known[1])
+            zone_ranges[tzid] = (first, last)
     # Events are written unfolded; every line of 75 octets or more is folded
     # here in one pass (VTIMEZONEs and the header come folded from icalendar).
     body = _LONG_LINE.sub(_fold_match, "".join(events).encode())
@@ -222,6 +227,54 @@ def meetings_to_ical(
             b"END:VCALENDAR\r\n",
         ]
     )
+
+
+# Written VEVENTs by everything they show: a feed rebuilt after one edit writes
+# one event and reuses the rest. Bounded; cleared whole when full.
+_EVENT_CACHE: dict[tuple, tuple[str, tuple[str, date, date] | None]] = {}
+EVENT_CACHE_SIZE = 50_000
+
+
+def cached_event_text(
+    meeting: CalendarMeeting, meeting_url: str
+) -> tuple[str, tuple[str, date, date] | None]:
+    """The meeting's VEVENT text and the (zone, first, last day) its VTIMEZONE needs.
+
+    The key holds every value the event is written from, so a cached text can
+    never be stale: any change to the meeting or a name it shows is a new key.
+    """
+    key = (
+        meeting_url,
+        meeting.id,
+        meeting.uid,
+        meeting.title,
+        meeting.start_utc,
+        meeting.end_utc,
+        meeting.timezone,
+        meeting.all_day,
+        meeting.location_label,
+        meeting.online_url,
+        meeting.status,
+        meeting.confidentiality,
+        meeting.summary,
+        meeting.created_at,
+        meeting.updated_at,
+        meeting.sequence,
+        tuple(meeting.participants),
+        tuple(meeting.topics),
+        tuple(meeting.outcomes),
+    )
+    cached = _EVENT_CACHE.get(key)
+    if cached is None:
+        ranges: dict[str, tuple[date, date]] = {}
+        text = event_text(meeting, meeting_url=meeting_url, ranges=ranges)
+        zone_span = next(
+            ((tzid, first, last) for tzid, (first, last) in ranges.items()), None
+        )
+        if len(_EVENT_CACHE) >= EVENT_CACHE_SIZE:
+            _EVENT_CACHE.clear()
+        cached = _EVENT_CACHE[key] = (text, zone_span)
+    return cached
 
 
 def new_calendar(calendar_name: str) -> Calendar:
