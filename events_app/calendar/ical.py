@@ -213,9 +213,7 @@ def meetings_to_ical(
             if known is not None:
                 first, last = min(first, known[0]), max(last, known[1])
             zone_ranges[tzid] = (first, last)
-    # Events are written unfolded; every line of 75 octets or more is folded
-    # here in one pass (VTIMEZONEs and the header come folded from icalendar).
-    body = _LONG_LINE.sub(_fold_match, "".join(events).encode())
+    body = b"".join(events)
     return b"".join(
         [
             calendar_header(calendar_name),
@@ -231,14 +229,18 @@ def meetings_to_ical(
 
 # Written VEVENTs by everything they show: a feed rebuilt after one edit writes
 # one event and reuses the rest. Bounded; cleared whole when full.
-_EVENT_CACHE: dict[tuple, tuple[str, tuple[str, date, date] | None]] = {}
+_EVENT_CACHE: dict[tuple, tuple[bytes, tuple[str, date, date] | None]] = {}
 EVENT_CACHE_SIZE = 50_000
 
 
 def cached_event_text(
     meeting: CalendarMeeting, meeting_url: str
-) -> tuple[str, tuple[str, date, date] | None]:
-    """The meeting's VEVENT text and the (zone, first, last day) its VTIMEZONE needs.
+) -> tuple[bytes, tuple[str, date, date] | None]:
+    """The meeting's folded VEVENT and the (zone, first, last day) its VTIMEZONE needs.
+
+    Events are written unfolded; each line of 75 octets or more is folded once,
+    when the event is written (VTIMEZONEs and the header come folded from
+    icalendar).
 
     The key holds every value the event is written from, so a cached text can
     never be stale: any change to the meeting or a name it shows is a new key.
@@ -273,7 +275,8 @@ def cached_event_text(
         )
         if len(_EVENT_CACHE) >= EVENT_CACHE_SIZE:
             _EVENT_CACHE.clear()
-        cached = _EVENT_CACHE[key] = (text, zone_span)
+        folded = _LONG_LINE.sub(_fold_match, text.encode())
+        cached = _EVENT_CACHE[key] = (folded, zone_span)
     return cached
 
 
