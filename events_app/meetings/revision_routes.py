@@ -1,7 +1,6 @@
-"""A meeting's revisions (view, compare, restore), the admins' trash, CSV export."""
+"""A meeting's revisions (view, compare, restore) and the admins' trash."""
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -11,14 +10,11 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from events_app.auth.permissions import admin_required, editor_required
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record
 from events_app.meetings import bp
-from events_app.meetings.csv_export import meetings_to_csv
-from events_app.meetings.filters import MeetingFilters
 from events_app.meetings.operations import (
     MeetingSaveError,
     form_for_revision,
@@ -27,13 +23,8 @@ from events_app.meetings.operations import (
     restore_from_trash,
     save_meeting,
 )
-from events_app.models import (
-    Meeting,
-    MeetingRevision,
-    MeetingTopic,
-    Participation,
-)
-from events_app.visibility import visible_meeting_or_404, visible_meetings_for
+from events_app.models import Meeting, MeetingRevision
+from events_app.visibility import visible_meeting_or_404
 
 
 def revisions_of(meeting: Meeting) -> list[MeetingRevision]:
@@ -156,33 +147,3 @@ def purge(meeting_id: int):
         flash(f"“{title}” is removed for good.", "success")
         return redirect(url_for("meetings.trash"))
     return render_template("meetings/purge.html", meeting=meeting)
-
-
-@bp.get("/meetings.csv")
-def meetings_csv():
-    """The filtered history as CSV (only what the viewer may see)."""
-    filters = MeetingFilters.from_args(request.args)
-    if filters.errors:
-        abort(400, description=" ".join(filters.errors.values()))
-    meetings = db.session.scalars(
-        filters.apply(visible_meetings_for(current_user))
-        .options(
-            selectinload(Meeting.participations).selectinload(Participation.person),
-            selectinload(Meeting.participations).selectinload(
-                Participation.organization
-            ),
-            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
-            selectinload(Meeting.outcomes),
-        )
-        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
-    ).all()
-    body = meetings_to_csv(
-        meetings,
-        lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
-    )
-    response = Response(
-        body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
-    response.headers["Content-Disposition"] = 'attachment; filename="meetings.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -2,13 +2,23 @@
 
 from itertools import groupby
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from events_app.auth.permissions import editor_required
 from events_app.extensions import db
 from events_app.meetings import bp
+from events_app.meetings.csv_export import meetings_to_csv
 from events_app.meetings.filters import MeetingFilters
 from events_app.meetings.forms import MeetingForm, known_timezones
 from events_app.meetings.operations import (
@@ -21,6 +31,7 @@ from events_app.meetings.operations import (
 )
 from events_app.models import (
     Meeting,
+    MeetingTopic,
     Organization,
     Participation,
     Person,
@@ -220,3 +231,33 @@ def delete(meeting_id: int):
         flash(f"Meeting “{title}” moved to the trash.", "success")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/delete.html", meeting=meeting)
+
+
+@bp.get("/meetings.csv")
+def meetings_csv():
+    """The filtered history as CSV (only what the viewer may see)."""
+    filters = MeetingFilters.from_args(request.args)
+    if filters.errors:
+        abort(400, description=" ".join(filters.errors.values()))
+    meetings = db.session.scalars(
+        filters.apply(visible_meetings_for(current_user))
+        .options(
+            selectinload(Meeting.participations).selectinload(Participation.person),
+            selectinload(Meeting.participations).selectinload(
+                Participation.organization
+            ),
+            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
+            selectinload(Meeting.outcomes),
+        )
+        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    ).all()
+    body = meetings_to_csv(
+        meetings,
+        lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
+    )
+    response = Response(
+        body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = 'attachment; filename="meetings.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
