@@ -580,3 +580,15 @@ class TestDirectoryNamesOffered:
         assert "Secret Contact" in self.datalist_options(page, "people-names")
         assert "Hidden Ministry" in self.datalist_options(page, "organization-names")
         assert "Covert Channel" in self.datalist_options(page, "topic-names")
+
+
+def test_empty_filter_fields_are_dropped_from_the_address(client, make):
+    make.user(email="admin@example.org", role="admin")
+    response = client.get("/meetings?q=&from=&to=&person=&kind=call&status=")
+    assert response.status_code == 302
+    assert response.location == "/meetings?kind=call"
+    paged = client.get("/meetings?q=&page=2")
+    assert paged.location == "/meetings?page=2"
+    kept = client.get("/meetings?from=yesterday&kind=")
+    assert kept.status_code == 200
+    assert "Use a date like 2025-03-14." in kept.get_data(as_text=True)

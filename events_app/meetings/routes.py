@@ -55,6 +55,12 @@ def home():
 def index():
     """Reverse-chronological history, grouped by month, filtered by the query string."""
     filters = MeetingFilters.from_args(request.args)
+    if not filters.errors and any(value == "" for value in request.args.values()):
+        # The filter form sends every field; bookmarks should only keep the set ones.
+        page_number = request.args.get("page") or None
+        return redirect(
+            url_for("meetings.index", **filters.as_args(), page=page_number)
+        )
     statement = (
         filters.apply(visible_meetings_for(current_user))
         .options(
