@@ -37,6 +37,7 @@ from events_app.calendar.ical import CalendarMeeting, meetings_to_ical
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting
 from events_app.models.feeds import current_data_version
+from events_app.urls import absolute_meeting_url, absolute_url
 from events_app.visibility import (
     visible_confidentialities_for,
     visible_meeting_or_404,
@@ -81,9 +82,7 @@ def private_feed(token: str):
 
 def feed_response(user, *, private: bool) -> Response:
     """Build the feed for this viewer and these filters, or answer 304 on a match."""
-    filters = MeetingFilters.from_args(request.args)
-    if filters.errors:
-        abort(400, description=" ".join(filters.errors.values()))
+    filters = MeetingFilters.from_args_or_400(request.args)
     version, changed_at = current_data_version()
     fingerprint = "|".join(
         [
@@ -157,15 +156,6 @@ def calendar_response(meetings: list[Meeting]) -> Response:
     return response
 
 
-def absolute_meeting_url(meeting: Meeting) -> str:
-    """Absolute link to the meeting page, on PUBLIC_BASE_URL when it is configured.
-
-    PUBLIC_BASE_URL is the scheme and host (e.g. https://events.example.org);
-    the path comes from url_for, so it includes any script root.
-    """
-    return absolute_url("meetings.show", meeting_id=meeting.id)
-
-
 def feed_links(feed_url: str) -> dict[str, str]:
     """Subscribe links for a feed's absolute https URL: webcal, https and Google."""
     webcal = "webcal://" + feed_url.split("://", 1)[1]
@@ -175,14 +165,6 @@ def feed_links(feed_url: str) -> dict[str, str]:
         "google": "https://calendar.google.com/calendar/render?cid="
         + quote(webcal, safe=""),
     }
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute URL on PUBLIC_BASE_URL when configured, else on the request host."""
-    base_url = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    if base_url:
-        return base_url + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def public_feed_links(**filter_args) -> dict[str, str]:

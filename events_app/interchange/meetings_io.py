@@ -5,7 +5,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 from wtforms import FieldList
 
 from events_app.extensions import db
@@ -24,7 +23,8 @@ from events_app.interchange.json_format import (
 )
 from events_app.meetings.forms import MeetingForm
 from events_app.meetings.operations import MeetingSaveError, save_meeting
-from events_app.models import Meeting, MeetingTopic, Participation
+from events_app.models import Meeting
+from events_app.models.meetings import everything_about_meetings
 from events_app.visibility import visible_meetings_for
 
 FORMAT_NAME = "events_app meetings"
@@ -52,15 +52,7 @@ def export_document(user) -> dict:
     """Every meeting and directory record `user` may see, as one document."""
     meetings = db.session.scalars(
         visible_meetings_for(user)
-        .options(
-            selectinload(Meeting.participations).selectinload(Participation.person),
-            selectinload(Meeting.participations).selectinload(
-                Participation.organization
-            ),
-            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
-            selectinload(Meeting.outcomes),
-            selectinload(Meeting.sources),
-        )
+        .options(*everything_about_meetings())
         .order_by(Meeting.start_utc, Meeting.id)
     ).all()
     return {

@@ -7,6 +7,7 @@ filtered history view has a matching feed with identical contents.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
@@ -76,6 +77,14 @@ class MeetingFilters:
             and filters.date_from > filters.date_to
         ):
             filters.errors["to"] = "The end of the range is before its start."
+        return filters
+
+    @classmethod
+    def from_args_or_400(cls, args: MultiDict) -> "MeetingFilters":
+        """Parse query arguments for a file (feed, CSV): bad ones are a clear 400."""
+        filters = cls.from_args(args)
+        if filters.errors:
+            abort(400, description=" ".join(filters.errors.values()))
         return filters
 
     @property

@@ -4,7 +4,6 @@ from itertools import groupby
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -31,11 +30,12 @@ from events_app.meetings.operations import (
 )
 from events_app.models import (
     Meeting,
-    MeetingTopic,
     Organization,
     Participation,
     Person,
 )
+from events_app.models.meetings import everything_about_meetings
+from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
     visible_meeting_or_404,
     visible_meetings_for,
@@ -242,25 +242,13 @@ def delete(meeting_id: int):
 @bp.get("/meetings.csv")
 def meetings_csv():
     """The filtered history as CSV (only what the viewer may see)."""
-    filters = MeetingFilters.from_args(request.args)
-    if filters.errors:
-        abort(400, description=" ".join(filters.errors.values()))
+    filters = MeetingFilters.from_args_or_400(request.args)
     meetings = db.session.scalars(
         filters.apply(visible_meetings_for(current_user))
-        .options(
-            selectinload(Meeting.participations).selectinload(Participation.person),
-            selectinload(Meeting.participations).selectinload(
-                Participation.organization
-            ),
-            selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
-            selectinload(Meeting.outcomes),
-        )
+        .options(*everything_about_meetings())
         .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     ).all()
-    body = meetings_to_csv(
-        meetings,
-        lambda meeting: url_for("meetings.show", meeting_id=meeting.id, _external=True),
-    )
+    body = meetings_to_csv(meetings, absolute_meeting_url)
     response = Response(
         body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )

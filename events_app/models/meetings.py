@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from events_app.extensions import db
 from events_app.models.choices import (
@@ -146,6 +146,23 @@ class Meeting(db.Model):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.title!r}>"
+
+
+def everything_about_meetings() -> list:
+    """Loader options for writing whole meetings out (exports): a fixed few queries.
+
+    Without them every participant, topic and outcome owner is one more query.
+    """
+    return [
+        selectinload(Meeting.participations).selectinload(Participation.person),
+        selectinload(Meeting.participations).selectinload(Participation.organization),
+        selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
+        selectinload(Meeting.outcomes).selectinload(Outcome.owner_person),
+        selectinload(Meeting.outcomes).selectinload(Outcome.owner_organization),
+        selectinload(Meeting.sources),
+        selectinload(Meeting.access_users),
+        selectinload(Meeting.access_groups),
+    ]
 
 
 @event.listens_for(Meeting, "before_insert")
