@@ -4,12 +4,13 @@ Used by the meeting form and the JSON import alike, so a typed "Kupreychyk" and 
 imported "KUPREYCHYK" both land on the same record instead of a duplicate.
 """
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from events_app.extensions import db
 from events_app.models import Organization, Person, Topic
 from events_app.models.topics import PATH_SEPARATOR
-from events_app.names import key_pattern, name_key
+from events_app.name_lookup import records_named
+from events_app.names import name_key
 from events_app.visibility import (
     OPERATOR,
     visible_organizations_for,
@@ -24,13 +25,7 @@ def clean_name(name: str | None) -> str:
 
 def _oldest_named(visible: Select, model, name: str):
     """The oldest record of `visible` (a select of `model`) known by `name`."""
-    if not name_key(name):
-        return None
-    return db.session.scalar(
-        visible.where(model.name_keys.like(key_pattern(name)))
-        .order_by(model.id)
-        .limit(1)
-    )
+    return next(iter(records_named(model, name, among=visible)), None)
 
 
 def _add_new(record):
@@ -76,11 +71,7 @@ def find_topic(path: str) -> Topic | None:
     names = split_topic_path(path)
     if not names:
         return None
-    candidates = db.session.scalars(
-        select(Topic)
-        .where(Topic.name_keys.like(key_pattern(names[-1])))
-        .order_by(Topic.id)
-    ).all()
+    candidates = records_named(Topic, names[-1])
     if len(names) == 1:
         return candidates[0] if candidates else None
     wanted = [name_key(name) for name in names]

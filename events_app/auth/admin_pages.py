@@ -1,6 +1,6 @@
 """Admin pages: groups of users for access lists, and the audit trail."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
@@ -34,13 +34,6 @@ class GroupForm(FlaskForm):
         )
         if clash is not None and clash is not self._group:
             raise ValidationError("A group with this name exists already.")
-
-
-def group_or_404(group_id: int) -> UserGroup:
-    group = db.session.get(UserGroup, group_id)
-    if group is None:
-        abort(404)
-    return group
 
 
 def save_group(group: UserGroup, form: GroupForm, action: str) -> None:
@@ -79,7 +72,7 @@ def groups():
 @admin_required
 def edit_group(group_id: int):
     """Rename a group or change who is in it."""
-    group = group_or_404(group_id)
+    group = db.get_or_404(UserGroup, group_id)
     form = GroupForm(obj=group, group=group)
     if not form.is_submitted():
         form.members.data = [user.id for user in group.members]

@@ -52,9 +52,14 @@ class MeetingSaveError(RuntimeError):
 
 def form_for_meeting(meeting: Meeting) -> MeetingForm:
     """A meeting form filled with the meeting as it is saved."""
-    form = MeetingForm(formdata=record_to_form_data(meeting_to_record(meeting)))
+    form = form_for_record(meeting_to_record(meeting))
     form.revision.data = str(meeting.revision)
     return form
+
+
+def form_for_record(record: dict) -> MeetingForm:
+    """A meeting form holding a record of the interchange format (a saved state)."""
+    return MeetingForm(formdata=record_to_form_data(record))
 
 
 def apply_form(meeting: Meeting, form: MeetingForm) -> None:
@@ -264,11 +269,6 @@ def purge_meeting(meeting: Meeting) -> None:
     db.session.commit()
 
 
-def form_for_revision(revision: MeetingRevision) -> MeetingForm:
-    """A form holding an earlier revision, so restoring it passes the usual checks."""
-    return MeetingForm(formdata=record_to_form_data(revision.snapshot))
-
-
 def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
     """Did someone else save the meeting after this form was opened?"""
     started_from = (form.revision.data or "").strip()
@@ -278,19 +278,25 @@ def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
 def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
     """What the other save changed, for the conflict page (their input stays)."""
     started_from = int(form.revision.data)
-    base = db.session.scalar(
-        select(MeetingRevision.snapshot)
+    base = saved_revision(meeting, started_from)
+    changed_since = (
+        record_changes(base.snapshot, meeting_to_record(meeting)) if base else {}
+    )
+    return {
+        "started_from": started_from,
+        "saved_revision": meeting.revision,
+        "changed_since": changed_since,
+    }
+
+
+def saved_revision(meeting: Meeting, number: int) -> MeetingRevision | None:
+    """The snapshot kept for one revision number of a meeting (the latest, if twice)."""
+    return db.session.scalar(
+        select(MeetingRevision)
         .where(
             MeetingRevision.meeting_id == meeting.id,
-            MeetingRevision.revision == started_from,
+            MeetingRevision.revision == number,
         )
         .order_by(MeetingRevision.id.desc())
         .limit(1)
     )
-    saved = meeting_to_record(meeting)
-    return {
-        "started_from": started_from,
-        "saved_revision": meeting.revision,
-        "saved": saved,
-        "changed_since": record_changes(base, saved) if base is not None else {},
-    }

@@ -17,11 +17,12 @@ from events_app.interchange.json_format import meeting_to_record
 from events_app.meetings import bp
 from events_app.meetings.operations import (
     MeetingSaveError,
-    form_for_revision,
+    form_for_record,
     purge_meeting,
     record_changes,
     restore_from_trash,
     save_meeting,
+    saved_revision,
 )
 from events_app.models import Meeting, MeetingRevision
 from events_app.visibility import visible_meeting_or_404
@@ -37,15 +38,7 @@ def revisions_of(meeting: Meeting) -> list[MeetingRevision]:
 
 
 def revision_or_404(meeting: Meeting, number: int) -> MeetingRevision:
-    revision = db.session.scalar(
-        select(MeetingRevision)
-        .where(
-            MeetingRevision.meeting_id == meeting.id,
-            MeetingRevision.revision == number,
-        )
-        .order_by(MeetingRevision.id.desc())
-        .limit(1)
-    )
+    revision = saved_revision(meeting, number)
     if revision is None:
         abort(404)
     return revision
@@ -87,7 +80,7 @@ def restore_revision(meeting_id: int, number: int):
     """Make an earlier revision the current one (itself a new, audited revision)."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
     earlier = revision_or_404(meeting, number)
-    form = form_for_revision(earlier)
+    form = form_for_record(earlier.snapshot)
     if not form.validate():
         flash(
             "That revision no longer passes today's checks; edit the meeting instead.",
