@@ -1,5 +1,6 @@
 """Subscription feeds: filters, private tokens, caching and change tracking."""
 
+import gc
 import re
 from datetime import datetime
 
@@ -7,7 +8,9 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import event, select
 
+from events_app.calendar import feed_loading
 from events_app.calendar import routes as calendar_routes
+from events_app.calendar.feed_loading import garbage_collection_paused
 from events_app.extensions import db
 from events_app.models import FeedToken, Meeting, Person
 from tests.test_meetings import meeting_form_data
@@ -304,3 +307,34 @@ def test_reused_events_follow_renamed_people(client, meetings):
     db.session.commit()
     after = client.get("/calendar.ics").data.replace(b"\r\n ", b"")
     assert b"Matsvei Kupreichyk" in after and b"Matvei Kupreichyk" not in after
+
+
+def test_feed_build_pauses_the_cycle_collector_and_restores_it(
+    client, meetings, monkeypatch
+):
+    collector_during_build = []
+    build_events = feed_loading.meetings_to_ical
+
+    def watching_build(*args, **kwargs):
+        collector_during_build.append(gc.isenabled())
+        return build_events(*args, **kwargs)
+
+    monkeypatch.setattr(feed_loading, "meetings_to_ical", watching_build)
+    assert gc.isenabled()
+    assert client.get("/calendar.ics").status_code == 200
+    assert collector_during_build == [False]
+    assert gc.isenabled()
+
+
+def test_collector_comes_back_after_a_failed_build_and_stays_off_if_it_was():
+    with pytest.raises(RuntimeError), garbage_collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("database went away")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with garbage_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -8,6 +8,10 @@ of statements stays the same whatever the number of meetings, and the rows
 become plain `CalendarMeeting` values.
 """
 
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Select, select
 
 from events_app.calendar.ical import (
@@ -15,6 +19,7 @@ from events_app.calendar.ical import (
     CalendarOutcome,
     CalendarParticipant,
     CalendarTopic,
+    meetings_to_ical,
     organization_label,
 )
 from events_app.extensions import db
@@ -28,6 +33,41 @@ from events_app.models import (
     Topic,
 )
 from events_app.models.topics import PATH_SEPARATOR
+
+
+def feed_body(
+    meetings: Select,
+    *,
+    calendar_name: str,
+    meeting_url: Callable[[CalendarMeeting], str],
+) -> bytes:
+    """The .ics feed of what `meetings` selects (see `load_calendar_meetings`)."""
+    with garbage_collection_paused():
+        return meetings_to_ical(
+            load_calendar_meetings(meetings),
+            calendar_name=calendar_name,
+            meeting_url=meeting_url,
+        )
+
+
+@contextmanager
+def garbage_collection_paused() -> Iterator[None]:
+    """Hold Python's cycle collector while a feed is built.
+
+    A feed of 10,000 meetings makes some 100,000 short-lived rows, tuples and
+    strings, none of them in reference cycles. Each batch of new objects sets
+    off a collection that walks every live object (the written events kept in
+    memory included): about a third of a build's time went there. Whatever
+    cycles the build does leave are collected as usual once it is over.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def load_calendar_meetings(meetings: Select) -> list[CalendarMeeting]:

@@ -233,6 +233,11 @@ _EVENT_CACHE: dict[tuple, tuple[bytes, tuple[str, date, date] | None]] = {}
 EVENT_CACHE_SIZE = 50_000
 
 
+def forget_written_events() -> None:
+    """Empty the written-event cache, as after a restart (for measurements)."""
+    _EVENT_CACHE.clear()
+
+
 def cached_event_text(
     meeting: CalendarMeeting, meeting_url: str
 ) -> tuple[bytes, tuple[str, date, date] | None]:

@@ -25,7 +25,7 @@ from flask_login import current_user, login_required
 
 from events_app.auth.forms import ChangePasswordForm
 from events_app.calendar import bp
-from events_app.calendar.feed_loading import load_calendar_meetings
+from events_app.calendar.feed_loading import feed_body
 from events_app.calendar.feed_tokens import (
     active_feed_token,
     issue_feed_token,
@@ -108,10 +108,9 @@ def feed_response(user, *, private: bool) -> Response:
     if response_is_fresh(response):
         response.status_code = 304
         return response
-    meetings = load_calendar_meetings(filters.apply(visible_meetings_for(user)))
     response.set_data(
-        meetings_to_ical(
-            meetings,
+        feed_body(
+            filters.apply(visible_meetings_for(user)),
             calendar_name=current_app.config["CALENDAR_NAME"],
             meeting_url=feed_meeting_url(),
         )
