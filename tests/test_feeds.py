@@ -338,3 +338,13 @@ def test_collector_comes_back_after_a_failed_build_and_stays_off_if_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_overlapping_builds_share_one_pause():
+    first, second = garbage_collection_paused(), garbage_collection_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled(), "the second build is still running"
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
