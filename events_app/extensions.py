@@ -1,10 +1,13 @@
 """Extension objects, created here and bound to the app in the factory."""
 
+import sqlite3
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -24,3 +27,20 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_lower_for_every_script(dbapi_connection, connection_record) -> None:
+    """Make SQLite's `lower()` fold every script, as PostgreSQL's does.
+
+    SQLite's own `lower()` changes ASCII letters only, so a search for
+    "матвей" would miss "Матвей", and names in Cyrillic or with accents
+    would sort apart from their capitalised forms. Every search and sort
+    goes through `func.lower`, so replacing it per connection fixes them all.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)

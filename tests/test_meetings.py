@@ -405,6 +405,14 @@ class TestHistory:
     def test_filters(self, client, history, query, expected):
         assert self.titles(client, query) == expected
 
+    @pytest.mark.parametrize("query", ["СУСТРЭЧА", "сустрэча", "СУСТРЭЧА Ў вільні"])
+    def test_search_ignores_case_in_every_script(self, client, make, query):
+        make.user(email="admin@example.org", role="admin")
+        make.meeting("Сустрэча ў Вільні", summary="Ädvocacy ÉTAPE")
+        make.meeting("Other meeting")
+        assert self.titles(client, "?q=" + query) == ["Сустрэча ў Вільні"]
+        assert self.titles(client, "?q=ädvocacy+étape") == ["Сустрэча ў Вільні"]
+
     def test_person_organization_and_topic_filters(self, app, client, history):
         with app.app_context():
             person_id = db.session.scalar(
