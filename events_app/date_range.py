@@ -21,6 +21,8 @@ from wtforms.validators import ValidationError
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
 OUT_OF_RANGE_MESSAGE = "Dates must be between 1 January 1900 and 31 December 2199."
+# The range on an <input type="date">, so browsers offer only these dates.
+DATE_INPUT_LIMITS = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
 # A local date and its UTC instant differ by less than a day in every zone.
 _ZONE_MARGIN = timedelta(days=1)
 

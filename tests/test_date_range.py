@@ -1,6 +1,7 @@
 """One range of dates (1900-01-01 .. 2199-12-31) on every door, and feeds that
 survive a meeting stored outside it (issue 8, item 5)."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -223,3 +224,11 @@ def test_feed_with_meetings_in_1900_and_2199_covers_only_those_years(
         for rdate in rdates.dts
     ]
     assert min(onsets).year >= 1899 and max(onsets).year <= 2205
+
+
+def test_date_inputs_offer_only_the_range(client, auth):
+    auth.sign_in_as("editor")
+    for path in ("/meetings/new", "/meetings"):
+        page = client.get(path).get_data(as_text=True)
+        for tag in re.findall(r'<input[^>]*type="date"[^>]*>', page):
+            assert 'min="1900-01-01"' in tag and 'max="2199-12-31"' in tag, tag

@@ -32,7 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from events_app.date_range import date_in_range, day_in_range
+from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.models import User, UserGroup
@@ -155,7 +155,9 @@ class OutcomeRowForm(Form):
         filters=[strip_text],
         validators=[Length(max=200), no_control_characters],
     )
-    due = DateField("Due", validators=[Optional(), date_in_range])
+    due = DateField(
+        "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+    )
     status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
 
     def is_blank(self) -> bool:
@@ -212,9 +214,12 @@ class MeetingForm(FlaskForm):
     start_date = DateField(
         "Start date",
         validators=[InputRequired("Give the start date."), date_in_range],
+        render_kw=DATE_INPUT_LIMITS,
     )
     start_time = TimeField("Start time", format=TIME_FORMATS, validators=[Optional()])
-    end_date = DateField("End date", validators=[Optional(), date_in_range])
+    end_date = DateField(
+        "End date", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+    )
     end_time = TimeField("End time", format=TIME_FORMATS, validators=[Optional()])
     timezone = StringField(
         "Time zone",
