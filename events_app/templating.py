@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask, request, url_for
 
+from events_app.date_range import DATE_INPUT_LIMITS
 from events_app.markdown import render_markdown
 from events_app.models.choices import label
 
@@ -54,3 +55,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.globals["meeting_when"] = meeting_when
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["date_input_limits"] = DATE_INPUT_LIMITS

@@ -484,11 +484,13 @@ def test_bad_events_name_the_problem(body, problem):
 def test_dates_outside_the_recorded_years_are_problems():
     far = read(ics(event(DTSTART=":99991231T230000Z", DURATION=":P10D")))
     assert far.problems == [
-        "DTSTART is in the year 9999; meetings are recorded from 1900 to 2199."
+        "DTSTART is in the year 9999. "
+        "Dates must be between 1 January 1900 and 31 December 2199."
     ]
     long = read(ics(event(DTSTART=":20250310T090000Z", DURATION=":P100000D")))
     assert long.problems == [
-        "The end is in the year 2298; meetings are recorded from 1900 to 2199."
+        "The end is in the year 2298. "
+        "Dates must be between 1 January 1900 and 31 December 2199."
     ]
 
 

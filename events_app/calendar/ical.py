@@ -15,6 +15,7 @@ and the VTIMEZONEs, which are few.
 """
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, vDDDTypes, vDuration
 
 from events_app.calendar.timezones import is_utc_zone, vtimezone_for
+from events_app.date_range import OUT_OF_RANGE_MESSAGE, instant_in_range
 from events_app.models import Meeting
 from events_app.models.choices import (
     Attendance,
@@ -34,6 +36,8 @@ from events_app.models.choices import (
     ParticipantRole,
     label,
 )
+
+log = logging.getLogger(__name__)
 
 PRODUCT_ID = "-//events_app//Meeting records//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -122,6 +126,19 @@ class CalendarMeeting:
     outcomes: list[CalendarOutcome] = field(default_factory=list)
 
 
+class UnwritableMeeting(ValueError):
+    """A stored meeting that cannot be written as an event.
+
+    Only data saved before today's checks can be like this (dates outside
+    `events_app.date_range`, a zone the tz database no longer has).
+    """
+
+    def __init__(self, meeting: CalendarMeeting, reason: str):
+        super().__init__(f"Meeting {meeting.id} cannot be written: {reason}")
+        self.meeting_id = meeting.id
+        self.reason = reason
+
+
 def organization_label(name: str, short_name: str) -> str:
     """An organization's name with its short name, as `Organization.label` gives it."""
     if short_name and short_name != name:
@@ -189,6 +206,7 @@ def meetings_to_ical(
     *,
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
+    skip_unwritable: bool = True,
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
 
@@ -198,6 +216,10 @@ def meetings_to_ical(
     folded at 75 octets; each time zone used by a timed meeting gets exactly
     one VTIMEZONE whose own rules give the right UTC instants, for clients
     that have no time-zone database.
+
+    A meeting that cannot be written (`UnwritableMeeting`) is left out and
+    logged, so one bad record never takes a whole feed down; with
+    `skip_unwritable=False` the error is raised instead.
     """
     # Local dates of the timed meetings of each zone, for its VTIMEZONE.
     zone_ranges: dict[str, tuple[date, date]] = {}
@@ -205,7 +227,13 @@ def meetings_to_ical(
     for meeting in meetings:
         if not isinstance(meeting, CalendarMeeting):
             meeting = calendar_meeting_from(meeting)
-        text, zone_span = cached_event_text(meeting, meeting_url(meeting))
+        try:
+            text, zone_span = checked_event_text(meeting, meeting_url(meeting))
+        except UnwritableMeeting as error:
+            if not skip_unwritable:
+                raise
+            log.warning("Left out of a calendar file: %s", error)
+            continue
         events.append(text)
         if zone_span is not None:
             tzid, first, last = zone_span
@@ -236,6 +264,25 @@ EVENT_CACHE_SIZE = 50_000
 def forget_written_events() -> None:
     """Empty the written-event cache, as after a restart (for measurements)."""
     _EVENT_CACHE.clear()
+
+
+def checked_event_text(
+    meeting: CalendarMeeting, meeting_url: str
+) -> tuple[bytes, tuple[str, date, date] | None]:
+    """`cached_event_text`, or UnwritableMeeting for a meeting that cannot be written.
+
+    Dates outside the served range are refused before any zone arithmetic
+    (which overflows near years 1 and 9999); whatever else the writer cannot
+    handle in this one meeting's stored values is reported the same way.
+    """
+    if not instant_in_range(meeting.start_utc) or (
+        meeting.end_utc is not None and not instant_in_range(meeting.end_utc)
+    ):
+        raise UnwritableMeeting(meeting, OUT_OF_RANGE_MESSAGE)
+    try:
+        return cached_event_text(meeting, meeting_url)
+    except Exception as error:  # one record's bad values must not fail a feed
+        raise UnwritableMeeting(meeting, repr(error)) from error
 
 
 def cached_event_text(

@@ -29,6 +29,12 @@ from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy import exists, select
 
+from events_app.date_range import (
+    FIRST_DAY,
+    LAST_DAY,
+    OUT_OF_RANGE_MESSAGE,
+    day_in_range,
+)
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record
 from events_app.interchange.meetings_io import (
@@ -52,9 +58,6 @@ from events_app.templating import format_date, format_time
 from events_app.visibility import visible_meetings_for
 
 UID_MAX_LENGTH = 120  # Meeting.uid
-# Years a meeting may fall in; outside them a date is a typo, and zone
-# arithmetic near year 1 or 9999 overflows.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
 HASHED_UID_PREFIX = "ics-sha256-"
 LABEL_TITLE_LENGTH = 80
 SUMMARY_MAX_LENGTH = 5000  # the meeting form's limit for the summary
@@ -369,6 +372,10 @@ def _date_property(component, name: str):
     if name == "DURATION":
         if not isinstance(moment, timedelta) or moment < timedelta(0):
             raise _Unreadable(f"DURATION “{value.to_ical().decode()}” is not valid.")
+        if moment > LAST_DAY - FIRST_DAY:
+            raise _Unreadable(
+                f"The end is after the year {LAST_DAY.year}. {OUT_OF_RANGE_MESSAGE}"
+            )
     elif not isinstance(moment, date):
         raise _Unreadable(f"{name} must be a date or a date and time.")
     else:
@@ -377,10 +384,9 @@ def _date_property(component, name: str):
 
 
 def _check_year(moment: date, name: str) -> None:
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+    if not day_in_range(moment):
         raise _Unreadable(
-            f"{name} is in the year {moment.year}; meetings are recorded "
-            f"from {FIRST_YEAR} to {LAST_YEAR}."
+            f"{name} is in the year {moment.year}. {OUT_OF_RANGE_MESSAGE}"
         )
 
 

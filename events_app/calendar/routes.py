@@ -33,7 +33,11 @@ from events_app.calendar.feed_tokens import (
     user_for_feed_token,
 )
 from events_app.calendar.filenames import ics_filename
-from events_app.calendar.ical import CalendarMeeting, meetings_to_ical
+from events_app.calendar.ical import (
+    CalendarMeeting,
+    UnwritableMeeting,
+    meetings_to_ical,
+)
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting
 from events_app.models.feeds import current_data_version
@@ -54,7 +58,15 @@ FEED_FORMAT_VERSION = "2"
 def meeting_ics(meeting_id: int):
     """One meeting the current user may see, as a downloadable .ics file."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
-    response = calendar_response([meeting])
+    try:
+        response = calendar_response([meeting], skip_unwritable=False)
+    except UnwritableMeeting as error:
+        # Only data saved before today's checks; the edit form shows what to fix.
+        abort(
+            409,
+            description="This meeting cannot be written as a calendar file: "
+            f"{error.reason} Edit the meeting to correct it.",
+        )
     filename = ics_filename(meeting.title, fallback=f"meeting-{meeting.id}")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-cache"
@@ -143,12 +155,15 @@ def response_is_fresh(response: Response) -> bool:
     return bool(since and response.last_modified and response.last_modified <= since)
 
 
-def calendar_response(meetings: list[Meeting]) -> Response:
+def calendar_response(
+    meetings: list[Meeting], *, skip_unwritable: bool = True
+) -> Response:
     """A text/calendar response with a strong ETag over the exact bytes."""
     body = meetings_to_ical(
         meetings,
         calendar_name=current_app.config["CALENDAR_NAME"],
         meeting_url=absolute_meeting_url,
+        skip_unwritable=skip_unwritable,
     )
     response = Response(body, content_type=CALENDAR_MIMETYPE)
     response.add_etag()

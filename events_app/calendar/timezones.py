@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 import dateutil.rrule
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard, vRecur
 
+from events_app.date_range import clamp_to_range
+
 # Zones whose times are written as UTC ("Z") instead of with a TZID.
 UTC_ZONE_NAMES = frozenset(
     {
@@ -76,8 +78,11 @@ def vtimezone_for(tzid: str, first_day: date, last_day: date) -> Timezone:
 
     The rules cover `first_day` .. `last_day` with YEARS_BEFORE/YEARS_AFTER of
     margin; yearly-regular transitions become RRULEs (open-ended when they are
-    still in force at the end of the range), others RDATEs.
+    still in force at the end of the range), others RDATEs. The range is
+    clamped to the dates the app serves: the zone's history is scanned day by
+    day, so its length must stay bounded whatever the data holds.
     """
+    first_day, last_day = clamp_to_range(first_day), clamp_to_range(last_day)
     scan_start_local = datetime(first_day.year - YEARS_BEFORE, 1, 1)
     scan_end_local = datetime(last_day.year + 1 + YEARS_AFTER, 1, 1)
     initial, transitions = _zone_history(tzid, scan_start_local, scan_end_local)

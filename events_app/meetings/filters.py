@@ -11,6 +11,7 @@ from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
+from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
 from events_app.extensions import db
 from events_app.models import Meeting, MeetingTopic, Participation, Topic
 from events_app.models.choices import MeetingKind, MeetingStatus
@@ -55,6 +56,9 @@ class MeetingFilters:
                 parsed = _iso_date(raw)
                 if parsed is None:
                     filters.errors[name] = "Use a date like 2025-03-14."
+                elif not day_in_range(parsed):
+                    filters.errors[name] = OUT_OF_RANGE_MESSAGE
+                    parsed = None
                 setattr(filters, attribute, parsed)
         for name in ("person", "organization", "topic"):
             raw = args.get(name, "").strip()

@@ -32,6 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.models import User, UserGroup
@@ -154,7 +155,9 @@ class OutcomeRowForm(Form):
         filters=[strip_text],
         validators=[Length(max=200), no_control_characters],
     )
-    due = DateField("Due", validators=[Optional()])
+    due = DateField(
+        "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+    )
     status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
 
     def is_blank(self) -> bool:
@@ -209,10 +212,14 @@ class MeetingForm(FlaskForm):
     )
     all_day = BooleanField("All day")
     start_date = DateField(
-        "Start date", validators=[InputRequired("Give the start date.")]
+        "Start date",
+        validators=[InputRequired("Give the start date."), date_in_range],
+        render_kw=DATE_INPUT_LIMITS,
     )
     start_time = TimeField("Start time", format=TIME_FORMATS, validators=[Optional()])
-    end_date = DateField("End date", validators=[Optional()])
+    end_date = DateField(
+        "End date", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+    )
     end_time = TimeField("End time", format=TIME_FORMATS, validators=[Optional()])
     timezone = StringField(
         "Time zone",
@@ -297,7 +304,7 @@ class MeetingForm(FlaskForm):
             raise ValidationError("Give the end time too, or leave the end date empty.")
 
     def _check_wall_time_exists(self, day, wall_time: time, field) -> None:
-        if day is None or self.timezone.data not in known_timezones():
+        if not self._days_usable(day):
             return
         if local_to_utc(day, wall_time, self.timezone.data) is None:
             raise ValidationError(
@@ -333,7 +340,7 @@ class MeetingForm(FlaskForm):
         """Start and end as naive UTC (the storage form), or None where not given."""
         zone = self.timezone.data
         day = self.start_date.data
-        if day is None or zone not in known_timezones():
+        if not self._days_usable(day, self.end_date.data):
             return None, None
         if self.all_day.data:
             last_day = self.end_date.data or day
@@ -348,6 +355,17 @@ class MeetingForm(FlaskForm):
         if self.end_time.data is not None:
             end = local_to_utc(self.end_date.data or day, self.end_time.data, zone)
         return start, end
+
+    def _days_usable(self, *days) -> bool:
+        """Whether the zone is known and the days (None: not given) are in range.
+
+        Only then is zone arithmetic safe: out of range it can overflow.
+        """
+        return (
+            days[0] is not None
+            and self.timezone.data in known_timezones()
+            and all(day is None or day_in_range(day) for day in days)
+        )
 
     def ensure_empty_rows(self) -> None:
         """Pad each row list so a few empty rows are always there to fill in."""

@@ -1,0 +1,50 @@
+"""The dates the app serves: 1 January 1900 to 31 December 2199, on every door.
+
+Every path that takes a date checks it here: the meeting form (and so the JSON
+import and revision restores, which go through it), the .ics import and the
+history and feed filters. Outside the range a date is a typo, and it breaks
+things far from where it was typed: zone arithmetic overflows Python's
+datetime near year 1 or 9999 (9999-12-31 in a zone behind UTC is in year
+10000 in UTC), and a calendar feed's VTIMEZONE would cover every year between
+its first and last meeting.
+
+Meetings stored before the range was enforced may still lie outside it: the
+calendar writer leaves such a meeting out of feeds (and logs it) instead of
+failing the whole feed, and the meeting form refuses to save it again until
+its dates are corrected.
+"""
+
+from datetime import date, datetime, timedelta
+
+from wtforms.validators import ValidationError
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+OUT_OF_RANGE_MESSAGE = "Dates must be between 1 January 1900 and 31 December 2199."
+# The range on an <input type="date">, so browsers offer only these dates.
+DATE_INPUT_LIMITS = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+# A local date and its UTC instant differ by less than a day in every zone.
+_ZONE_MARGIN = timedelta(days=1)
+
+
+def day_in_range(day: date) -> bool:
+    """Whether a date (or the date of a wall-clock datetime) is one the app serves."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def instant_in_range(moment_utc: datetime) -> bool:
+    """Whether a stored naive-UTC instant can be a local time within the range."""
+    return FIRST_DAY - _ZONE_MARGIN <= moment_utc.date() <= LAST_DAY + _ZONE_MARGIN
+
+
+def clamp_to_range(day: date) -> date:
+    """The nearest date within the range (for spans built from stored data)."""
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
+def date_in_range(form, field) -> None:
+    """Form validator: an empty field passes; a date outside the range is refused."""
+    if field.data is not None and not day_in_range(field.data):
+        raise ValidationError(OUT_OF_RANGE_MESSAGE)
