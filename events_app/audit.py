@@ -222,12 +222,11 @@ def _audit_directory_changes(session: Session) -> None:
             action, label = "deleted", note["deleted_label"]
             changes = record_changes(_filled(before), {})
         elif state.persistent:
-            after = _current_values(record)
-            action = "created" if before is None else "updated"
-            label = _label(record)
-            changes = record_changes(
-                before or {}, _filled(after) if before is None else after
-            )
+            label, after = _label(record), _current_values(record)
+            if before is None:
+                action, changes = "created", record_changes({}, _filled(after))
+            else:
+                action, changes = "updated", record_changes(before, after)
         else:
             continue  # added, then taken out of the session again
         if not changes:
@@ -245,8 +244,16 @@ def _audit_directory_changes(session: Session) -> None:
 
 
 def _filled(values: dict) -> dict:
-    """The fields that hold something: what a record was created or deleted with."""
-    return {key: value for key, value in values.items() if value not in (None, "")}
+    """The fields that hold something: what a record was created or deleted with.
+
+    Unset marks (False) are left out with empty text, so a record created with
+    every default reads as just its name.
+    """
+    return {
+        key: value
+        for key, value in values.items()
+        if value is not None and value != "" and value is not False
+    }
 
 
 @event.listens_for(Session, "after_transaction_end")
