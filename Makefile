@@ -1,4 +1,11 @@
-PYTHON ?= python3.11
+# The interpreter that creates the virtual environment: `python3` when it is 3.11
+# or newer, else the first of python3.13, python3.12, python3.11 that runs.
+# `make PYTHON=/path/to/python` chooses another. Looked up once, only when needed.
+PYTHON_CANDIDATES := python3 python3.13 python3.12 python3.11
+IS_NEW_ENOUGH := -c 'import sys; sys.exit(sys.version_info < (3, 11))'
+new_enough_python = $(firstword $(foreach candidate,$(PYTHON_CANDIDATES),$(shell \
+	$(candidate) $(IS_NEW_ENOUGH) >/dev/null 2>&1 && echo $(candidate))))
+PYTHON ?= $(eval PYTHON := $(new_enough_python))$(PYTHON)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app events_app
@@ -6,6 +13,14 @@ FLASK := $(BIN)/flask --app events_app
 .PHONY: run test install install-test migrate lint format bench clean
 
 $(BIN)/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.11 or newer found (tried $(PYTHON_CANDIDATES))." >&2; \
+		echo "Install one, or name it: make $(MAKECMDGOALS) PYTHON=/path/to/python3" >&2; \
+		exit 1; \
+	fi
+	@$(PYTHON) $(IS_NEW_ENOUGH) || { \
+		echo "$(PYTHON) is older than Python 3.11; name a newer one with PYTHON=..." >&2; \
+		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 

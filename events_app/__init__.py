@@ -29,7 +29,10 @@ def create_app(config_object: type[Config] | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from events_app import models  # noqa: F401  (models must be known to Alembic)
+    from events_app import (
+        audit,  # noqa: F401  (its session listeners audit the directory)
+        models,  # noqa: F401  (models must be known to Alembic)
+    )
     from events_app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from events_app.audit import record_event
+from events_app.audit import readable_changes, record_event
 from events_app.auth import bp
 from events_app.auth.permissions import admin_required
 from events_app.extensions import db
@@ -83,6 +83,23 @@ def edit_group(group_id: int):
     return render_template("auth/edit_group.html", form=form, group=group)
 
 
+# Where the "On" column of the audit trail links to, by the event's target type.
+TARGET_PAGES = {
+    "meeting": ("meetings.show", "meeting_id"),
+    "person": ("people.person", "person_id"),
+    "organization": ("people.organization", "organization_id"),
+    "topic": ("topics.show", "topic_id"),
+}
+
+
+def target_url(event: AuditEvent) -> str | None:
+    """The page of the record an audit event is about, if it has one."""
+    if event.target_type not in TARGET_PAGES or event.target_id is None:
+        return None
+    endpoint, id_argument = TARGET_PAGES[event.target_type]
+    return url_for(endpoint, **{id_argument: event.target_id})
+
+
 @bp.get("/audit")
 @admin_required
 def audit_trail():
@@ -99,5 +116,11 @@ def audit_trail():
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     ).all()
     return render_template(
-        "auth/audit.html", page=page, actions=actions, action=action, email=email
+        "auth/audit.html",
+        page=page,
+        actions=actions,
+        action=action,
+        email=email,
+        target_url=target_url,
+        readable_changes=readable_changes,
     )

@@ -3,7 +3,7 @@
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from events_app.audit import acting_user, record_event
+from events_app.audit import acting_user, record_changes, record_event
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record, record_to_form_data
 from events_app.meetings.forms import MeetingForm
@@ -194,17 +194,6 @@ def save_meeting(
             "The meeting could not be saved; nothing was changed."
         ) from error
     return meeting
-
-
-def record_changes(before: dict | None, after: dict) -> dict:
-    """Field by field, what changed between two meeting records: {field: [old, new]}."""
-    if before is None:
-        return {}
-    return {
-        key: [before.get(key), after.get(key)]
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    }
 
 
 def keep_revision(meeting: Meeting, action: str, after: dict, before: dict | None):
