@@ -8,6 +8,13 @@ People, organizations and topics follow from it: a record is visible when it
 appears in a meeting the viewer may see (see `visible_people_for` and its
 siblings). A name that appears only in a restricted meeting is as secret as the
 meeting itself.
+
+Signed-in users also see records that appear in no meeting (fresh directory
+entries), except those marked `restricted`: records created from a restricted
+meeting, including the parent topics of its topic paths. The mark is what keeps
+them secret once no meeting hides them any more (the meeting was purged, or
+edited to drop them): nothing but an editor who sees the record clearing the
+mark on its edit form can declassify it.
 """
 
 from flask import abort
@@ -114,17 +121,18 @@ def _linked_to_meetings(
 def _seen_in_meetings_clause(
     user, model, links: tuple[InstrumentedAttribute, ...]
 ) -> ColumnElement[bool]:
-    """In a meeting the user may see, or (for a signed-in user) in no meeting at all.
+    """In a meeting the user may see, or (signed in) in no meeting and not restricted.
 
-    Records in no meeting are fresh directory entries that editors created; they
-    reveal nothing about any meeting, but stay out of public view.
+    Unmarked records in no meeting are fresh directory entries that editors
+    created; they reveal nothing about any meeting, but stay out of public view.
     """
     in_visible_meeting = _linked_to_meetings(
         model, links, meeting_visibility_clause(user)
     )
     if not _is_signed_in(user):
         return in_visible_meeting
-    return or_(in_visible_meeting, ~_linked_to_meetings(model, links))
+    free_entry = and_(~model.restricted, ~_linked_to_meetings(model, links))
+    return or_(in_visible_meeting, free_entry)
 
 
 def visible_people_for(user) -> Select[tuple[Person]]:
