@@ -33,6 +33,7 @@ from events_app.models import (
     Topic,
 )
 from events_app.models.access import (
+    UserGroup,
     group_member,
     meeting_access_group,
     meeting_access_user,
@@ -86,6 +87,38 @@ def visible_meetings_for(user) -> Select[tuple[Meeting]]:
 def visible_meeting_or_404(user, meeting_id: int) -> Meeting:
     """The meeting if the user may see it; 404 whether it is hidden or missing."""
     return visible_record_or_404(user, Meeting, meeting_id)
+
+
+def may_see_revision(user, revision) -> bool:
+    """Whether the user could see the meeting as this revision saved it.
+
+    A revision is judged by its own confidentiality and access list, not the
+    meeting's today: a meeting once restricted, then opened up, keeps its old
+    participants, notes and access list as secret as they were. (Callers check
+    first that the user may see the meeting now.) Access lists name users by
+    e-mail and groups by name, as the snapshot holds them.
+    """
+    levels = visible_confidentialities_for(user)
+    snapshot = revision.snapshot or {}
+    level = snapshot.get("confidentiality")
+    if levels is None or level in levels:
+        return True
+    if level != Confidentiality.RESTRICTED.value or not _is_signed_in(user):
+        return False
+    access = snapshot.get("access") or {}
+    if getattr(user, "email", None) in (access.get("users") or []):
+        return True
+    listed_groups = access.get("groups") or []
+    return (
+        bool(listed_groups)
+        and db.session.scalar(
+            select(UserGroup.id)
+            .join(group_member, group_member.c.group_id == UserGroup.id)
+            .where(group_member.c.user_id == user.id, UserGroup.name.in_(listed_groups))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 # How each kind of directory record is tied to meetings: columns of rows that

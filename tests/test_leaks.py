@@ -7,7 +7,7 @@ restricted meeting tries to learn what it holds through another door.
 from sqlalchemy import select
 
 from events_app.extensions import db
-from events_app.models import Meeting, Organization, Person, Topic
+from events_app.models import Meeting, Organization, Person, Topic, User
 from tests.factories import TEST_PASSWORD, Factories
 from tests.test_meetings import meeting_form_data
 
@@ -228,3 +228,141 @@ def test_the_migration_marks_what_only_restricted_meetings_hold(app, make):
         "Covert > Operation X",
     }
     assert not free.restricted
+
+
+# Item 3: a revision is as secret as the meeting was when it was saved.
+
+
+def test_old_restricted_revisions_stay_restricted(app):
+    with app.app_context():
+        Factories().user(email="alice@example.org", role="viewer")
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(
+        editor,
+        **SECRET,
+        notes="The source meets us at dawn.",
+        access_users=["editor@example.org", "alice@example.org"],
+    )
+    response = edit_meeting(
+        app,
+        editor,
+        meeting_id,
+        title="Briefing, open part",
+        confidentiality="internal",
+        notes="Nothing sensitive.",
+    )
+    assert response.status_code == 302
+
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    other_editor = signed_in(app, "other@example.org", "editor")
+    for client in (viewer, other_editor):
+        listing = client.get(f"/meetings/{meeting_id}/revisions")
+        assert listing.status_code == 200
+        page = listing.get_data(as_text=True)
+        assert f"/meetings/{meeting_id}/revisions/2" in page
+        assert f"/meetings/{meeting_id}/revisions/1" not in page
+        assert client.get(f"/meetings/{meeting_id}/revisions/1").status_code == 404
+    restore = other_editor.post(f"/meetings/{meeting_id}/revisions/1/restore")
+    assert restore.status_code == 404
+    conflict = other_editor.post(
+        f"/meetings/{meeting_id}/edit",
+        data=meeting_form_data(revision="1", title="Stale edit"),
+    )
+    assert conflict.status_code == 409
+    conflict_page = conflict.get_data(as_text=True)
+    assert "Saved now (revision" not in conflict_page
+    assert "Secret Source" not in conflict_page and "dawn" not in conflict_page
+
+    # Those who could see it then still can.
+    alice = signed_in(app, "alice@example.org", "viewer")
+    old = alice.get(f"/meetings/{meeting_id}/revisions/1")
+    assert old.status_code == 200 and "dawn" in old.get_data(as_text=True)
+
+
+# Item 4: revision histories are for signed-in users and name people by name.
+
+
+def test_revision_history_names_staff_and_hides_their_addresses(app):
+    editor = signed_in(app, "editor@example.org", "editor")
+    with app.app_context():
+        db.session.scalar(
+            select(User).where(User.email == "editor@example.org")
+        ).display_name = "Erin Editor"
+        db.session.commit()
+    meeting_id = create_meeting(editor, confidentiality="public")
+    edit_meeting(app, editor, meeting_id, confidentiality="public", title="Renamed")
+
+    anonymous = app.test_client()
+    assert anonymous.get(f"/meetings/{meeting_id}").status_code == 200
+    for path in (
+        f"/meetings/{meeting_id}/revisions",
+        f"/meetings/{meeting_id}/revisions/1",
+    ):
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "/sign-in" in response.location
+        assert "@" not in response.get_data(as_text=True)
+
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    for path in (
+        f"/meetings/{meeting_id}/revisions",
+        f"/meetings/{meeting_id}/revisions/1",
+    ):
+        page = viewer.get(path).get_data(as_text=True)
+        assert "Erin Editor" in page and "editor@example.org" not in page
+
+
+def test_user_names_come_from_the_admin_form_and_the_command_line(app, runner):
+    admin = signed_in(app, "admin@example.org", "admin")
+    admin.post(
+        "/users",
+        data={
+            "email": "nina@example.org",
+            "display_name": "  Nina   Novak ",
+            "role": "viewer",
+            "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD,
+        },
+    )
+    result = runner.invoke(
+        args=["create-user", "omar@example.org", "--name", "Omar Odeh"],
+        input=f"{TEST_PASSWORD}\n{TEST_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["create-user", "pat.lee@example.org"], input=f"{TEST_PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = {user.email: user.name for user in db.session.scalars(select(User))}
+    assert names["nina@example.org"] == "Nina Novak"
+    assert names["omar@example.org"] == "Omar Odeh"
+    assert names["pat.lee@example.org"] == "pat.lee"
+
+
+# Item 21: the access-list picker names colleagues; it never shows addresses.
+
+
+def test_access_list_picker_shows_names_not_addresses(app):
+    with app.app_context():
+        Factories().user(email="alice@example.org", role="viewer")
+        gone = Factories().user(email="gone@example.org", role="viewer", active=False)
+        gone_id = gone.id
+    editor = signed_in(app, "editor@example.org", "editor")
+    form = editor.get("/meetings/new").get_data(as_text=True)
+    assert "@example.org" not in form.replace(
+        '<a href="/account">editor@example.org</a>', ""
+    )
+    assert ">alice</label>" in form and f'value="{gone_id}"' not in form
+    with app.app_context():
+        alice_id = db.session.scalar(
+            select(User.id).where(User.email == "alice@example.org")
+        )
+    meeting_id = create_meeting(
+        editor, confidentiality="restricted", access_users=[str(alice_id)]
+    )
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert sorted(user.email for user in meeting.access_users) == [
+            "alice@example.org",
+            "editor@example.org",
+        ]

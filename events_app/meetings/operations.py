@@ -27,7 +27,7 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
-from events_app.visibility import OPERATOR
+from events_app.visibility import OPERATOR, may_see_revision
 
 SCALAR_ATTRIBUTES = (
     "title", "kind", "series", "series_number", "all_day", "timezone", "venue",
@@ -213,6 +213,38 @@ def record_changes(before: dict | None, after: dict) -> dict:
     }
 
 
+def with_user_names(changes: dict) -> dict:
+    """Changes as pages outside the admin area show them: access-list users by name.
+
+    Records name users by e-mail (the interchange format's key); pages show
+    display names instead, and never the address of a user since removed.
+    """
+    if "access" not in changes:
+        return changes
+    emails = {
+        email
+        for access in changes["access"]
+        for email in (access or {}).get("users", [])
+    }
+    name_of = {
+        user.email: user.name
+        for user in db.session.scalars(select(User).where(User.email.in_(emails)))
+    }
+    return {
+        **changes,
+        "access": [
+            {
+                **(access or {}),
+                "users": sorted(
+                    name_of.get(email, "a former user")
+                    for email in (access or {}).get("users", [])
+                ),
+            }
+            for access in changes["access"]
+        ],
+    }
+
+
 def keep_revision(meeting: Meeting, action: str, after: dict, before: dict | None):
     """Save the meeting's new state as a revision and audit what changed."""
     actor = acting_user()
@@ -281,17 +313,23 @@ def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
     return started_from.isdigit() and int(started_from) != meeting.revision
 
 
-def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
-    """What the other save changed, for the conflict page (their input stays)."""
+def describe_conflict(form: MeetingForm, meeting: Meeting, user) -> dict:
+    """What the other save changed, for the conflict page (their input stays).
+
+    The revision number comes from the posted form, so it is compared only if
+    `user` may see that revision; otherwise the page lists no changes.
+    """
     started_from = int(form.revision.data)
     base = saved_revision(meeting, started_from)
+    if base is not None and not may_see_revision(user, base):
+        base = None
     changed_since = (
         record_changes(base.snapshot, meeting_to_record(meeting)) if base else {}
     )
     return {
         "started_from": started_from,
         "saved_revision": meeting.revision,
-        "changed_since": changed_since,
+        "changed_since": with_user_names(changed_since),
     }
 
 
