@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 from markupsafe import Markup
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from events_app.directory_pages import record_url
@@ -23,6 +23,16 @@ def name_field(label: str, required_message: str) -> StringField:
         label,
         filters=[collapse_spaces],
         validators=[DataRequired(required_message), Length(max=NAME_MAX_LENGTH)],
+    )
+
+
+def restricted_field() -> BooleanField:
+    """The mark that keeps a record hidden outside the meetings it appears in."""
+    return BooleanField(
+        "Restricted",
+        description="Shown only to those who may see a meeting it appears in, "
+        "never as a free directory entry. Set for records first recorded in a "
+        "restricted meeting; clear it only if the record itself is not secret.",
     )
 
 

@@ -12,7 +12,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form) -> None:
-        accepted = {str(choice[0]) for choice in self.choices}
+        accepted = {str(self.coerce(choice[0])) for choice in self.choices}
         unknown = [
             str(value) for value in self.data or [] if str(value) not in accepted
         ]

@@ -15,6 +15,7 @@ from events_app.visibility import (
     OPERATOR,
     visible_organizations_for,
     visible_people_for,
+    visible_topics_for,
 )
 
 
@@ -28,10 +29,13 @@ def _oldest_named(visible: Select, model, name: str):
     return next(iter(records_named(model, name, among=visible)), None)
 
 
-def _add_new(record):
+def _add_new(record, created: list | None):
+    """Add a new record to the session, and to `created` (the caller's list of them)."""
     record.refresh_name_keys()
     db.session.add(record)
     db.session.flush()
+    if created is not None:
+        created.append(record)
     return record
 
 
@@ -49,15 +53,23 @@ def find_organization(name: str, user=OPERATOR) -> Organization | None:
     return _oldest_named(visible_organizations_for(user), Organization, name)
 
 
-def person_named(name: str, user=OPERATOR) -> Person:
-    """The existing person with this name, or a new one added to the session."""
-    return find_person(name, user) or _add_new(Person(display_name=clean_name(name)))
+def person_named(name: str, user=OPERATOR, created: list | None = None) -> Person:
+    """The existing person with this name, or a new one added to the session.
+
+    Records made anew are also appended to `created`, for the caller to mark
+    (see `apply_form` in events_app/meetings/operations.py).
+    """
+    return find_person(name, user) or _add_new(
+        Person(display_name=clean_name(name)), created
+    )
 
 
-def organization_named(name: str, user=OPERATOR) -> Organization:
+def organization_named(
+    name: str, user=OPERATOR, created: list | None = None
+) -> Organization:
     """The existing organization with this name, or a new one added to the session."""
     return find_organization(name, user) or _add_new(
-        Organization(name=clean_name(name))
+        Organization(name=clean_name(name)), created
     )
 
 
@@ -66,12 +78,18 @@ def split_topic_path(path: str) -> list[str]:
     return [clean_name(part) for part in (path or "").split(">") if clean_name(part)]
 
 
-def find_topic(path: str) -> Topic | None:
-    """The topic named by a path ("Parent > Child") or by its own name alone."""
+def find_topic(path: str, user=OPERATOR) -> Topic | None:
+    """The topic `user` may see named by a path ("Parent > Child") or its own name.
+
+    Like people, a topic the user may not see is never returned, whatever its
+    name: linking it would show its page, description and parents to everyone
+    who sees the new meeting. Every ancestor of a visible topic is visible, so a
+    path is only ever matched along visible topics.
+    """
     names = split_topic_path(path)
     if not names:
         return None
-    candidates = records_named(Topic, names[-1])
+    candidates = records_named(Topic, names[-1], among=visible_topics_for(user))
     if len(names) == 1:
         return candidates[0] if candidates else None
     wanted = [name_key(name) for name in names]
@@ -81,26 +99,30 @@ def find_topic(path: str) -> Topic | None:
     return None
 
 
-def topic_at_path(path: str) -> Topic:
-    """The topic at this path, creating it and any missing parents."""
-    existing = find_topic(path)
+def topic_at_path(path: str, user=OPERATOR, created: list | None = None) -> Topic:
+    """The topic at this path that `user` may see, creating it and missing parents.
+
+    A part of the path that exists only as a topic hidden from `user` is created
+    anew beside it, so the hidden one is neither linked nor revealed.
+    """
+    existing = find_topic(path, user)
     if existing is not None:
         return existing
     parent: Topic | None = None
     walked: list[str] = []
     for name in split_topic_path(path):
         walked.append(name)
-        topic = find_topic(PATH_SEPARATOR.join(walked))
+        topic = find_topic(PATH_SEPARATOR.join(walked), user)
         if topic is None:
-            topic = _add_new(Topic(name=name, parent=parent))
+            topic = _add_new(Topic(name=name, parent=parent), created)
         parent = topic
     return parent
 
 
-def owner_named(name: str, user=OPERATOR) -> Person | Organization:
+def owner_named(name: str, user=OPERATOR, created: list | None = None):
     """An outcome's owner: an existing person or organization, else a new person."""
     return (
         find_person(name, user)
         or find_organization(name, user)
-        or person_named(name, user)
+        or person_named(name, user, created)
     )

@@ -8,6 +8,13 @@ People, organizations and topics follow from it: a record is visible when it
 appears in a meeting the viewer may see (see `visible_people_for` and its
 siblings). A name that appears only in a restricted meeting is as secret as the
 meeting itself.
+
+Signed-in users also see records that appear in no meeting (fresh directory
+entries), except those marked `restricted`: records created from a restricted
+meeting, including the parent topics of its topic paths. The mark is what keeps
+them secret once no meeting hides them any more (the meeting was purged, or
+edited to drop them): nothing but an editor who sees the record clearing the
+mark on its edit form can declassify it.
 """
 
 from flask import abort
@@ -26,6 +33,7 @@ from events_app.models import (
     Topic,
 )
 from events_app.models.access import (
+    UserGroup,
     group_member,
     meeting_access_group,
     meeting_access_user,
@@ -81,6 +89,38 @@ def visible_meeting_or_404(user, meeting_id: int) -> Meeting:
     return visible_record_or_404(user, Meeting, meeting_id)
 
 
+def may_see_revision(user, revision) -> bool:
+    """Whether the user could see the meeting as this revision saved it.
+
+    A revision is judged by its own confidentiality and access list, not the
+    meeting's today: a meeting once restricted, then opened up, keeps its old
+    participants, notes and access list as secret as they were. (Callers check
+    first that the user may see the meeting now.) Access lists name users by
+    e-mail and groups by name, as the snapshot holds them.
+    """
+    levels = visible_confidentialities_for(user)
+    snapshot = revision.snapshot or {}
+    level = snapshot.get("confidentiality")
+    if levels is None or level in levels:
+        return True
+    if level != Confidentiality.RESTRICTED.value or not _is_signed_in(user):
+        return False
+    access = snapshot.get("access") or {}
+    if getattr(user, "email", None) in (access.get("users") or []):
+        return True
+    listed_groups = access.get("groups") or []
+    return (
+        bool(listed_groups)
+        and db.session.scalar(
+            select(UserGroup.id)
+            .join(group_member, group_member.c.group_id == UserGroup.id)
+            .where(group_member.c.user_id == user.id, UserGroup.name.in_(listed_groups))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 # How each kind of directory record is tied to meetings: columns of rows that
 # carry a meeting_id and point at the record.
 PERSON_LINKS = (Participation.person_id, Outcome.owner_person_id)
@@ -114,17 +154,18 @@ def _linked_to_meetings(
 def _seen_in_meetings_clause(
     user, model, links: tuple[InstrumentedAttribute, ...]
 ) -> ColumnElement[bool]:
-    """In a meeting the user may see, or (for a signed-in user) in no meeting at all.
+    """In a meeting the user may see, or (signed in) in no meeting and not restricted.
 
-    Records in no meeting are fresh directory entries that editors created; they
-    reveal nothing about any meeting, but stay out of public view.
+    Unmarked records in no meeting are fresh directory entries that editors
+    created; they reveal nothing about any meeting, but stay out of public view.
     """
     in_visible_meeting = _linked_to_meetings(
         model, links, meeting_visibility_clause(user)
     )
     if not _is_signed_in(user):
         return in_visible_meeting
-    return or_(in_visible_meeting, ~_linked_to_meetings(model, links))
+    free_entry = and_(~model.restricted, ~_linked_to_meetings(model, links))
+    return or_(in_visible_meeting, free_entry)
 
 
 def visible_people_for(user) -> Select[tuple[Person]]:

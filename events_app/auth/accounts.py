@@ -59,8 +59,12 @@ def password_problem(password: str | None) -> str | None:
     return None
 
 
-def create_user(email: str, password: str, role: str) -> User:
-    """Create an active user; raises AccountError on a bad e-mail, password or role."""
+def create_user(email: str, password: str, role: str, display_name: str = "") -> User:
+    """Create an active user; raises AccountError on a bad e-mail, password or role.
+
+    `display_name` is what other users see; empty, they see the address's local
+    part (see `User.name`).
+    """
     email = normalise_email(email)
     problem = email_problem(email)
     if problem:
@@ -72,7 +76,12 @@ def create_user(email: str, password: str, role: str) -> User:
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user = User(email=email, role=str(role), active=True)
+    user = User(
+        email=email,
+        role=str(role),
+        active=True,
+        display_name=" ".join((display_name or "").split())[:200],
+    )
     user.set_password(password)
     db.session.add(user)
     try:

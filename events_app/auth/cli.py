@@ -25,8 +25,14 @@ from events_app.models.choices import UserRole
     default=UserRole.VIEWER.value,
     show_default=True,
 )
+@click.option(
+    "--name",
+    default="",
+    help="Shown to other users instead of the e-mail address "
+    "(default: the part before @).",
+)
 @with_appcontext
-def create_user_command(email: str, role: str) -> None:
+def create_user_command(email: str, role: str, name: str) -> None:
     """Create a user who can sign in with EMAIL; the password is asked twice, hidden.
 
     Piped standard input works too: one line (the password) or two (password and
@@ -40,7 +46,7 @@ def create_user_command(email: str, role: str) -> None:
             raise AccountError(problem)
         if find_user_by_email(address) is not None:
             raise AccountError(f"A user with the e-mail {address} already exists.")
-        user = create_user(email, read_new_password(), role)
+        user = create_user(email, read_new_password(), role, name)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     except (OperationalError, ProgrammingError) as error:

@@ -1,7 +1,14 @@
 """Forms for signing in, first-run set-up, managing users and changing a password."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from events_app.auth.accounts import (
@@ -11,6 +18,7 @@ from events_app.auth.accounts import (
     normalise_email,
     password_problem,
 )
+from events_app.directory_forms import collapse_spaces
 from events_app.models.choices import UserRole, choices_of
 
 
@@ -51,6 +59,13 @@ class NewUserForm(FlaskForm):
             Length(max=MAXIMUM_EMAIL_LENGTH),
             _acceptable_email,
         ],
+    )
+    display_name = StringField(
+        "Name",
+        filters=[collapse_spaces],
+        validators=[Length(max=200)],
+        description="Shown to other users instead of the e-mail address "
+        "(the part before @ if left empty).",
     )
     password = PasswordField(
         "Password", validators=[DataRequired(), _acceptable_password]

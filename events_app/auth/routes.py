@@ -113,7 +113,12 @@ def set_up():
     form = FirstAdminForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, UserRole.ADMIN)
+            user = create_user(
+                form.email.data,
+                form.password.data,
+                UserRole.ADMIN,
+                form.display_name.data,
+            )
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -168,7 +173,12 @@ def users():
     form = NewUserForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, form.role.data)
+            user = create_user(
+                form.email.data,
+                form.password.data,
+                form.role.data,
+                form.display_name.data,
+            )
         except AccountError as error:
             form.email.errors.append(str(error))
         else:

@@ -182,6 +182,31 @@ class SourceRowForm(Form):
             raise ValidationError("Give the link this title belongs to.")
 
 
+class AccessUsersField(CheckboxListField):
+    """Users listed by display name; the page carries user ids, never e-mail addresses.
+
+    `data` holds e-mail addresses, the interchange format's key for users, so the
+    web form (ids), the JSON import and restored revisions (addresses) fill it
+    alike. Deactivated users are offered only while they are on the list.
+    """
+
+    def offer(self, users) -> None:
+        """Offer these users; call once the form has read its input."""
+        users = list(users)
+        self._email_of = {str(user.id): user.email for user in users}
+        self._email_of.update({user.email: user.email for user in users})
+        self.coerce = self._as_email
+        self.data = [self._as_email(value) for value in self.data or []]
+        self.choices = [
+            (str(user.id), user.name)
+            for user in users
+            if user.active or user.email in self.data
+        ]
+
+    def _as_email(self, value) -> str:
+        return self._email_of.get(str(value), str(value))
+
+
 class MeetingForm(FlaskForm):
     """All of a meeting on one form; blank rows are ignored when saving."""
 
@@ -267,7 +292,7 @@ class MeetingForm(FlaskForm):
     topics = FieldList(FormField(TopicRowForm), max_entries=MAXIMUM_ROWS)
     outcomes = FieldList(FormField(OutcomeRowForm), max_entries=MAXIMUM_ROWS)
     sources = FieldList(FormField(SourceRowForm), max_entries=MAXIMUM_ROWS)
-    access_users = CheckboxListField(
+    access_users = AccessUsersField(
         "Users",
         description="Restricted meetings: besides admins, only these users and "
         "the members of these groups may see the meeting.",
@@ -277,10 +302,9 @@ class MeetingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.access_users.choices = [
-            (email, email)
-            for email in db.session.scalars(select(User.email).order_by(User.email))
-        ]
+        self.access_users.offer(
+            db.session.scalars(select(User).order_by(User.display_name, User.id))
+        )
         self.access_groups.choices = [
             (name, name)
             for name in db.session.scalars(

@@ -27,7 +27,7 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
-from events_app.visibility import OPERATOR
+from events_app.visibility import OPERATOR, may_see_revision
 
 SCALAR_ATTRIBUTES = (
     "title", "kind", "series", "series_number", "all_day", "timezone", "venue",
@@ -67,59 +67,18 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
 
     Names resolve among the records the saving user may see (the command line
     sees all), so a form never links, and thereby reveals, a hidden record.
+    They resolve while the meeting's old rows still stand: a record the user
+    sees only through this meeting must not vanish from view (and be made
+    again) before it is looked up. Records a restricted meeting creates are
+    marked restricted, so they stay hidden once no meeting hides them (see
+    events_app/visibility.py); the mark comes last, so that a name typed twice
+    finds the record made for its first row.
     """
     viewer = acting_user() or OPERATOR
     for attribute in SCALAR_ATTRIBUTES:
         setattr(meeting, attribute, getattr(form, attribute).data)
     meeting.series = meeting.series or ""
     meeting.start_utc, meeting.end_utc = form.instants()
-
-    meeting.participations.clear()
-    for row in (entry.form for entry in form.participants):
-        if row.is_blank():
-            continue
-        meeting.participations.append(
-            Participation(
-                person=(
-                    person_named(row.person.data, viewer) if row.person.data else None
-                ),
-                organization=(
-                    organization_named(row.organization.data, viewer)
-                    if row.organization.data
-                    else None
-                ),
-                role=row.role.data,
-                attendance=row.attendance.data,
-                note=row.note.data or "",
-                position=len(meeting.participations),
-            )
-        )
-    meeting.meeting_topics.clear()
-    for row in (entry.form for entry in form.topics):
-        if row.is_blank():
-            continue
-        meeting.meeting_topics.append(
-            MeetingTopic(
-                topic=topic_at_path(row.topic.data),
-                note=row.note.data or "",
-                position=len(meeting.meeting_topics),
-            )
-        )
-    meeting.outcomes.clear()
-    for row in (entry.form for entry in form.outcomes):
-        if row.is_blank():
-            continue
-        owner = owner_named(row.owner.data, viewer) if row.owner.data else None
-        meeting.outcomes.append(
-            Outcome(
-                text=row.text.data,
-                owner_person=owner if isinstance(owner, Person) else None,
-                owner_organization=owner if isinstance(owner, Organization) else None,
-                due=row.due.data,
-                status=row.status.data,
-                position=len(meeting.outcomes),
-            )
-        )
     meeting.access_users = db.session.scalars(
         select(User).where(User.email.in_(form.access_users.data or []))
     ).all()
@@ -127,17 +86,64 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
         select(UserGroup).where(UserGroup.name.in_(form.access_groups.data or []))
     ).all()
     keep_author_on_access_list(meeting)
-    meeting.sources.clear()
-    for row in (entry.form for entry in form.sources):
-        if row.is_blank():
-            continue
-        meeting.sources.append(
-            SourceLink(
-                url=row.url.data,
-                title=row.title.data or "",
-                position=len(meeting.sources),
+
+    created: list = []
+    participations = [
+        Participation(
+            person=(
+                person_named(row.person.data, viewer, created)
+                if row.person.data
+                else None
+            ),
+            organization=(
+                organization_named(row.organization.data, viewer, created)
+                if row.organization.data
+                else None
+            ),
+            role=row.role.data,
+            attendance=row.attendance.data,
+            note=row.note.data or "",
+            position=position,
+        )
+        for position, row in enumerate(filled_rows(form.participants))
+    ]
+    meeting_topics = [
+        MeetingTopic(
+            topic=topic_at_path(row.topic.data, viewer, created),
+            note=row.note.data or "",
+            position=position,
+        )
+        for position, row in enumerate(filled_rows(form.topics))
+    ]
+    outcomes = []
+    for position, row in enumerate(filled_rows(form.outcomes)):
+        owner = owner_named(row.owner.data, viewer, created) if row.owner.data else None
+        outcomes.append(
+            Outcome(
+                text=row.text.data,
+                owner_person=owner if isinstance(owner, Person) else None,
+                owner_organization=owner if isinstance(owner, Organization) else None,
+                due=row.due.data,
+                status=row.status.data,
+                position=position,
             )
         )
+    sources = [
+        SourceLink(url=row.url.data, title=row.title.data or "", position=position)
+        for position, row in enumerate(filled_rows(form.sources))
+    ]
+    meeting.participations = participations
+    meeting.meeting_topics = meeting_topics
+    meeting.outcomes = outcomes
+    meeting.sources = sources
+    if meeting.confidentiality == Confidentiality.RESTRICTED:
+        for record in created:
+            record.restricted = True
+
+
+def filled_rows(rows) -> list:
+    """The row forms of a FieldList that are not blank, in order."""
+    return [entry.form for entry in rows if not entry.form.is_blank()]
 
 
 def keep_author_on_access_list(meeting: Meeting) -> None:
@@ -194,6 +200,38 @@ def save_meeting(
             "The meeting could not be saved; nothing was changed."
         ) from error
     return meeting
+
+
+def with_user_names(changes: dict) -> dict:
+    """Changes as pages outside the admin area show them: access-list users by name.
+
+    Records name users by e-mail (the interchange format's key); pages show
+    display names instead, and never the address of a user since removed.
+    """
+    if "access" not in changes:
+        return changes
+    emails = {
+        email
+        for access in changes["access"]
+        for email in (access or {}).get("users", [])
+    }
+    name_of = {
+        user.email: user.name
+        for user in db.session.scalars(select(User).where(User.email.in_(emails)))
+    }
+    return {
+        **changes,
+        "access": [
+            {
+                **(access or {}),
+                "users": sorted(
+                    name_of.get(email, "a former user")
+                    for email in (access or {}).get("users", [])
+                ),
+            }
+            for access in changes["access"]
+        ],
+    }
 
 
 def keep_revision(meeting: Meeting, action: str, after: dict, before: dict | None):
@@ -264,17 +302,23 @@ def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
     return started_from.isdigit() and int(started_from) != meeting.revision
 
 
-def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
-    """What the other save changed, for the conflict page (their input stays)."""
+def describe_conflict(form: MeetingForm, meeting: Meeting, user) -> dict:
+    """What the other save changed, for the conflict page (their input stays).
+
+    The revision number comes from the posted form, so it is compared only if
+    `user` may see that revision; otherwise the page lists no changes.
+    """
     started_from = int(form.revision.data)
     base = saved_revision(meeting, started_from)
+    if base is not None and not may_see_revision(user, base):
+        base = None
     changed_since = (
         record_changes(base.snapshot, meeting_to_record(meeting)) if base else {}
     )
     return {
         "started_from": started_from,
         "saved_revision": meeting.revision,
-        "changed_since": changed_since,
+        "changed_since": with_user_names(changed_since),
     }
 
 

@@ -11,7 +11,11 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
-from events_app.auth.permissions import admin_required, editor_required
+from events_app.auth.permissions import (
+    admin_required,
+    editor_required,
+    sign_in_required,
+)
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record
 from events_app.meetings import bp
@@ -23,32 +27,43 @@ from events_app.meetings.operations import (
     restore_from_trash,
     save_meeting,
     saved_revision,
+    with_user_names,
 )
 from events_app.models import Meeting, MeetingRevision
-from events_app.visibility import visible_meeting_or_404
+from events_app.visibility import may_see_revision, visible_meeting_or_404
 
 
-def revisions_of(meeting: Meeting) -> list[MeetingRevision]:
-    """The meeting's saved revisions, newest first."""
-    return db.session.scalars(
-        select(MeetingRevision)
-        .where(MeetingRevision.meeting_id == meeting.id)
-        .order_by(MeetingRevision.revision.desc(), MeetingRevision.id.desc())
-    ).all()
+def revisions_of(meeting: Meeting, user) -> list[MeetingRevision]:
+    """The meeting's saved revisions that `user` may see, newest first."""
+    return [
+        revision
+        for revision in db.session.scalars(
+            select(MeetingRevision)
+            .where(MeetingRevision.meeting_id == meeting.id)
+            .order_by(MeetingRevision.revision.desc(), MeetingRevision.id.desc())
+        )
+        if may_see_revision(user, revision)
+    ]
 
 
 def revision_or_404(meeting: Meeting, number: int) -> MeetingRevision:
+    """A revision the current user may see; 404 if it is hidden or missing."""
     revision = saved_revision(meeting, number)
-    if revision is None:
+    if revision is None or not may_see_revision(current_user, revision):
         abort(404)
     return revision
 
 
 @bp.get("/meetings/<int:meeting_id>/revisions")
+@sign_in_required
 def revisions(meeting_id: int):
-    """Every saved revision of a meeting: who, when, and which fields changed."""
+    """The revisions of a meeting the user may see: who, when, which fields changed.
+
+    Each lists the fields changed since the previous revision shown, so a
+    hidden revision between them gives nothing away.
+    """
     meeting = visible_meeting_or_404(current_user, meeting_id)
-    saved = revisions_of(meeting)
+    saved = revisions_of(meeting, current_user)
     changes = {}
     for index, newer in enumerate(saved):
         older = saved[index + 1] if index + 1 < len(saved) else None
@@ -61,11 +76,14 @@ def revisions(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/revisions/<int:number>")
+@sign_in_required
 def revision(meeting_id: int, number: int):
     """One earlier revision, next to how the meeting is saved now."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
     earlier = revision_or_404(meeting, number)
-    differences = record_changes(earlier.snapshot, meeting_to_record(meeting))
+    differences = with_user_names(
+        record_changes(earlier.snapshot, meeting_to_record(meeting))
+    )
     return render_template(
         "meetings/revision.html",
         meeting=meeting,

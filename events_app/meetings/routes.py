@@ -190,7 +190,7 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         form.add_rows(added_rows)
         return render_form(form, meeting)
     if meeting is not None and edited_an_older_revision(form, meeting):
-        conflict = describe_conflict(form, meeting)
+        conflict = describe_conflict(form, meeting, current_user)
         form.revision.data = str(meeting.revision)
         return render_form(form, meeting, 409, conflict)
     if not form.validate():

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, func
+from sqlalchemy import String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -20,6 +20,9 @@ class Organization(db.Model):
     country: Mapped[str] = mapped_column(String(100), default="")
     other_names: Mapped[str] = mapped_column(Text, default="")
     name_keys: Mapped[str] = mapped_column(Text, default="")
+    # Created from a restricted meeting: never shown as a free directory entry
+    # (see events_app/visibility.py) until an editor who sees it clears the mark.
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     people: Mapped[list["Person"]] = relationship(back_populates="organization")
@@ -52,6 +55,9 @@ class Person(db.Model):
     )
     title: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Created from a restricted meeting: never shown as a free directory entry
+    # (see events_app/visibility.py) until an editor who sees it clears the mark.
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")

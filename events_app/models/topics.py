@@ -1,6 +1,6 @@
 """Topics discussed at meetings, optionally nested (Sanctions > Circumvention)."""
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -19,6 +19,9 @@ class Topic(db.Model):
         db.ForeignKey("topic.id", ondelete="SET NULL"), index=True
     )
     description: Mapped[str] = mapped_column(Text, default="")
+    # Created from a restricted meeting (also as a parent on its path); see
+    # events_app/models/directory.py.
+    restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     parent: Mapped["Topic | None"] = relationship(
         remote_side=[id], back_populates="children"

@@ -17,6 +17,10 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # What other users see of this account: e-mail addresses stay on admin pages.
+    display_name: Mapped[str] = mapped_column(
+        String(200), default="", server_default=""
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default=UserRole.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
@@ -39,6 +43,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def name(self) -> str:
+        """The name shown to other users; the address's local part if none was set."""
+        return self.display_name or self.email.split("@", 1)[0]
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ from events_app.directory_forms import (
     NAME_MAX_LENGTH,
     collapse_spaces,
     name_field,
+    restricted_field,
     taken_name_message,
 )
 from events_app.models import Organization, Person
@@ -69,6 +70,7 @@ class PersonForm(FlaskForm):
         "Title or position", filters=[collapse_spaces], validators=[Length(max=200)]
     )
     notes = TextAreaField("Notes", validators=[Length(max=NOTES_MAX_LENGTH)])
+    restricted = restricted_field()
     submit = SubmitField("Save person")
 
     def __init__(self, *args, record: Person | None = None, **kwargs):
@@ -125,6 +127,7 @@ class PersonForm(FlaskForm):
         person.organization = self.resolved_organization
         person.title = self.title.data or ""
         person.notes = self.notes.data or ""
+        person.restricted = self.restricted.data
         person.refresh_name_keys()
 
 
@@ -144,6 +147,7 @@ class OrganizationForm(FlaskForm):
         "Country", filters=[collapse_spaces], validators=[Length(max=100)]
     )
     other_names = TextAreaField("Other names")
+    restricted = restricted_field()
     submit = SubmitField("Save organization")
 
     def __init__(self, *args, record: Organization | None = None, **kwargs):
@@ -165,4 +169,5 @@ class OrganizationForm(FlaskForm):
         organization.kind = self.kind.data
         organization.country = self.country.data or ""
         organization.other_names = tidy_other_names(self.other_names.data)
+        organization.restricted = self.restricted.data
         organization.refresh_name_keys()

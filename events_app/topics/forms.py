@@ -5,7 +5,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from events_app.directory_forms import name_field, taken_name_message
+from events_app.directory_forms import (
+    name_field,
+    restricted_field,
+    taken_name_message,
+)
 from events_app.extensions import db
 from events_app.models import Topic
 from events_app.name_lookup import records_named
@@ -32,6 +36,7 @@ class TopicForm(FlaskForm):
     description = TextAreaField(
         "Description", validators=[Length(max=DESCRIPTION_MAX_LENGTH)]
     )
+    restricted = restricted_field()
     submit = SubmitField("Save topic")
 
     def __init__(self, *args, record: Topic | None = None, **kwargs):
@@ -88,4 +93,5 @@ class TopicForm(FlaskForm):
         topic.name = self.name.data
         topic.parent = self.resolved_parent
         topic.description = self.description.data or ""
+        topic.restricted = self.restricted.data
         topic.refresh_name_keys()

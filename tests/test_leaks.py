@@ -1,0 +1,368 @@
+"""Restricted content never leaks: names, topics, old revisions and staff addresses.
+
+Each test plays the reviewer of issue 8: an editor or viewer who may not see a
+restricted meeting tries to learn what it holds through another door.
+"""
+
+from sqlalchemy import select
+
+from events_app.extensions import db
+from events_app.models import Meeting, Organization, Person, Topic, User
+from tests.factories import TEST_PASSWORD, Factories
+from tests.test_meetings import meeting_form_data
+
+
+def signed_in(app, email: str, role: str):
+    """A new client signed in as a user with this address and role."""
+    with app.app_context():
+        Factories().user(email=email, role=role)
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def create_meeting(client, **overrides) -> int:
+    response = client.post("/meetings/new", data=meeting_form_data(**overrides))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.location.rsplit("/", 1)[1])
+
+
+def edit_meeting(app, client, meeting_id: int, **overrides):
+    """Post an edit the way the form does, starting from the saved revision."""
+    with app.app_context():
+        revision = db.session.get(Meeting, meeting_id).revision
+    return client.post(
+        f"/meetings/{meeting_id}/edit",
+        data=meeting_form_data(revision=str(revision), **overrides),
+    )
+
+
+def topics_of(app, meeting_id: int) -> list[tuple[int, str]]:
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        return [(row.topic.id, row.topic.path) for row in meeting.meeting_topics]
+
+
+SECRET = {
+    "title": "Briefing on Operation X",
+    "confidentiality": "restricted",
+    "participants-0-person": "Secret Source",
+    "participants-0-organization": "Hidden Network",
+    "topics-0-topic": "Covert > Operation X",
+    "outcomes-0-owner": "Secret Source",
+}
+
+
+# Item 1: a topic typed by name is only ever one the user may see.
+
+
+def test_typing_a_hidden_topic_path_makes_new_topics(app):
+    admin = signed_in(app, "admin@example.org", "admin")
+    hidden_id = create_meeting(admin, **SECRET)
+    [(hidden_topic_id, _)] = topics_of(app, hidden_id)
+
+    editor = signed_in(app, "editor@example.org", "editor")
+    open_id = create_meeting(
+        editor,
+        **{
+            "topics-0-topic": "operation x",
+            "topics-1-topic": "Covert > Operation X",
+        },
+    )
+    linked = topics_of(app, open_id)
+    assert [path for _, path in linked] == ["operation x", "Covert > Operation X"]
+    with app.app_context():
+        hidden = db.session.get(Topic, hidden_topic_id)
+        hidden_ids = {hidden.id, hidden.parent_id}
+    assert not hidden_ids & {topic_id for topic_id, _ in linked}
+
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    for topic_id in hidden_ids:
+        assert viewer.get(f"/topics/{topic_id}").status_code == 404
+    assert viewer.get(f"/topics/{linked[0][0]}").status_code == 200
+
+
+def test_a_topic_seen_only_through_the_edited_meeting_is_kept(app):
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(editor, **SECRET, access_users=["editor@example.org"])
+    before = topics_of(app, meeting_id)
+    response = edit_meeting(app, editor, meeting_id, **SECRET, notes="More notes.")
+    assert response.status_code == 302
+    assert topics_of(app, meeting_id) == before
+    with app.app_context():
+        assert count(Person) == count(Organization) == 1
+        assert count(Topic) == 2
+
+
+def count(model) -> int:
+    return db.session.scalar(select(db.func.count(model.id)))
+
+
+# Item 2: records created from a restricted meeting stay hidden when it is gone.
+
+
+def secret_records(app) -> dict[str, int]:
+    with app.app_context():
+        person = db.session.scalar(select(Person))
+        organization = db.session.scalar(select(Organization))
+        child = db.session.scalar(select(Topic).where(Topic.parent_id.is_not(None)))
+        return {
+            f"/people/{person.id}": person.restricted,
+            f"/organizations/{organization.id}": organization.restricted,
+            f"/topics/{child.id}": child.restricted,
+            f"/topics/{child.parent_id}": child.parent.restricted,
+        }
+
+
+def assert_nothing_secret_shows(client):
+    for path in ("/people?q=secret", "/organizations?q=hidden", "/topics", "/meetings"):
+        page = client.get(path).get_data(as_text=True)
+        for name in ("Secret Source", "Hidden Network", "Covert", "Operation X"):
+            assert name not in page, (path, name)
+
+
+def test_purging_a_restricted_meeting_declassifies_nothing(app):
+    admin = signed_in(app, "admin@example.org", "admin")
+    meeting_id = create_meeting(admin, **SECRET)
+    pages = secret_records(app)
+    assert set(pages.values()) == {True}
+    admin.post(f"/meetings/{meeting_id}/delete")
+    assert admin.post(f"/trash/{meeting_id}/purge").status_code == 302
+
+    for role in ("viewer", "editor"):
+        client = signed_in(app, f"{role}@example.org", role)
+        for path in pages:
+            assert client.get(path).status_code == 404, (role, path)
+        assert_nothing_secret_shows(client)
+    editor_form = client.get("/meetings/new").get_data(as_text=True)
+    assert "Secret Source" not in editor_form and "Covert" not in editor_form
+    for path in pages:
+        assert admin.get(path).status_code == 200
+
+
+def test_dropping_a_name_from_a_restricted_meeting_keeps_it_hidden(app):
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(editor, **SECRET, access_users=["editor@example.org"])
+    pages = secret_records(app)
+    response = edit_meeting(
+        app,
+        editor,
+        meeting_id,
+        **{
+            **SECRET,
+            "participants-0-person": "Open Speaker",
+            "participants-0-organization": "",
+            "topics-0-topic": "Sanctions",
+            "outcomes-0-owner": "",
+        },
+        access_users=["editor@example.org"],
+    )
+    assert response.status_code == 302
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    for path in pages:
+        assert viewer.get(path).status_code == 404
+    assert_nothing_secret_shows(viewer)
+
+
+def test_an_editor_who_sees_the_record_may_clear_the_mark(app):
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(editor, **SECRET, access_users=["editor@example.org"])
+    person_path = next(iter(secret_records(app)))
+    form = editor.get(f"{person_path}/edit").get_data(as_text=True)
+    assert 'name="restricted"' in form and "checked" in form
+    editor.post(f"{person_path}/edit", data={"display_name": "Secret Source"})
+    editor.post(f"/meetings/{meeting_id}/delete")
+    admin = signed_in(app, "admin@example.org", "admin")
+    assert admin.post(f"/trash/{meeting_id}/purge").status_code == 302
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    assert viewer.get(person_path).status_code == 200
+
+
+def test_the_migration_marks_what_only_restricted_meetings_hold(app, make):
+    """The data step of the migration, run on the test database as Alembic would."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    path = next(
+        Path(__file__).parent.parent.glob("migrations/versions/*_restricted_mark_*.py")
+    )
+    spec = importlib.util.spec_from_file_location("restricted_mark", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    covert = make.topic("Covert")
+    secret_topic = make.topic("Operation X", parent=covert)
+    open_topic = make.topic("Sanctions")
+    shared = make.person("Shared Person")
+    secret = make.person("Secret Source")
+    free = make.person("Free Entry")
+    network = make.organization("Hidden Network")
+    make.meeting(
+        confidentiality="restricted",
+        participants=[(secret, network, "speaker"), (shared, None, "participant")],
+        topics=[(secret_topic, "")],
+    )
+    make.meeting(
+        confidentiality="internal",
+        participants=[(shared, None, "participant")],
+        topics=[(open_topic, "")],
+    )
+    connection = db.session.connection()
+    with Operations.context(MigrationContext.configure(connection)):
+        migration.mark_records_seen_only_in_restricted_meetings()
+    db.session.commit()
+    db.session.expire_all()
+    marked = {
+        record.label
+        for model in (Person, Organization, Topic)
+        for record in db.session.scalars(select(model).where(model.restricted))
+    }
+    assert marked == {
+        "Secret Source",
+        "Hidden Network",
+        "Covert",
+        "Covert > Operation X",
+    }
+    assert not free.restricted
+
+
+# Item 3: a revision is as secret as the meeting was when it was saved.
+
+
+def test_old_restricted_revisions_stay_restricted(app):
+    with app.app_context():
+        Factories().user(email="alice@example.org", role="viewer")
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(
+        editor,
+        **SECRET,
+        notes="The source meets us at dawn.",
+        access_users=["editor@example.org", "alice@example.org"],
+    )
+    response = edit_meeting(
+        app,
+        editor,
+        meeting_id,
+        title="Briefing, open part",
+        confidentiality="internal",
+        notes="Nothing sensitive.",
+    )
+    assert response.status_code == 302
+
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    other_editor = signed_in(app, "other@example.org", "editor")
+    for client in (viewer, other_editor):
+        listing = client.get(f"/meetings/{meeting_id}/revisions")
+        assert listing.status_code == 200
+        page = listing.get_data(as_text=True)
+        assert f"/meetings/{meeting_id}/revisions/2" in page
+        assert f"/meetings/{meeting_id}/revisions/1" not in page
+        assert client.get(f"/meetings/{meeting_id}/revisions/1").status_code == 404
+    restore = other_editor.post(f"/meetings/{meeting_id}/revisions/1/restore")
+    assert restore.status_code == 404
+    conflict = other_editor.post(
+        f"/meetings/{meeting_id}/edit",
+        data=meeting_form_data(revision="1", title="Stale edit"),
+    )
+    assert conflict.status_code == 409
+    conflict_page = conflict.get_data(as_text=True)
+    assert "Saved now (revision" not in conflict_page
+    assert "Secret Source" not in conflict_page and "dawn" not in conflict_page
+
+    # Those who could see it then still can.
+    alice = signed_in(app, "alice@example.org", "viewer")
+    old = alice.get(f"/meetings/{meeting_id}/revisions/1")
+    assert old.status_code == 200 and "dawn" in old.get_data(as_text=True)
+
+
+# Item 4: revision histories are for signed-in users and name people by name.
+
+
+def test_revision_history_names_staff_and_hides_their_addresses(app):
+    editor = signed_in(app, "editor@example.org", "editor")
+    with app.app_context():
+        db.session.scalar(
+            select(User).where(User.email == "editor@example.org")
+        ).display_name = "Erin Editor"
+        db.session.commit()
+    meeting_id = create_meeting(editor, confidentiality="public")
+    edit_meeting(app, editor, meeting_id, confidentiality="public", title="Renamed")
+
+    anonymous = app.test_client()
+    assert anonymous.get(f"/meetings/{meeting_id}").status_code == 200
+    for path in (
+        f"/meetings/{meeting_id}/revisions",
+        f"/meetings/{meeting_id}/revisions/1",
+    ):
+        response = anonymous.get(path)
+        assert response.status_code == 302 and "/sign-in" in response.location
+        assert "@" not in response.get_data(as_text=True)
+
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    for path in (
+        f"/meetings/{meeting_id}/revisions",
+        f"/meetings/{meeting_id}/revisions/1",
+    ):
+        page = viewer.get(path).get_data(as_text=True)
+        assert "Erin Editor" in page and "editor@example.org" not in page
+
+
+def test_user_names_come_from_the_admin_form_and_the_command_line(app, runner):
+    admin = signed_in(app, "admin@example.org", "admin")
+    admin.post(
+        "/users",
+        data={
+            "email": "nina@example.org",
+            "display_name": "  Nina   Novak ",
+            "role": "viewer",
+            "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD,
+        },
+    )
+    result = runner.invoke(
+        args=["create-user", "omar@example.org", "--name", "Omar Odeh"],
+        input=f"{TEST_PASSWORD}\n{TEST_PASSWORD}\n",
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["create-user", "pat.lee@example.org"], input=f"{TEST_PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = {user.email: user.name for user in db.session.scalars(select(User))}
+    assert names["nina@example.org"] == "Nina Novak"
+    assert names["omar@example.org"] == "Omar Odeh"
+    assert names["pat.lee@example.org"] == "pat.lee"
+
+
+# Item 21: the access-list picker names colleagues; it never shows addresses.
+
+
+def test_access_list_picker_shows_names_not_addresses(app):
+    with app.app_context():
+        Factories().user(email="alice@example.org", role="viewer")
+        gone = Factories().user(email="gone@example.org", role="viewer", active=False)
+        gone_id = gone.id
+    editor = signed_in(app, "editor@example.org", "editor")
+    form = editor.get("/meetings/new").get_data(as_text=True)
+    assert "@example.org" not in form.replace(
+        '<a href="/account">editor@example.org</a>', ""
+    )
+    assert ">alice</label>" in form and f'value="{gone_id}"' not in form
+    with app.app_context():
+        alice_id = db.session.scalar(
+            select(User.id).where(User.email == "alice@example.org")
+        )
+    meeting_id = create_meeting(
+        editor, confidentiality="restricted", access_users=[str(alice_id)]
+    )
+    with app.app_context():
+        meeting = db.session.get(Meeting, meeting_id)
+        assert sorted(user.email for user in meeting.access_users) == [
+            "alice@example.org",
+            "editor@example.org",
+        ]
