@@ -11,7 +11,7 @@ meeting itself.
 """
 
 from flask import abort
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -44,14 +44,18 @@ def visible_confidentialities_for(user) -> list[str] | None:
 
 def meeting_visibility_clause(user) -> ColumnElement[bool]:
     """SQL condition on Meeting that is true exactly for meetings the user may see."""
-    not_in_trash = Meeting.deleted_at.is_(None)
+    return and_(Meeting.deleted_at.is_(None), readable_meeting_clause(user))
+
+
+def readable_meeting_clause(user) -> ColumnElement[bool]:
+    """The confidentiality part of the rule alone, trash or not."""
     levels = visible_confidentialities_for(user)
     if levels is None:
-        return not_in_trash
+        return true()
     readable = Meeting.confidentiality.in_(levels)
     if _is_signed_in(user) and getattr(user, "id", None) is not None:
         readable = or_(readable, on_access_list(user))
-    return and_(not_in_trash, readable)
+    return readable
 
 
 def on_access_list(user) -> ColumnElement[bool]:
@@ -79,6 +83,21 @@ def visible_meetings_for(user) -> Select[tuple[Meeting]]:
 def visible_meeting_or_404(user, meeting_id: int) -> Meeting:
     """The meeting if the user may see it; 404 whether it is hidden or missing."""
     return visible_record_or_404(user, Meeting, meeting_id)
+
+
+def trashed_meeting_readable_by(user, meeting_id: int) -> Meeting | None:
+    """A meeting in the trash that the user could see were it not there.
+
+    Lets an editor whose meeting was trashed while they edited it be told so;
+    for anyone else the trash stays as invisible as a missing meeting.
+    """
+    return db.session.scalar(
+        select(Meeting).where(
+            Meeting.id == meeting_id,
+            Meeting.deleted_at.is_not(None),
+            readable_meeting_clause(user),
+        )
+    )
 
 
 # How each kind of directory record is tied to meetings: columns of rows that
