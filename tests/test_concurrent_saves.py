@@ -8,6 +8,7 @@ revision number is stored twice.
 
 import http.cookiejar
 import re
+import sqlite3
 import threading
 import urllib.error
 import urllib.parse
@@ -25,6 +26,7 @@ from events_app.models import Meeting, MeetingRevision
 from tests.conftest import POSTGRES_URL
 from tests.factories import Factories
 from tests.test_meetings import meeting_form_data
+from tests.test_migrations import assert_succeeded, flask_db
 
 EDITORS = 4
 ROUNDS = 5
@@ -178,3 +180,36 @@ def test_a_revision_number_cannot_be_stored_twice(app, make):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_the_migration_numbers_twin_revisions_again_in_saving_order(tmp_path):
+    """Twins stored before the constraint existed are renumbered, not lost."""
+    path = tmp_path / "twins.sqlite"
+    url = f"sqlite:///{path}"
+    assert_succeeded(flask_db(url, "upgrade", "ecc19d6bbbd3"))
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO meeting (id, uid, title, kind, series, start_utc,"
+            " start_local_date, timezone, all_day, venue, city, country, online_url,"
+            " status, confidentiality, summary, notes, created_at, updated_at,"
+            " revision, sequence) VALUES (7, 'u@x', 'Twins', 'meeting', '',"
+            " '2025-03-14 09:00:00', '2025-03-14', 'UTC', 0, '', '', '', '', 'held',"
+            " 'internal', '', '', '2025-03-14', '2025-03-14', 3, 0)"
+        )
+        for revision_id, number in ((1, 1), (2, 2), (3, 2), (4, 3)):
+            connection.execute(
+                "INSERT INTO meeting_revision (id, meeting_id, revision, action,"
+                " snapshot, actor_email, created_at)"
+                " VALUES (?, 7, ?, 'updated', '{}', '', '2025-03-14')",
+                (revision_id, number),
+            )
+
+    assert_succeeded(flask_db(url, "upgrade"))
+
+    with sqlite3.connect(path) as connection:
+        numbers = connection.execute(
+            "SELECT id, revision FROM meeting_revision ORDER BY id"
+        ).fetchall()
+        (current,) = connection.execute("SELECT revision FROM meeting").fetchone()
+    assert numbers == [(1, 1), (2, 2), (3, 3), (4, 4)]
+    assert current == 4
