@@ -20,7 +20,11 @@ from events_app.interchange.json_format import (
     record_to_form_data,
 )
 from events_app.meetings.forms import MeetingForm, RowList
-from events_app.meetings.operations import MeetingSaveError, save_meeting
+from events_app.meetings.operations import (
+    ChangedMeanwhile,
+    MeetingSaveError,
+    save_meeting,
+)
 from events_app.models import Meeting
 from events_app.models.meetings import everything_about_meetings
 from events_app.visibility import visible_meetings_for
@@ -172,7 +176,7 @@ def import_document(document) -> ImportSummary:
             else:
                 summary.updated.append(meeting.title)
         db.session.commit()
-    except (SQLAlchemyError, MeetingSaveError) as error:
+    except (SQLAlchemyError, MeetingSaveError, ChangedMeanwhile) as error:
         db.session.rollback()
         raise ImportFailed([f"The database refused the import: {error}"]) from error
     return summary
