@@ -18,7 +18,7 @@ mark on its edit form can declassify it.
 """
 
 from flask import abort
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -52,14 +52,18 @@ def visible_confidentialities_for(user) -> list[str] | None:
 
 def meeting_visibility_clause(user) -> ColumnElement[bool]:
     """SQL condition on Meeting that is true exactly for meetings the user may see."""
-    not_in_trash = Meeting.deleted_at.is_(None)
+    return and_(Meeting.deleted_at.is_(None), readable_meeting_clause(user))
+
+
+def readable_meeting_clause(user) -> ColumnElement[bool]:
+    """The confidentiality part of the rule alone, trash or not."""
     levels = visible_confidentialities_for(user)
     if levels is None:
-        return not_in_trash
+        return true()
     readable = Meeting.confidentiality.in_(levels)
     if _is_signed_in(user) and getattr(user, "id", None) is not None:
         readable = or_(readable, on_access_list(user))
-    return and_(not_in_trash, readable)
+    return readable
 
 
 def on_access_list(user) -> ColumnElement[bool]:
@@ -118,6 +122,21 @@ def may_see_revision(user, revision) -> bool:
             .limit(1)
         )
         is not None
+    )
+
+
+def trashed_meeting_readable_by(user, meeting_id: int) -> Meeting | None:
+    """A meeting in the trash that the user could see were it not there.
+
+    Lets an editor whose meeting was trashed while they edited it be told so;
+    for anyone else the trash stays as invisible as a missing meeting.
+    """
+    return db.session.scalar(
+        select(Meeting).where(
+            Meeting.id == meeting_id,
+            Meeting.deleted_at.is_not(None),
+            readable_meeting_clause(user),
+        )
     )
 
 

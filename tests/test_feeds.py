@@ -237,17 +237,22 @@ class TestChangesReachCalendars:
         sequence, uid = current()
         assert sequence == 0
         client.post(
-            f"/meetings/{meeting_id}/edit", data=meeting_form_data(notes="More notes")
+            f"/meetings/{meeting_id}/edit",
+            data=meeting_form_data(notes="More notes", revision="1"),
         )
         assert current() == (0, uid)
         client.post(
             f"/meetings/{meeting_id}/edit",
-            data=meeting_form_data(notes="More notes", start_time="11:00"),
+            data=meeting_form_data(
+                notes="More notes", start_time="11:00", revision="2"
+            ),
         )
         assert current() == (1, uid)
         client.post(
             f"/meetings/{meeting_id}/edit",
-            data=meeting_form_data(notes="More notes", start_time="11:00", city="Lyon"),
+            data=meeting_form_data(
+                notes="More notes", start_time="11:00", city="Lyon", revision="3"
+            ),
         )
         assert current() == (2, uid)
         with app.app_context():
@@ -260,7 +265,9 @@ class TestChangesReachCalendars:
             meeting_id = db.session.scalar(select(Meeting.id))
         client.post(
             f"/meetings/{meeting_id}/edit",
-            data=meeting_form_data(confidentiality="public", status="cancelled"),
+            data=meeting_form_data(
+                confidentiality="public", status="cancelled", revision="1"
+            ),
         )
         events = events_by_title(client.get("/calendar.ics").data)
         (item,) = events.values()

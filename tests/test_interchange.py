@@ -622,7 +622,7 @@ INVALID_RECORDS = {
                 for number in range(201)
             ]
         ),
-        "meetings[0].participants: at most 200 rows",
+        "meetings[0].participants: At most 200 rows",
     ),
 }
 

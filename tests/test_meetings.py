@@ -156,12 +156,16 @@ class TestRecordingAMeeting:
         assert 'value="Alliance for a Democratic Belarus: fourth meeting"' in page
         assert 'value="Kupreychyk"' in page
         assert 'value="2025-07-10"' in page and 'value="10:00"' in page
-        client.post(f"/meetings/{meeting_id}/edit", data=meeting_form_data())
+        client.post(
+            f"/meetings/{meeting_id}/edit", data=meeting_form_data(revision="1")
+        )
         with app.app_context():
             assert db.session.get(Meeting, meeting_id).revision == 1
         client.post(
             f"/meetings/{meeting_id}/edit",
-            data=meeting_form_data(title="Renamed", **{"participants-0-person": ""}),
+            data=meeting_form_data(
+                title="Renamed", revision="1", **{"participants-0-person": ""}
+            ),
         )
         with app.app_context():
             meeting = db.session.get(Meeting, meeting_id)
@@ -257,7 +261,8 @@ def test_failed_edit_keeps_saved_meeting(app, client, auth):
     with app.app_context():
         meeting_id = db.session.scalar(select(Meeting.id))
     response = client.post(
-        f"/meetings/{meeting_id}/edit", data=meeting_form_data(title="", city="Lyon")
+        f"/meetings/{meeting_id}/edit",
+        data=meeting_form_data(title="", city="Lyon", revision="1"),
     )
     assert response.status_code == 422
     assert 'value="Lyon"' in response.get_data(as_text=True)

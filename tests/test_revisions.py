@@ -26,7 +26,7 @@ def test_every_edit_is_a_revision_with_field_changes(app, client, auth):
     meeting_id = create_meeting(client)
     client.post(
         f"/meetings/{meeting_id}/edit",
-        data=meeting_form_data(title="Renamed", city="Lyon"),
+        data=meeting_form_data(title="Renamed", city="Lyon", revision="1"),
     )
     with app.app_context():
         revisions = db.session.scalars(
@@ -55,7 +55,10 @@ def test_every_edit_is_a_revision_with_field_changes(app, client, auth):
 def test_restore_an_earlier_revision(app, client, auth):
     auth.sign_in_as("editor")
     meeting_id = create_meeting(client)
-    client.post(f"/meetings/{meeting_id}/edit", data=meeting_form_data(title="Wrong"))
+    client.post(
+        f"/meetings/{meeting_id}/edit",
+        data=meeting_form_data(title="Wrong", revision="1"),
+    )
     view = client.get(f"/meetings/{meeting_id}/revisions/1")
     assert view.status_code == 200
     assert "Wrong" in view.get_data(as_text=True)

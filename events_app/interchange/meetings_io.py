@@ -5,7 +5,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from wtforms import FieldList
 
 from events_app.extensions import db
 from events_app.interchange.directory_records import (
@@ -15,14 +14,17 @@ from events_app.interchange.directory_records import (
 )
 from events_app.interchange.json_format import (
     FORMAT_VERSION,
-    ROW_FIELDS,
     RecordShapeError,
     form_field_to_record_path,
     meeting_to_record,
     record_to_form_data,
 )
-from events_app.meetings.forms import MeetingForm
-from events_app.meetings.operations import MeetingSaveError, save_meeting
+from events_app.meetings.forms import MeetingForm, RowList
+from events_app.meetings.operations import (
+    ChangedMeanwhile,
+    MeetingSaveError,
+    save_meeting,
+)
 from events_app.models import Meeting
 from events_app.models.meetings import everything_about_meetings
 from events_app.visibility import visible_meetings_for
@@ -115,11 +117,6 @@ def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
         if uid_problem:
             problems.append(_problem(where, "uid", uid_problem))
         form = MeetingForm(formdata=form_data, meta={"csrf": False})
-        for list_name in ROW_FIELDS:
-            # The form silently drops rows past its maximum: refuse, lose nothing.
-            maximum = getattr(form, list_name).max_entries
-            if len(record.get(list_name) or []) > maximum:
-                problems.append(_problem(where, list_name, f"at most {maximum} rows"))
         if not form.validate():
             for field_name, messages in field_errors(form):
                 path = form_field_to_record_path(field_name)
@@ -138,7 +135,9 @@ def field_errors(form: MeetingForm) -> list[tuple[str, list[str]]]:
     """
     found = []
     for form_field in form:
-        if isinstance(form_field, FieldList):
+        if isinstance(form_field, RowList):
+            if form_field.list_errors:
+                found.append((form_field.name, form_field.list_errors))
             for entry in form_field.entries:
                 found.extend(
                     (subfield.name, list(subfield.errors))
@@ -177,7 +176,7 @@ def import_document(document) -> ImportSummary:
             else:
                 summary.updated.append(meeting.title)
         db.session.commit()
-    except (SQLAlchemyError, MeetingSaveError) as error:
+    except (SQLAlchemyError, MeetingSaveError, ChangedMeanwhile) as error:
         db.session.rollback()
         raise ImportFailed([f"The database refused the import: {error}"]) from error
     return summary

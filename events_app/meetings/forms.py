@@ -48,6 +48,8 @@ from events_app.models.choices import (
 
 EMPTY_ROWS = {"participants": 3, "topics": 3, "outcomes": 2, "sources": 2}
 ROWS_ADDED_PER_CLICK = 3
+# Rows per list (participants, topics, ...): the form refuses more, the page's
+# "add rows" script stops there, and the .ics import keeps the first ones.
 MAXIMUM_ROWS = 200
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
@@ -98,6 +100,34 @@ class ChoiceField(SelectField):
         if self.data not in accepted_values:
             accepted = ", ".join(accepted_values)
             raise ValidationError(f"Choose one of: {accepted}.")
+
+
+class RowList(FieldList):
+    """Rows of a meeting form with a maximum that refuses longer lists.
+
+    WTForms' own `max_entries` drops the rows past it without a word; here every
+    posted row stays in the form (so the page shows them again) and validation
+    fails. Request limits (MAX_FORM_PARTS) bound how many rows can arrive.
+    """
+
+    def __init__(self, unbound_field, maximum_rows: int = MAXIMUM_ROWS, **kwargs):
+        super().__init__(unbound_field, **kwargs)
+        self.maximum_rows = maximum_rows
+
+    def validate(self, form, extra_validators=()) -> bool:
+        valid = super().validate(form, extra_validators)
+        if len(self.entries) > self.maximum_rows:
+            self.errors.append(
+                f"At most {self.maximum_rows} rows; this has {len(self.entries)}. "
+                "Remove some rows; nothing was saved."
+            )
+            return False
+        return valid
+
+    @property
+    def list_errors(self) -> list[str]:
+        """Errors of the list itself, not of its rows."""
+        return [error for error in self.errors if isinstance(error, str)]
 
 
 class ParticipantRowForm(Form):
@@ -288,10 +318,10 @@ class MeetingForm(FlaskForm):
         filters=[strip_text],
         validators=[Length(max=200000)],
     )
-    participants = FieldList(FormField(ParticipantRowForm), max_entries=MAXIMUM_ROWS)
-    topics = FieldList(FormField(TopicRowForm), max_entries=MAXIMUM_ROWS)
-    outcomes = FieldList(FormField(OutcomeRowForm), max_entries=MAXIMUM_ROWS)
-    sources = FieldList(FormField(SourceRowForm), max_entries=MAXIMUM_ROWS)
+    participants = RowList(FormField(ParticipantRowForm))
+    topics = RowList(FormField(TopicRowForm))
+    outcomes = RowList(FormField(OutcomeRowForm))
+    sources = RowList(FormField(SourceRowForm))
     access_users = AccessUsersField(
         "Users",
         description="Restricted meetings: besides admins, only these users and "
@@ -397,7 +427,7 @@ class MeetingForm(FlaskForm):
             rows = getattr(self, name)
             blanks = sum(1 for row in rows if row.form.is_blank())
             for _ in range(max(0, count - blanks)):
-                if len(rows) < MAXIMUM_ROWS:
+                if len(rows) < rows.maximum_rows:
                     rows.append_entry()
 
     def add_rows(self, name: str) -> None:
@@ -405,7 +435,7 @@ class MeetingForm(FlaskForm):
         rows = getattr(self, name, None)
         if name in EMPTY_ROWS and rows is not None:
             for _ in range(ROWS_ADDED_PER_CLICK):
-                if len(rows) < MAXIMUM_ROWS:
+                if len(rows) < rows.maximum_rows:
                     rows.append_entry()
 
 

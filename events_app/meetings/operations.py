@@ -1,6 +1,8 @@
 """Writing meetings: one path for the web form and the JSON import."""
 
-from sqlalchemy import delete, select
+import re
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.audit import acting_user, record_changes, record_event
@@ -48,6 +50,13 @@ def calendar_fields(record: dict) -> dict:
 
 class MeetingSaveError(RuntimeError):
     """The database refused the write; nothing of it was kept."""
+
+
+class ChangedMeanwhile(RuntimeError):
+    """Since the save started, the meeting was saved again, trashed or purged.
+
+    Nothing of the save was kept; the caller finds out which and tells the user.
+    """
 
 
 def form_for_meeting(meeting: Meeting) -> MeetingForm:
@@ -166,14 +175,22 @@ def save_meeting(
     *,
     commit: bool = True,
     action: str | None = None,
+    started_from: int | None = None,
 ) -> Meeting:
     """Create (meeting=None) or update a meeting from a validated form.
 
-    The revision grows only when something recorded actually changed; each
-    change is kept as a revision snapshot and audited field by field. On a
-    database error everything is rolled back and MeetingSaveError is raised.
+    An update goes on only if the meeting is still at revision `started_from`
+    (default: the revision it was loaded at); otherwise ChangedMeanwhile is
+    raised and nothing is written. The revision grows only when something
+    recorded actually changed; each change is kept as a revision snapshot and
+    audited field by field. On a database error everything is rolled back and
+    MeetingSaveError is raised.
     """
     try:
+        if meeting is not None:
+            if started_from is None:
+                started_from = meeting.revision
+            claim_for_saving(meeting, started_from)
         with db.session.no_autoflush:
             before = meeting_to_record(meeting) if meeting is not None else None
         if meeting is None:
@@ -185,7 +202,7 @@ def save_meeting(
         if before is None:
             keep_revision(meeting, action or "created", after, None)
         elif after != before:
-            meeting.revision += 1
+            meeting.revision = started_from + 1
             if calendar_fields(after) != calendar_fields(before):
                 meeting.sequence += 1
             meeting.updated_at = utc_now()
@@ -194,12 +211,41 @@ def save_meeting(
             db.session.commit()
         else:
             db.session.flush()
+    except ChangedMeanwhile:
+        db.session.rollback()
+        raise
     except SQLAlchemyError as error:
         db.session.rollback()
         raise MeetingSaveError(
             "The meeting could not be saved; nothing was changed."
         ) from error
     return meeting
+
+
+def claim_for_saving(meeting: Meeting, started_from: int) -> None:
+    """Lock the meeting's row for this save, if it is still at `started_from`.
+
+    Check and lock are one UPDATE, so of two saves started from the same
+    revision exactly one goes on, on both databases: PostgreSQL makes the second
+    UPDATE wait for the first transaction and then re-reads the row, which is no
+    longer at that revision; SQLite lets one writer at a time in, and the second
+    finds the first one's revision. A meeting loaded from outside the trash must
+    still be outside it. Raises ChangedMeanwhile when no row qualifies.
+    """
+    still_as_loaded = [
+        Meeting.id == meeting.id,
+        Meeting.revision == started_from,
+    ]
+    if meeting.deleted_at is None:
+        still_as_loaded.append(Meeting.deleted_at.is_(None))
+    claimed = db.session.execute(
+        update(Meeting)
+        .where(*still_as_loaded)
+        .values(revision=Meeting.revision)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise ChangedMeanwhile(f"meeting {meeting.id} left revision {started_from}")
 
 
 def with_user_names(changes: dict) -> dict:
@@ -296,19 +342,28 @@ def purge_meeting(meeting: Meeting) -> None:
     db.session.commit()
 
 
-def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
-    """Did someone else save the meeting after this form was opened?"""
-    started_from = (form.revision.data or "").strip()
-    return started_from.isdigit() and int(started_from) != meeting.revision
+REVISION_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
-def describe_conflict(form: MeetingForm, meeting: Meeting, user) -> dict:
+def started_from_revision(form: MeetingForm, meeting: Meeting) -> int | None:
+    """The revision of `meeting` an edit form was opened at, or None if it names none.
+
+    Without it a save could overwrite changes unseen, so such an edit is refused.
+    A number above the saved revision cannot be where an edit started either.
+    """
+    posted = (form.revision.data or "").strip()
+    if not REVISION_NUMBER.fullmatch(posted):
+        return None
+    number = int(posted)
+    return number if 1 <= number <= meeting.revision else None
+
+
+def describe_conflict(meeting: Meeting, started_from: int, user) -> dict:
     """What the other save changed, for the conflict page (their input stays).
 
-    The revision number comes from the posted form, so it is compared only if
-    `user` may see that revision; otherwise the page lists no changes.
+    Only today's values are shown; which fields differ comes from the revision
+    the edit started from, and only if the editor may see that revision.
     """
-    started_from = int(form.revision.data)
     base = saved_revision(meeting, started_from)
     if base is not None and not may_see_revision(user, base):
         base = None
@@ -323,13 +378,10 @@ def describe_conflict(form: MeetingForm, meeting: Meeting, user) -> dict:
 
 
 def saved_revision(meeting: Meeting, number: int) -> MeetingRevision | None:
-    """The snapshot kept for one revision number of a meeting (the latest, if twice)."""
+    """The snapshot kept for one revision number of a meeting."""
     return db.session.scalar(
-        select(MeetingRevision)
-        .where(
+        select(MeetingRevision).where(
             MeetingRevision.meeting_id == meeting.id,
             MeetingRevision.revision == number,
         )
-        .order_by(MeetingRevision.id.desc())
-        .limit(1)
     )

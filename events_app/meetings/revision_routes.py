@@ -20,6 +20,7 @@ from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record
 from events_app.meetings import bp
 from events_app.meetings.operations import (
+    ChangedMeanwhile,
     MeetingSaveError,
     form_for_record,
     purge_meeting,
@@ -109,10 +110,16 @@ def restore_revision(meeting_id: int, number: int):
         )
     try:
         save_meeting(meeting, form, action="restored")
-    except MeetingSaveError as error:
-        flash(str(error), "error")
+    except (ChangedMeanwhile, MeetingSaveError) as error:
+        message = (
+            "Someone else changed the meeting at the same moment; nothing was "
+            "restored. Check the saved meeting, then restore again."
+            if isinstance(error, ChangedMeanwhile)
+            else str(error)
+        )
+        flash(message, "error")
         return redirect(
-            url_for("meetings.revision", meeting_id=meeting.id, number=number)
+            url_for("meetings.revision", meeting_id=meeting_id, number=number)
         )
     flash(f"Revision {number} restored as revision {meeting.revision}.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

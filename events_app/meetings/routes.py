@@ -21,12 +21,13 @@ from events_app.meetings.csv_export import meetings_to_csv
 from events_app.meetings.filters import MeetingFilters
 from events_app.meetings.forms import MeetingForm, known_timezones
 from events_app.meetings.operations import (
+    ChangedMeanwhile,
     MeetingSaveError,
     describe_conflict,
-    edited_an_older_revision,
     form_for_meeting,
     move_to_trash,
     save_meeting,
+    started_from_revision,
 )
 from events_app.models import (
     Meeting,
@@ -37,6 +38,7 @@ from events_app.models import (
 from events_app.models.meetings import everything_about_meetings
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
+    trashed_meeting_readable_by,
     visible_meeting_or_404,
     visible_meetings_for,
     visible_organizations_for,
@@ -146,6 +148,7 @@ def render_form(
     meeting: Meeting | None,
     status: int = 200,
     conflict: dict | None = None,
+    gone: dict | None = None,
 ):
     form.ensure_empty_rows()
     return (
@@ -156,6 +159,7 @@ def render_form(
             names=name_suggestions(),
             timezone_names=sorted(known_timezones()),
             conflict=conflict,
+            gone=gone,
         ),
         status,
     )
@@ -183,26 +187,77 @@ def name_suggestions() -> dict[str, list[str]]:
     }
 
 
+NO_STARTING_REVISION = (
+    "This edit does not say which saved revision it started from, so it was not "
+    "saved: it could overwrite someone else's changes unseen. Your input is kept "
+    "below; compare it with the saved meeting, then save again."
+)
+
+
 def handle_form_post(form: MeetingForm, meeting: Meeting | None):
     """Shared POST handling of the new and edit pages."""
     added_rows = request.form.get("add_rows")
     if added_rows:
         form.add_rows(added_rows)
         return render_form(form, meeting)
-    if meeting is not None and edited_an_older_revision(form, meeting):
-        conflict = describe_conflict(form, meeting, current_user)
-        form.revision.data = str(meeting.revision)
-        return render_form(form, meeting, 409, conflict)
+    started_from = None
+    if meeting is not None:
+        started_from = started_from_revision(form, meeting)
+        if started_from is None:
+            form.revision.data = str(meeting.revision)
+            flash(NO_STARTING_REVISION, "error")
+            return render_form(form, meeting, 422)
+        if started_from != meeting.revision:
+            return render_conflict(form, meeting, started_from)
     if not form.validate():
         flash("Please correct the fields marked below; nothing was saved yet.", "error")
         return render_form(form, meeting, 422)
+    meeting_id = meeting.id if meeting is not None else None
     try:
-        saved = save_meeting(meeting, form)
+        saved = save_meeting(meeting, form, started_from=started_from)
+    except ChangedMeanwhile:
+        return render_changed_meanwhile(form, meeting_id, started_from)
     except MeetingSaveError as error:
         flash(str(error), "error")
         return render_form(form, meeting, 500)
     flash("Meeting saved.", "success")
     return redirect(url_for("meetings.show", meeting_id=saved.id))
+
+
+def render_conflict(form: MeetingForm, meeting: Meeting, started_from: int):
+    """Another save came first: show what it changed; the input stays (409)."""
+    conflict = describe_conflict(meeting, started_from, current_user)
+    form.revision.data = str(meeting.revision)
+    return render_form(form, meeting, 409, conflict)
+
+
+def render_changed_meanwhile(form: MeetingForm, meeting_id: int, started_from: int):
+    """The save lost a race: to another save (409), the trash (409) or a purge."""
+    meeting = db.session.scalar(
+        visible_meetings_for(current_user).where(Meeting.id == meeting_id)
+    )
+    if meeting is None:
+        return render_meeting_gone(form, meeting_id)
+    return render_conflict(form, meeting, started_from)
+
+
+def render_meeting_gone(form: MeetingForm, meeting_id: int):
+    """An edit of a meeting the user can no longer see: keep the input, say why.
+
+    A meeting trashed meanwhile that the user could see answers 409 and offers
+    admins to restore it. Purged, hidden and missing meetings answer one 404
+    page, so it confirms nothing that the user may not know.
+    """
+    trashed = trashed_meeting_readable_by(current_user, meeting_id)
+    gone = {
+        "trashed": trashed is not None,
+        "restore_url": (
+            url_for("meetings.untrash", meeting_id=meeting_id)
+            if trashed is not None and current_user.is_admin
+            else None
+        ),
+    }
+    return render_form(form, None, 409 if trashed is not None else 404, gone=gone)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -220,9 +275,14 @@ def new():
 @editor_required
 def edit(meeting_id: int):
     """Change a meeting and its participants, topics, outcomes and sources."""
-    meeting = visible_meeting_or_404(current_user, meeting_id)
     if request.method == "POST":
+        meeting = db.session.scalar(
+            visible_meetings_for(current_user).where(Meeting.id == meeting_id)
+        )
+        if meeting is None:
+            return render_meeting_gone(MeetingForm(), meeting_id)
         return handle_form_post(MeetingForm(), meeting)
+    meeting = visible_meeting_or_404(current_user, meeting_id)
     return render_form(form_for_meeting(meeting), meeting)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.extensions import db
@@ -43,6 +43,13 @@ class MeetingRevision(db.Model):
     """A full snapshot of a meeting (interchange format) as saved at one revision."""
 
     __tablename__ = "meeting_revision"
+    # One snapshot per revision number: two saves of the same revision cannot
+    # both be kept (see meetings.operations.claim_for_saving).
+    __table_args__ = (
+        UniqueConstraint(
+            "meeting_id", "revision", name="uq_meeting_revision_meeting_id_revision"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -13,13 +13,29 @@
     } catch (error) { /* keep the server default */ }
   }
 
-  // "Add more rows" clones an empty row in place instead of reloading the page.
+  // "Add more rows" clones an empty row in place instead of reloading the page,
+  // up to the number of rows the server accepts (data-maximum-rows).
+  function stopAtMaximum(button, rowCount) {
+    var maximum = parseInt(button.getAttribute("data-maximum-rows"), 10);
+    if (!(rowCount >= maximum)) { return false; }
+    button.disabled = true;
+    if (!button.nextElementSibling || !button.nextElementSibling.matches("small.row-limit")) {
+      var note = document.createElement("small");
+      note.className = "help row-limit";
+      note.textContent = " At most " + maximum + " rows.";
+      button.after(note);
+    }
+    return true;
+  }
+
   form.querySelectorAll("button[name=add_rows]").forEach(function (button) {
+    stopAtMaximum(button, form.querySelectorAll("[data-row=" + button.value + "]").length);
     button.addEventListener("click", function (event) {
       var group = button.value;
       var rows = form.querySelectorAll("[data-row=" + group + "]");
       if (!rows.length) { return; }
       event.preventDefault();
+      if (stopAtMaximum(button, rows.length)) { return; }
       var last = rows[rows.length - 1];
       var index = rows.length;
       var copy = last.cloneNode(true);
@@ -39,6 +55,7 @@
       last.after(copy);
       var first = copy.querySelector("input, textarea");
       if (first) { first.focus(); }
+      stopAtMaximum(button, rows.length + 1);
     });
   });
 })();
