@@ -4,11 +4,8 @@ The event is added to the session, so it is committed with the change it
 describes, or rolled back with it: the trail never claims what did not happen.
 """
 
-from datetime import timedelta
-
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from events_app.extensions import db
 from events_app.models import AuditEvent, User
@@ -54,13 +51,3 @@ def record_event(
     )
     db.session.add(event)
     return event
-
-
-def count_recent(action: str, window: timedelta, **where) -> int:
-    """How many `action` events happened within `window`, matching the columns given."""
-    statement = select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == action, AuditEvent.occurred_at >= utc_now() - window
-    )
-    for column, value in where.items():
-        statement = statement.where(getattr(AuditEvent, column) == value)
-    return db.session.scalar(statement)
