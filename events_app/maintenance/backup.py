@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.extensions import db
 from events_app.models.feeds import begin_new_data_epoch
@@ -75,7 +76,14 @@ def restore_database(source: Path) -> None:
     no feed validator from before the restore matches it.
     """
     _replace_database(Path(source))
-    begin_new_data_epoch()
+    try:
+        begin_new_data_epoch()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise BackupError(
+            "The backup was restored, but its tables are from an older release: "
+            "run `flask db upgrade` before starting the app."
+        ) from error
 
 
 def _replace_database(source: Path) -> None:

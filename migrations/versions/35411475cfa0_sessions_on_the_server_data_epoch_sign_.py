@@ -9,6 +9,7 @@ Create Date: 2026-11-26 00:37:40.053389
 
 """
 import secrets
+from datetime import UTC, datetime
 
 from alembic import op
 import sqlalchemy as sa
@@ -52,8 +53,19 @@ def upgrade():
         )
     with op.batch_alter_table('data_version', schema=None) as batch_op:
         batch_op.alter_column('epoch', server_default=None)
-    data_version = sa.table('data_version', sa.column('epoch', sa.String))
-    op.execute(data_version.update().values(epoch=secrets.token_hex(16)))
+    # Validators from before the upgrade (or from a restored older backup) must
+    # not match: a new epoch, and the upgrade as the last change.
+    data_version = sa.table(
+        'data_version',
+        sa.column('epoch', sa.String),
+        sa.column('changed_at', sa.DateTime),
+    )
+    op.execute(
+        data_version.update().values(
+            epoch=secrets.token_hex(16),
+            changed_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+    )
 
     feed_token = sa.table(
         'feed_token',
