@@ -13,11 +13,10 @@ bookkeeping, are refused.
 """
 
 import json
-from datetime import timedelta
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session
 
 from events_app.extensions import db
@@ -69,16 +68,6 @@ def record_event(action: str, **fields) -> AuditEvent:
     event = audit_event(action, **fields)
     db.session.add(event)
     return event
-
-
-def count_recent(action: str, window: timedelta, **where) -> int:
-    """How many `action` events happened within `window`, matching the columns given."""
-    statement = select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == action, AuditEvent.occurred_at >= utc_now() - window
-    )
-    for column, value in where.items():
-        statement = statement.where(getattr(AuditEvent, column) == value)
-    return db.session.scalar(statement)
 
 
 def record_changes(before: dict | None, after: dict) -> dict:

@@ -83,6 +83,31 @@ def on_access_list(user) -> ColumnElement[bool]:
     )
 
 
+def visibility_key_for(user) -> str:
+    """Everything about the user that the rule above reads, as one string.
+
+    Equal keys (with equal data) mean the user sees the same meetings, so feed
+    validators include it: a changed role, active state or group membership
+    makes a cached feed stale. Access lists are meeting data, counted by the
+    data version.
+    """
+    if not _is_signed_in(user):
+        return "anonymous"
+    group_ids = db.session.scalars(
+        select(group_member.c.group_id)
+        .where(group_member.c.user_id == user.id)
+        .order_by(group_member.c.group_id)
+    ).all()
+    return "|".join(
+        [
+            f"user:{user.id}",
+            f"role:{user.role}",
+            f"active:{bool(user.active)}",
+            "groups:" + ",".join(map(str, group_ids)),
+        ]
+    )
+
+
 def visible_meetings_for(user) -> Select[tuple[Meeting]]:
     """A select of the meetings the user may see, to be filtered and ordered further."""
     return select(Meeting).where(meeting_visibility_clause(user))

@@ -109,3 +109,24 @@ def auth(app, client):
             Factories().user(email=email, role=role)
 
     return AuthActions(client, ensure_user)
+
+
+@pytest.fixture
+def shared_app(request, database_kind, tmp_path):
+    """Like `app`, on a database that many connections share: a SQLite file.
+
+    For live servers answering from several threads, and for restores, which
+    replace the database under the app's feet.
+    """
+    if database_kind == "postgresql":
+        yield request.getfixturevalue("app")
+        return
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

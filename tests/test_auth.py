@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from config import TestConfig
 from events_app import create_app
 from events_app.auth.accounts import authenticate
-from events_app.auth.routes import load_user
+from events_app.auth.sessions import load_user
 from events_app.extensions import db
 from events_app.models import User
 from tests.conftest import database_url
@@ -223,13 +223,14 @@ def test_deactivation_ends_an_existing_session_at_once(app, client, auth):
     auth.sign_in_as("editor")
     assert is_signed_in(client)
 
+    with client.session_transaction() as session:
+        secret = session["_user_id"]
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "editor@example.org"))
-        user_id = user.get_id()
-        assert load_user(user_id) is not None
+        assert load_user(secret) is not None
         user.active = False
         db.session.commit()
-        assert load_user(user_id) is None
+        assert load_user(secret) is None
 
     response = client.get("/account")
     assert response.status_code == 302
@@ -241,7 +242,7 @@ def test_load_user_ignores_unknown_and_malformed_ids(app):
     with app.app_context():
         assert load_user("999") is None
         assert load_user("999:1") is None
-        assert load_user("1:2") is None  # an outdated session version
+        assert load_user("1:2") is None  # the identity format of old releases
         assert load_user("1 OR 1=1") is None
         assert load_user("") is None
 

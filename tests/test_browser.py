@@ -6,16 +6,15 @@ where a missing browser is a failure.
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from werkzeug.serving import make_server
 
 from config import TestConfig
 from events_app import create_app
 from events_app.extensions import db
+from tests.live_server import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -49,12 +48,8 @@ def live_server(tmp_path):
     )
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as base_url:
+        yield app, base_url
     with app.app_context():
         db.engine.dispose()
 

@@ -17,7 +17,7 @@ from icalendar.parser.string import _escape_char, _foldline
 from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
-from events_app.calendar.feed_tokens import issue_feed_token
+from events_app.auth.feed_tokens import issue_feed_token
 from events_app.calendar.ical import escape_text, fold_line, meetings_to_ical
 from events_app.calendar.routes import absolute_meeting_url
 from events_app.extensions import db

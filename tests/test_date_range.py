@@ -145,7 +145,7 @@ def test_a_meeting_stored_outside_the_range_does_not_break_feeds(
 def test_the_private_feed_skips_a_meeting_stored_outside_the_range(
     app, client, auth, legacy_meetings
 ):
-    from events_app.calendar.feed_tokens import issue_feed_token
+    from events_app.auth.feed_tokens import issue_feed_token
     from events_app.models import User
 
     with app.app_context():

@@ -8,6 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from events_app.audit import record_event
+from events_app.auth.feed_tokens import revoke_feed_tokens
+from events_app.auth.sessions import end_all_sessions
 from events_app.extensions import db
 from events_app.models import User
 from events_app.models.choices import UserRole
@@ -128,7 +130,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if problem:
         raise AccountError(problem)
     user.set_password(new_password)
-    user.end_all_sessions()
+    end_all_sessions(user)
     record_event(
         "password_changed", target_type="user", target_id=user.id, summary=user.email
     )
@@ -179,7 +181,9 @@ def update_user(user: User, role: str, active: bool) -> None:
     user.role = str(role)
     user.active = bool(active)
     if "active" in changes and not active:
-        user.end_all_sessions()
+        # For good: reactivating the account must not revive any of them.
+        end_all_sessions(user)
+        revoke_feed_tokens(user, commit=False)
     if changes:
         record_event(
             "user_changed",

@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from events_app.audit import record_event
@@ -26,7 +26,13 @@ from events_app.auth.forms import (
     UserRoleForm,
 )
 from events_app.auth.permissions import admin_required
-from events_app.auth.rate_limit import FAILED_SIGN_IN, sign_in_refusal
+from events_app.auth.rate_limit import (
+    FAILED_SIGN_IN,
+    SignInRefused,
+    admit_sign_in_attempt,
+    forget_sign_in_attempt,
+)
+from events_app.auth.sessions import end_session, start_session
 from events_app.extensions import db, login_manager
 from events_app.models import User
 from events_app.models.choices import UserRole
@@ -40,22 +46,6 @@ login_manager.login_message_category = "info"
 def password_rules() -> dict:
     """Let the auth templates state the password rule the forms enforce."""
     return {"minimum_password_length": MINIMUM_PASSWORD_LENGTH}
-
-
-@login_manager.user_loader
-def load_user(session_identity: str) -> User | None:
-    """Load the signed-in user from "id:version".
-
-    Deactivated users, and sessions from before a password change or a
-    deactivation (an older version), are treated as signed out.
-    """
-    user_id, _, version = session_identity.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
 
 
 def safe_next_url(target: str | None) -> str:
@@ -122,7 +112,7 @@ def set_up():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            login_user(user)
+            start_session(user)
             flash("Welcome. Your admin account is ready.", "success")
             return redirect(url_for("meetings.index"))
     return render_template("auth/setup.html", form=form)
@@ -136,21 +126,23 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         email = normalise_email(form.email.data)
-        refusal = sign_in_refusal(email)
-        if refusal:
-            form.password.errors.append(refusal)
+        try:
+            attempt_id = admit_sign_in_attempt(email)
+        except SignInRefused as refusal:
+            form.password.errors.append(str(refusal))
             return render_template("auth/sign_in.html", form=form), 429
         user = authenticate(email, form.password.data)
         if user is None:
             # One message for unknown, deactivated and wrong-password alike, so
-            # the form does not reveal which addresses have an account.
+            # the form does not reveal which addresses have an account. The
+            # attempt's row stays: it counts as a failure.
             record_event(FAILED_SIGN_IN, actor_email=email, summary="Failed sign-in")
             db.session.commit()
             form.password.errors.append("Wrong e-mail or password.")
         else:
-            login_user(user, remember=form.remember.data)
+            forget_sign_in_attempt(attempt_id)
             record_event("sign_in", actor=user, summary="Signed in")
-            db.session.commit()
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
 
@@ -160,8 +152,7 @@ def sign_out():
     """Sign out (a POST, so a link elsewhere cannot sign anyone out)."""
     if current_user.is_authenticated:
         record_event("sign_out", summary="Signed out")
-        db.session.commit()
-    logout_user()
+    end_session()
     flash("You are signed out.", "info")
     return redirect(url_for("meetings.index"))
 
@@ -230,7 +221,7 @@ def account_password():
             form.current_password.errors.append(str(error))
         else:
             # The password change ended every session; keep this one going.
-            login_user(current_user._get_current_object())
+            start_session(current_user._get_current_object())
             flash("Your password is changed. Other sessions are signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form)

@@ -15,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -23,15 +22,15 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from events_app.auth.forms import ChangePasswordForm
-from events_app.calendar import bp
-from events_app.calendar.feed_loading import feed_body
-from events_app.calendar.feed_tokens import (
+from events_app.auth.feed_tokens import (
     active_feed_token,
     issue_feed_token,
     revoke_feed_tokens,
     user_for_feed_token,
 )
+from events_app.auth.forms import ChangePasswordForm
+from events_app.calendar import bp
+from events_app.calendar.feed_loading import feed_body
 from events_app.calendar.filenames import ics_filename
 from events_app.calendar.ical import (
     CalendarMeeting,
@@ -40,10 +39,10 @@ from events_app.calendar.ical import (
 )
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting
-from events_app.models.feeds import current_data_version
+from events_app.models.feeds import current_data_stamp
 from events_app.urls import absolute_meeting_url, absolute_url
 from events_app.visibility import (
-    visible_confidentialities_for,
+    visibility_key_for,
     visible_meeting_or_404,
     visible_meetings_for,
 )
@@ -69,7 +68,6 @@ def meeting_ics(meeting_id: int):
         )
     filename = ics_filename(meeting.title, fallback=f"meeting-{meeting.id}")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-cache"
     return response.make_conditional(request)
 
 
@@ -95,14 +93,13 @@ def private_feed(token: str):
 def feed_response(user, *, private: bool) -> Response:
     """Build the feed for this viewer and these filters, or answer 304 on a match."""
     filters = MeetingFilters.from_args_or_400(request.args)
-    version, changed_at = current_data_version()
+    stamp = current_data_stamp()
     fingerprint = "|".join(
         [
             FEED_FORMAT_VERSION,
-            str(version),
-            ",".join(visible_confidentialities_for(user) or ["all"]),
-            # Access lists make each signed-in user's view their own.
-            f"user:{user.id}" if user is not None else "anonymous",
+            stamp.epoch,
+            str(stamp.version),
+            visibility_key_for(user),
             repr(sorted(filters.as_args().items())),
             current_app.config["CALENDAR_NAME"],
             request.host_url,
@@ -111,12 +108,14 @@ def feed_response(user, *, private: bool) -> Response:
     )
     response = Response(content_type=CALENDAR_MIMETYPE)
     response.set_etag(hashlib.sha256(fingerprint.encode()).hexdigest())
-    if changed_at is not None:
-        response.last_modified = changed_at.replace(tzinfo=UTC, microsecond=0)
-    visibility = "private" if private else "public"
-    response.headers["Cache-Control"] = f"{visibility}, max-age={FEED_MAX_AGE_SECONDS}"
+    if stamp.changed_at is not None:
+        response.last_modified = stamp.changed_at.replace(tzinfo=UTC, microsecond=0)
     if private:
+        # Revalidated on every poll (security.py makes it "private, no-cache").
+        response.headers["Cache-Control"] = "private"
         response.headers["X-Robots-Tag"] = "noindex"
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={FEED_MAX_AGE_SECONDS}"
     if response_is_fresh(response):
         response.status_code = 304
         return response
@@ -193,13 +192,9 @@ def issue_private_feed():
     """Create (or replace) the user's secret feed URL and show it this once."""
     token = issue_feed_token(current_user._get_current_object())
     links = feed_links(absolute_url("calendar.private_feed", token=token))
-    response = make_response(
-        render_template(
-            "auth/account.html", form=ChangePasswordForm(), new_feed_links=links
-        )
+    return render_template(
+        "auth/account.html", form=ChangePasswordForm(), new_feed_links=links
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/account/feed/revoke")

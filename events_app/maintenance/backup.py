@@ -12,8 +12,10 @@ import subprocess
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.extensions import db
+from events_app.models.feeds import begin_new_data_epoch
 
 
 class BackupError(RuntimeError):
@@ -70,9 +72,21 @@ def restore_database(source: Path) -> None:
     """Replace the configured database's contents with the backup in `source`.
 
     Stop the app (or keep it from writing) while restoring: everything written
-    since the backup is replaced.
+    since the backup is replaced. The restored data starts a new data epoch, so
+    no feed validator from before the restore matches it.
     """
-    source = Path(source)
+    _replace_database(Path(source))
+    try:
+        begin_new_data_epoch()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise BackupError(
+            "The backup was restored, but its tables are from an older release: "
+            "run `flask db upgrade` before starting the app."
+        ) from error
+
+
+def _replace_database(source: Path) -> None:
     if not source.is_file():
         raise BackupError(f"No backup file at {source}.")
     url = make_url(str(db.engine.url))

@@ -12,7 +12,7 @@ from events_app.models.meetings import (
     SourceLink,
 )
 from events_app.models.topics import Topic
-from events_app.models.users import User
+from events_app.models.users import SignInAttempt, User, UserSession
 
 __all__ = [
     "AuditEvent",
@@ -26,7 +26,9 @@ __all__ = [
     "Outcome",
     "Participation",
     "Person",
+    "SignInAttempt",
     "SourceLink",
     "Topic",
     "User",
+    "UserSession",
 ]

@@ -13,8 +13,8 @@ from events_app.models.users import User
 class AuditEvent(db.Model):
     """Something someone did: who, when, from where, to what, and what changed.
 
-    Rows are only ever added. Failed sign-ins are audit events too; the sign-in
-    rate limit counts them.
+    Rows are only ever added. Failed sign-ins are audit events too (the sign-in
+    limit counts its own rows, `SignInAttempt`).
     """
 
     __tablename__ = "audit_event"

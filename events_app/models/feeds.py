@@ -1,8 +1,10 @@
 """Private calendar feed tokens and the data version that makes feed caching cheap."""
 
+import secrets
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ForeignKey, String, event, select, update
+from sqlalchemy import ForeignKey, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events_app.extensions import db
@@ -26,6 +28,10 @@ class FeedToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+def new_epoch() -> str:
+    return secrets.token_hex(16)
+
+
 class DataVersion(db.Model):
     """One row whose counter grows with every committed change to recorded data.
 
@@ -38,23 +44,35 @@ class DataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
     changed_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # Random per database, renewed by every restore (see `begin_new_data_epoch`).
+    epoch: Mapped[str] = mapped_column(String(32), default=new_epoch)
 
 
 TRACKED_TABLES = {
     "meeting", "participation", "meeting_topic", "outcome", "source_link",
     "person", "organization", "topic", "user_group",
 }  # fmt: skip
+# What a user may see follows from these (groups and access lists are tracked
+# above), so changing them must change that user's feed validators too.
+TRACKED_USER_COLUMNS = ("role", "active")
+
+
+def _changes_what_feeds_show(session: Session, instance) -> bool:
+    if isinstance(instance, User):
+        state = inspect(instance)
+        return instance in session.dirty and any(
+            state.attrs[column].history.has_changes() for column in TRACKED_USER_COLUMNS
+        )
+    if getattr(instance, "__tablename__", None) not in TRACKED_TABLES:
+        return False
+    return instance not in session.dirty or session.is_modified(instance)
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_data_version(session: Session, flush_context, instances) -> None:
     """Count a new data version whenever a flush touches what feeds show."""
     touched = (*session.new, *session.dirty, *session.deleted)
-    if not any(
-        getattr(instance, "__tablename__", None) in TRACKED_TABLES
-        and (instance not in session.dirty or session.is_modified(instance))
-        for instance in touched
-    ):
+    if not any(_changes_what_feeds_show(session, instance) for instance in touched):
         return
     now = utc_now()
     changed = session.execute(
@@ -66,9 +84,38 @@ def _bump_data_version(session: Session, flush_context, instances) -> None:
         session.add(DataVersion(id=1, version=1, changed_at=now))
 
 
-def current_data_version() -> tuple[int, datetime | None]:
-    """(version, time of last change); (0, None) before anything was recorded."""
+class DataStamp(NamedTuple):
+    """What feed validators are made of: no two data states share one."""
+
+    epoch: str
+    version: int
+    changed_at: datetime | None
+
+
+def current_data_stamp() -> DataStamp:
+    """The data's epoch, version and time of last change ("", 0, None) at first."""
     row = db.session.execute(
-        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.id == 1)
+        select(DataVersion.epoch, DataVersion.version, DataVersion.changed_at).where(
+            DataVersion.id == 1
+        )
     ).first()
-    return (row.version, row.changed_at) if row else (0, None)
+    return DataStamp(*row) if row else DataStamp("", 0, None)
+
+
+def begin_new_data_epoch() -> None:
+    """After a restore: validators from before it must never match again.
+
+    The restored counter and time are older than what calendar clients hold, and
+    the counter would later reach values they saw for other data; a new random
+    epoch in the ETag, and the restore time as the last change (Last-Modified
+    never goes backwards), make every cached copy stale. Commits.
+    """
+    values = {"epoch": new_epoch(), "changed_at": utc_now()}
+    changed = db.session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, **values)
+    ).rowcount
+    if not changed:
+        db.session.add(DataVersion(id=1, version=1, **values))
+    db.session.commit()

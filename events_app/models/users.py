@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import String, func
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,16 +25,14 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=UserRole.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
-    # Part of the session identity: raising it signs the user out everywhere.
-    session_version: Mapped[int] = mapped_column(default=1)
 
-    def get_id(self) -> str:
-        """Session identity "id:version", so old sessions stop matching on a bump."""
-        return f"{self.id}:{self.session_version}"
+    # The secret of the sign-in this object was loaded for (see auth/sessions.py);
+    # not a column: it is what the session and remember-me cookies carry.
+    session_secret = None
 
-    def end_all_sessions(self) -> None:
-        """Invalidate every session and remember-me cookie of this user."""
-        self.session_version = (self.session_version or 1) + 1
+    def get_id(self) -> str | None:
+        """The identity Flask-Login puts in the cookies: this sign-in's secret."""
+        return self.session_secret
 
     def set_password(self, password: str) -> None:
         """Store a salted hash (scrypt by default; tests choose a cheaper method)."""
@@ -63,3 +61,44 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One sign-in, alive until sign-out, password change or deactivation.
+
+    The session and remember-me cookies carry a random secret; only its SHA-256
+    is stored, and deleting the row ends that sign-in everywhere the cookies
+    were copied to.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class SignInAttempt(db.Model):
+    """A sign-in being checked or one that failed, counted by the sign-in limit.
+
+    Bookkeeping, not history (the audit trail records what happened): a row is
+    added before the password is checked and removed again when the attempt
+    succeeds or is refused, so the rows in the window are the failures plus
+    the attempts in progress.
+    """
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        Index("ix_sign_in_attempt_email_attempted_at", "email", "attempted_at"),
+        Index(
+            "ix_sign_in_attempt_ip_address_attempted_at", "ip_address", "attempted_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip_address: Mapped[str] = mapped_column(String(45))
+    attempted_at: Mapped[datetime]
