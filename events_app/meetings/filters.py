@@ -12,15 +12,11 @@ from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.extensions import db
+from events_app.input_rules import database_id
 from events_app.models import Meeting, MeetingTopic, Participation, Topic
 from events_app.models.choices import MeetingKind, MeetingStatus
 
 MAXIMUM_QUERY_LENGTH = 200
-
-
-def _positive_int(value: str) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 def _iso_date(value: str) -> date | None:
@@ -59,7 +55,7 @@ class MeetingFilters:
         for name in ("person", "organization", "topic"):
             raw = args.get(name, "").strip()
             if raw:
-                parsed = _positive_int(raw)
+                parsed = database_id(raw)
                 if parsed is None:
                     filters.errors[name] = f"Unknown {name}."
                 setattr(filters, f"{name}_id", parsed)

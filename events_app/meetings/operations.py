@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.audit import acting_user, record_event
 from events_app.extensions import db
+from events_app.input_rules import database_id
 from events_app.interchange.json_format import meeting_to_record, record_to_form_data
 from events_app.meetings.forms import MeetingForm
 from events_app.models import (
@@ -272,13 +273,16 @@ def purge_meeting(meeting: Meeting) -> None:
 def edited_an_older_revision(form: MeetingForm, meeting: Meeting) -> bool:
     """Did someone else save the meeting after this form was opened?"""
     started_from = (form.revision.data or "").strip()
-    return started_from.isdigit() and int(started_from) != meeting.revision
+    if not (started_from.isascii() and started_from.isdigit()):
+        return False
+    # A number no revision can have ("0", 20 digits) is a conflict too.
+    return database_id(started_from) != meeting.revision
 
 
 def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
     """What the other save changed, for the conflict page (their input stays)."""
-    started_from = int(form.revision.data)
-    base = saved_revision(meeting, started_from)
+    started_from = database_id(form.revision.data)
+    base = saved_revision(meeting, started_from) if started_from else None
     changed_since = (
         record_changes(base.snapshot, meeting_to_record(meeting)) if base else {}
     )
