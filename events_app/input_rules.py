@@ -33,6 +33,10 @@ from wtforms.widgets import TextArea
 # The largest value of a PostgreSQL `integer` (and of SQLite's ids in practice).
 DATABASE_INTEGER_MAX = 2**31 - 1
 
+# Searches use at most this many characters (a LIKE pattern of 100,000 fails
+# on SQLite, and no one searches for a page of text).
+MAXIMUM_SEARCH_LENGTH = 200
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_EXCEPT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters."

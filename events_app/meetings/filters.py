@@ -12,11 +12,9 @@ from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.extensions import db
-from events_app.input_rules import database_id
+from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
 from events_app.models import Meeting, MeetingTopic, Participation, Topic
 from events_app.models.choices import MeetingKind, MeetingStatus
-
-MAXIMUM_QUERY_LENGTH = 200
 
 
 def _iso_date(value: str) -> date | None:
@@ -66,7 +64,7 @@ class MeetingFilters:
             elif raw:
                 setattr(filters, name, raw)
         filters.series = " ".join(args.get("series", "").split())[:200]
-        filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_QUERY_LENGTH]
+        filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_SEARCH_LENGTH]
         if (
             filters.date_from
             and filters.date_to
