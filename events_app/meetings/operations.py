@@ -287,7 +287,7 @@ def describe_conflict(form: MeetingForm, meeting: Meeting) -> dict:
         record_changes(base.snapshot, meeting_to_record(meeting)) if base else {}
     )
     return {
-        "started_from": started_from,
+        "started_from": started_from or "(unknown)",
         "saved_revision": meeting.revision,
         "changed_since": changed_since,
     }
