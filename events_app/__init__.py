@@ -21,6 +21,7 @@ def create_app(config_object: type[Config] | None = None, **overrides) -> Flask:
     Config.resolve(app.config)
 
     register_extensions(app)
+    register_input_rules(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -39,6 +40,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+
+
+def register_input_rules(app: Flask) -> None:
+    # Before the blueprints: their `<int:...>` rules take the bounded converter.
+    from events_app import input_rules
+
+    input_rules.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

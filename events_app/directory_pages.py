@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from events_app.extensions import db
+from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, integer_arg
 from events_app.models import Organization, Person, Topic
 
 # Endpoint and id argument of each directory record's own page.
@@ -27,13 +28,13 @@ def record_url(record) -> str:
 
 
 def page_number() -> int:
-    """The ?page= argument, at least 1."""
-    return max(request.args.get("page", 1, type=int), 1)
+    """The ?page= argument; 1 when absent or not a page number."""
+    return integer_arg("page", 1)
 
 
 def search_text() -> str:
-    """The ?q= argument, trimmed."""
-    return request.args.get("q", "", type=str).strip()
+    """The ?q= argument, trimmed and cut to the longest search (as the history's)."""
+    return request.args.get("q", "", type=str).strip()[:MAXIMUM_SEARCH_LENGTH]
 
 
 def index_page(listing_for: Callable, template: str):

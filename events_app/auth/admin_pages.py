@@ -1,7 +1,6 @@
 """Admin pages: groups of users for access lists, and the audit trail."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -11,10 +10,11 @@ from events_app.auth import bp
 from events_app.auth.permissions import admin_required
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
+from events_app.input_rules import AppForm, integer_arg
 from events_app.models import AuditEvent, User, UserGroup
 
 
-class GroupForm(FlaskForm):
+class GroupForm(AppForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=2000)])
     members = CheckboxListField("Members", coerce=int)
@@ -111,7 +111,13 @@ def audit_trail():
         statement = statement.where(AuditEvent.action == action)
     if email:
         statement = statement.where(AuditEvent.actor_email == email)
-    page = db.paginate(statement, per_page=100, max_per_page=100, error_out=False)
+    page = db.paginate(
+        statement,
+        page=integer_arg("page", 1),
+        per_page=100,
+        max_per_page=100,
+        error_out=False,
+    )
     actions = db.session.scalars(
         select(AuditEvent.action).distinct().order_by(AuditEvent.action)
     ).all()

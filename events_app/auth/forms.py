@@ -1,6 +1,5 @@
 """Forms for signing in, first-run set-up, managing users and changing a password."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -19,6 +18,7 @@ from events_app.auth.accounts import (
     password_problem,
 )
 from events_app.directory_forms import collapse_spaces
+from events_app.input_rules import AppForm
 from events_app.models.choices import UserRole, choices_of
 
 
@@ -34,7 +34,7 @@ def _acceptable_email(form, field) -> None:
         raise ValidationError(problem)
 
 
-class SignInForm(FlaskForm):
+class SignInForm(AppForm):
     """E-mail and password; errors never say which of the two was wrong."""
 
     email = EmailField(
@@ -49,7 +49,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(AppForm):
     """An admin creates an account for someone else."""
 
     email = EmailField(
@@ -85,7 +85,7 @@ class FirstAdminForm(NewUserForm):
     submit = SubmitField("Create admin account")
 
 
-class UserRoleForm(FlaskForm):
+class UserRoleForm(AppForm):
     """An admin changes someone's role or (de)activates them."""
 
     role = SelectField("Role", choices=choices_of(UserRole))
@@ -93,7 +93,7 @@ class UserRoleForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """The signed-in user replaces their own password."""
 
     current_password = PasswordField(

@@ -42,7 +42,14 @@ def import_ics_command(file: str, dry_run: bool, zone: str | None) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot read {file}: {error}") from error
     try:
-        plan = plan_import(parse_ics(data, default_timezone=zone), OPERATOR)
+        plan = plan_import(
+            parse_ics(
+                data,
+                default_timezone=zone,
+                max_events=current_app.config["ICS_IMPORT_MAX_EVENTS"],
+            ),
+            OPERATOR,
+        )
     except IcsFileError as error:
         raise _nothing_imported(error.problems) from error
     click.echo(preview_text(plan))

@@ -5,11 +5,11 @@ import binascii
 from os import SEEK_END
 
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
+from events_app.input_rules import AppForm
 from events_app.meetings.forms import strip_text, valid_timezone
 
 TIMEZONE_HELP = (
@@ -33,7 +33,7 @@ def too_large_message() -> str:
     )
 
 
-class IcsUploadForm(FlaskForm):
+class IcsUploadForm(AppForm):
     """Choose an .ics file; nothing is written until the preview is confirmed."""
 
     file = FileField(
@@ -59,7 +59,7 @@ class IcsUploadForm(FlaskForm):
         return self.file.data.read()
 
 
-class IcsConfirmForm(FlaskForm):
+class IcsConfirmForm(AppForm):
     """The previewed file again, in base64, so the confirmation re-reads exactly it.
 
     Its fields are prefixed ("confirm-content"): it shares the page with the

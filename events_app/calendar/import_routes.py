@@ -59,7 +59,7 @@ def confirm_import_ics():
     zone = confirm_form.default_timezone.data
     upload_form.default_timezone.data = zone
     try:
-        plan = plan_import(parse_ics(content, default_timezone=zone), current_user)
+        plan = plan_import(read_ics(content, zone), current_user)
     except IcsFileError as error:
         return render_import_page(upload_form, file_problems=error.problems, status=422)
     if plan.problems or not plan.has_changes:
@@ -82,7 +82,7 @@ def confirm_import_ics():
 def render_preview(content: bytes, zone: str, upload_form: IcsUploadForm):
     """The preview of a file: every event with what importing it would do."""
     try:
-        plan = plan_import(parse_ics(content, default_timezone=zone), current_user)
+        plan = plan_import(read_ics(content, zone), current_user)
     except IcsFileError as error:
         return render_import_page(upload_form, file_problems=error.problems, status=422)
     confirm_form = None
@@ -93,6 +93,15 @@ def render_preview(content: bytes, zone: str, upload_form: IcsUploadForm):
         plan=plan,
         confirm_form=confirm_form,
         status=422 if plan.problems else 200,
+    )
+
+
+def read_ics(content: bytes, zone: str):
+    """The file's events, read with this app's limits (IcsFileError if unreadable)."""
+    return parse_ics(
+        content,
+        default_timezone=zone,
+        max_events=current_app.config["ICS_IMPORT_MAX_EVENTS"],
     )
 
 

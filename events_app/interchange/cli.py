@@ -16,12 +16,30 @@ from events_app.interchange.meetings_io import (
 from events_app.visibility import OPERATOR
 
 
-def _import_file(path: str) -> None:
+def _read_json(path: str):
+    """The file's JSON document, or a ClickException saying why it cannot be read.
+
+    Files come from anywhere: besides bad syntax, the parser refuses integers
+    of thousands of digits (ValueError) and nesting deeper than Python's
+    recursion limit (RecursionError); each is a message, never a traceback.
+    """
     try:
         with open(path, encoding="utf-8") as file:
-            document = json.load(file)
+            return json.load(file)
+    except RecursionError as error:
+        raise click.ClickException(
+            f"Cannot read {path}: it is nested too deeply to be a meetings file."
+        ) from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise click.ClickException(f"Cannot read {path}: {error}") from error
+    except ValueError as error:  # Python's limit on digits in an integer
+        raise click.ClickException(
+            f"Cannot read {path}: it holds a number with too many digits."
+        ) from error
+
+
+def _import_file(path: str) -> None:
+    document = _read_json(path)
     try:
         summary = import_document(document)
     except ImportFailed as failure:
@@ -29,6 +47,12 @@ def _import_file(path: str) -> None:
         raise click.ClickException(
             f"Nothing was imported. Problems:\n{message}"
         ) from failure
+    except (ValueError, TypeError, LookupError, RecursionError) as error:
+        # A shape the record checks did not foresee: still a message, no trace.
+        raise click.ClickException(
+            f"Nothing was imported: {path} is not a valid meetings file "
+            f"({type(error).__name__}: {error})."
+        ) from error
     click.echo(
         f"Imported {len(summary.created)} new and {len(summary.updated)} updated "
         f"meeting(s) from {path}; {len(summary.unchanged)} unchanged."

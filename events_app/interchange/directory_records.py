@@ -1,6 +1,7 @@
 """People, organizations and topics in the interchange format."""
 
 from events_app.extensions import db
+from events_app.input_rules import control_characters_in
 from events_app.interchange.json_format import RecordShapeError
 from events_app.models import Organization, Person, Topic
 from events_app.models.choices import OrganizationKind
@@ -21,6 +22,8 @@ from events_app.visibility import (
 )
 
 LIMITS = {"name": 200, "short_name": 50, "country": 100, "title": 200}
+# Text that may hold several lines (tab and line breaks allowed).
+MULTILINE_KEYS = {"notes", "description"}
 
 
 def organization_to_record(organization: Organization) -> dict:
@@ -88,7 +91,7 @@ def _string(record: dict, key: str, where: str, required: bool = False) -> str:
     limit = LIMITS.get(key, 20000)
     if len(value) > limit:
         raise RecordShapeError(f"{where}.{key}", f"is longer than {limit} characters")
-    if any(ord(character) < 32 and character not in "\t\r\n" for character in value):
+    if control_characters_in(value, multiline=key in MULTILINE_KEYS):
         raise RecordShapeError(f"{where}.{key}", "contains control characters")
     return value
 
@@ -99,6 +102,8 @@ def _other_names(record: dict, where: str) -> str:
         raise RecordShapeError(f"{where}.other_names", "must be a list of text")
     if any(len(name) > 200 for name in names):
         raise RecordShapeError(f"{where}.other_names", "has a name over 200 characters")
+    if any(control_characters_in(name) for name in names):
+        raise RecordShapeError(f"{where}.other_names", "contains control characters")
     return "\n".join(split_other_names("\n".join(names)))
 
 

@@ -13,15 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
 from events_app.extensions import db
+from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
 from events_app.models import Meeting, MeetingTopic, Participation, Topic
 from events_app.models.choices import MeetingKind, MeetingStatus
-
-MAXIMUM_QUERY_LENGTH = 200
-
-
-def _positive_int(value: str) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 def _iso_date(value: str) -> date | None:
@@ -63,7 +57,7 @@ class MeetingFilters:
         for name in ("person", "organization", "topic"):
             raw = args.get(name, "").strip()
             if raw:
-                parsed = _positive_int(raw)
+                parsed = database_id(raw)
                 if parsed is None:
                     filters.errors[name] = f"Unknown {name}."
                 setattr(filters, f"{name}_id", parsed)
@@ -74,7 +68,7 @@ class MeetingFilters:
             elif raw:
                 setattr(filters, name, raw)
         filters.series = " ".join(args.get("series", "").split())[:200]
-        filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_QUERY_LENGTH]
+        filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_SEARCH_LENGTH]
         if (
             filters.date_from
             and filters.date_to

@@ -8,13 +8,11 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -35,6 +33,7 @@ from wtforms.validators import (
 from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
+from events_app.input_rules import AppForm, AppSubform
 from events_app.models import User, UserGroup
 from events_app.models.choices import (
     Attendance,
@@ -74,15 +73,6 @@ def web_url(form, field) -> None:
     parts = urlsplit(field.data)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
         raise ValidationError("Enter a full web address starting with https://")
-
-
-def no_control_characters(form, field) -> None:
-    """Refuse invisible control characters (tabs and line breaks are fine in text)."""
-    if any(
-        ord(character) < 32 and character not in "\t\r\n"
-        for character in field.data or ""
-    ):
-        raise ValidationError("Remove the invisible control characters.")
 
 
 def strip_text(value):
@@ -130,16 +120,16 @@ class RowList(FieldList):
         return [error for error in self.errors if isinstance(error, str)]
 
 
-class ParticipantRowForm(Form):
+class ParticipantRowForm(AppSubform):
     person = StringField(
         "Person",
         filters=[strip_text],
-        validators=[Length(max=200), no_control_characters],
+        validators=[Length(max=200)],
     )
     organization = StringField(
         "Organization represented",
         filters=[strip_text],
-        validators=[Length(max=200), no_control_characters],
+        validators=[Length(max=200)],
     )
     role = ChoiceField(
         "Role", choices=choices_of(ParticipantRole), default=ParticipantRole.PARTICIPANT
@@ -157,11 +147,11 @@ class ParticipantRowForm(Form):
             raise ValidationError("Name a person or an organization.")
 
 
-class TopicRowForm(Form):
+class TopicRowForm(AppSubform):
     topic = StringField(
         "Topic",
         filters=[strip_text],
-        validators=[Length(max=300), no_control_characters],
+        validators=[Length(max=300)],
         description='Use "Parent > Topic" for a sub-topic.',
     )
     note = TextAreaField(
@@ -176,14 +166,14 @@ class TopicRowForm(Form):
             raise ValidationError("Name the topic this note belongs to.")
 
 
-class OutcomeRowForm(Form):
+class OutcomeRowForm(AppSubform):
     text = TextAreaField(
         "Agreement or follow-up", filters=[strip_text], validators=[Length(max=5000)]
     )
     owner = StringField(
         "Owner (person or organization)",
         filters=[strip_text],
-        validators=[Length(max=200), no_control_characters],
+        validators=[Length(max=200)],
     )
     due = DateField(
         "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
@@ -198,7 +188,7 @@ class OutcomeRowForm(Form):
             raise ValidationError("Say what was agreed.")
 
 
-class SourceRowForm(Form):
+class SourceRowForm(AppSubform):
     url = StringField(
         "Link", filters=[strip_text], validators=[Length(max=2000), web_url]
     )
@@ -237,7 +227,7 @@ class AccessUsersField(CheckboxListField):
         return self._email_of.get(str(value), str(value))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(AppForm):
     """All of a meeting on one form; blank rows are ignored when saving."""
 
     title = StringField(
@@ -246,7 +236,6 @@ class MeetingForm(FlaskForm):
         validators=[
             DataRequired("Give the meeting a title."),
             Length(max=300),
-            no_control_characters,
         ],
     )
     kind = ChoiceField(
@@ -255,7 +244,7 @@ class MeetingForm(FlaskForm):
     series = StringField(
         "Series",
         filters=[strip_text],
-        validators=[Length(max=200), no_control_characters],
+        validators=[Length(max=200)],
         description="e.g. Alliance for a Democratic Belarus",
     )
     series_number = IntegerField(
@@ -285,17 +274,17 @@ class MeetingForm(FlaskForm):
     venue = StringField(
         "Venue",
         filters=[strip_text],
-        validators=[Length(max=300), no_control_characters],
+        validators=[Length(max=300)],
     )
     city = StringField(
         "City",
         filters=[strip_text],
-        validators=[Length(max=120), no_control_characters],
+        validators=[Length(max=120)],
     )
     country = StringField(
         "Country",
         filters=[strip_text],
-        validators=[Length(max=120), no_control_characters],
+        validators=[Length(max=120)],
     )
     online_url = StringField(
         "Online link", filters=[strip_text], validators=[Length(max=2000), web_url]

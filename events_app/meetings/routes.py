@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from events_app.auth.permissions import editor_required
 from events_app.extensions import db
+from events_app.input_rules import integer_arg
 from events_app.meetings import bp
 from events_app.meetings.csv_export import meetings_to_csv
 from events_app.meetings.filters import MeetingFilters
@@ -72,6 +73,7 @@ def index():
     )
     page = db.paginate(
         statement,
+        page=integer_arg("page", 1),
         per_page=current_app.config["MEETINGS_PER_PAGE"],
         max_per_page=100,
         error_out=False,

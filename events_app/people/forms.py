@@ -2,7 +2,6 @@
 
 from flask import url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
@@ -14,6 +13,7 @@ from events_app.directory_forms import (
     restricted_field,
     taken_name_message,
 )
+from events_app.input_rules import AppForm
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
 from events_app.name_lookup import find_name_conflict, records_named
@@ -58,7 +58,7 @@ def refuse_bad_other_names(model, text: str | None, record) -> None:
     refuse_taken_names(model, split_other_names(text), record)
 
 
-class PersonForm(FlaskForm):
+class PersonForm(AppForm):
     """A person's directory entry; `record` is the person being edited, if any."""
 
     display_name = name_field("Name", "Enter the person's name.")
@@ -131,7 +131,7 @@ class PersonForm(FlaskForm):
         person.refresh_name_keys()
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(AppForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
 
     name = name_field("Name", "Enter the organization's name.")

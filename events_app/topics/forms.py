@@ -1,7 +1,6 @@
 """The form for creating and editing topics."""
 
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
@@ -11,6 +10,7 @@ from events_app.directory_forms import (
     taken_name_message,
 )
 from events_app.extensions import db
+from events_app.input_rules import AppForm, database_id
 from events_app.models import Topic
 from events_app.name_lookup import records_named
 from events_app.topic_tree import subtree_ids, topics_in_tree_order
@@ -25,7 +25,7 @@ def optional_id_text(value) -> str:
     return NO_PARENT if value in (None, "", "None") else str(value)
 
 
-class TopicForm(FlaskForm):
+class TopicForm(AppForm):
     """A topic's name, place in the tree and description; `record` is the one edited."""
 
     name = name_field("Name", "Enter the topic's name.")
@@ -58,11 +58,10 @@ class TopicForm(FlaskForm):
         if field.data == NO_PARENT:
             self.resolved_parent = None
             return
-        if not field.data.isdigit():
+        parent_id = database_id(field.data)
+        if parent_id is None:
             raise ValidationError("Choose a parent topic from the list.")
-        parent = db.session.scalar(
-            self._visible_topics.where(Topic.id == int(field.data))
-        )
+        parent = db.session.scalar(self._visible_topics.where(Topic.id == parent_id))
         if parent is None:
             raise ValidationError("That topic no longer exists; choose another.")
         if parent.id in self._own_subtree:
