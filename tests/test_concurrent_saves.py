@@ -17,14 +17,11 @@ import urllib.request
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.serving import make_server
 
-from config import TestConfig
-from events_app import create_app
 from events_app.extensions import db
 from events_app.models import Meeting, MeetingRevision
-from tests.conftest import POSTGRES_URL
 from tests.factories import Factories
+from tests.live_server import serving
 from tests.test_meetings import meeting_form_data
 from tests.test_migrations import assert_succeeded, flask_db
 
@@ -34,28 +31,11 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def live_server(app, database_kind, tmp_path):
-    """The app with CSRF on, served from a thread; SQLite in a file, not in memory.
-
-    Depends on `app` so the PostgreSQL schema is made and emptied as for any test.
-    """
-    url = (
-        POSTGRES_URL
-        if database_kind == "postgresql"
-        else f"sqlite:///{tmp_path / 'concurrent.sqlite'}"
-    )
-    served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True)
-    with served.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield served, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def live_server(shared_app):
+    """The app with CSRF on, served from a thread; SQLite in a file, not in memory."""
+    shared_app.config["WTF_CSRF_ENABLED"] = True
+    with serving(shared_app) as base_url:
+        yield shared_app, base_url
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
