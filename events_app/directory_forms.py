@@ -7,9 +7,8 @@ from wtforms.validators import DataRequired, Length
 
 from events_app.directory_pages import record_url
 from events_app.name_lookup import name_taken_message
+from events_app.names import NAME_MAX_LENGTH
 from events_app.visibility import is_visible_to
-
-NAME_MAX_LENGTH = 200
 
 
 def collapse_spaces(value):

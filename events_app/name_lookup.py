@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.extensions import db
-from events_app.names import key_pattern, name_key
+from events_app.names import NAME_MAX_LENGTH, key_pattern, name_key
 
 
 def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
@@ -34,9 +34,10 @@ def records_named(model, name: str, among: Select | None = None) -> list:
     """Records of `model` with `name` among their names (same key).
 
     `among` narrows the search to a select of `model`, such as the records the
-    user may see; by default every record counts.
+    user may see; by default every record counts. A name longer than any record
+    may have matches nothing (and would make too long a LIKE pattern).
     """
-    if not name_key(name):
+    if not name_key(name) or len(name) > NAME_MAX_LENGTH:
         return []
     candidates = select(model) if among is None else among
     return list(

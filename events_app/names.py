@@ -9,6 +9,9 @@ import unicodedata
 
 SEPARATOR = "|"
 
+# The longest name or other name a record may have.
+NAME_MAX_LENGTH = 200
+
 
 def name_key(name: str) -> str:
     """Return the comparison key of a name: no case, accents, spaces or punctuation."""

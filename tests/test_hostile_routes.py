@@ -156,12 +156,12 @@ def paths_for(app, rule, real_ids: dict[str, int]) -> list[tuple[str, bool]]:
     hostile = [*BIG_INTEGERS, CONTROL, OVERLONG, "²"]
     urls = []
     with app.test_request_context():
+        if not rule.arguments:
+            return [(rule.rule, True)]
         for value in hostile:
             urls.append((build(rule, dict.fromkeys(rule.arguments, value)), False))
-        if rule.arguments and all(name in real_ids for name in rule.arguments):
+        if all(name in real_ids for name in rule.arguments):
             urls.append((build(rule, {n: real_ids[n] for n in rule.arguments}), True))
-        elif not rule.arguments:
-            urls.append((rule.rule, True))
     return urls
 
 

@@ -330,3 +330,28 @@ def test_the_command_line_import_has_the_same_limit(app, runner, tmp_path):
     result = runner.invoke(args=["import-ics", str(target)])
     assert result.exit_code == 1
     assert "at most 5 can be imported" in result.output
+
+
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/people/new", "display_name"),
+        ("/people/new", "organization_name"),
+        ("/organizations/new", "name"),
+        ("/topics/new", "name"),
+    ],
+)
+def test_overlong_names_are_refused_before_any_lookup(
+    app, client, auth, make, path, field
+):
+    """A 100,000-character name is a message, not a LIKE pattern SQLite refuses.
+
+    SQLite compiles the pattern only when a row is compared, so records must exist.
+    """
+    make.person("Someone", organization=make.organization("Somewhere"))
+    make.topic("Something")
+    auth.sign_in_as("editor")
+    data = {"display_name": "Ok", "name": "Ok", field: "x" * 100_000}
+    response = client.post(path, data=data)
+    assert response.status_code in (200, 422)
+    assert any("characters" in error for error in errors_in(response))
