@@ -14,7 +14,7 @@ from events_app import create_app
 from events_app.auth.accounts import authenticate
 from events_app.auth.sessions import load_user
 from events_app.extensions import db
-from events_app.models import User
+from events_app.models import AuditEvent, User
 from tests.conftest import database_url
 from tests.factories import TEST_PASSWORD, Factories
 
@@ -520,7 +520,7 @@ def test_change_password_rejects_bad_input(
         "/account/password",
         data={"current_password": current, "new_password": new, "confirm": confirm},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert "Your password is changed." not in response.get_data(as_text=True)
     assert can_sign_in(app, "viewer@example.org", TEST_PASSWORD)
@@ -806,3 +806,41 @@ def test_sign_ins_and_user_changes_are_audited(app, client, auth, make):
         assert changed.details == {"role": ["viewer", "editor"]}
         assert changed.actor_email == "admin@example.org"
         assert "feed_token_issued" in actions and "feed_token_revoked" in actions
+
+
+def audited_name_changes(app) -> list[dict]:
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "user_changed")
+        )
+        return [event.details for event in events if "display_name" in event.details]
+
+
+def test_users_change_the_name_others_see(app, client, auth):
+    auth.sign_in_as("viewer")
+    response = client.post("/account/name", data={"display_name": "  Ana   Lis "})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+        assert user.name == "Ana Lis"
+    assert audited_name_changes(app) == [{"display_name": ["", "Ana Lis"]}]
+    page = client.get("/account").get_data(as_text=True)
+    assert 'value="Ana Lis"' in page
+    refused = client.post("/account/name", data={"display_name": "x" * 201})
+    assert refused.status_code == 422
+    assert "200 characters" in refused.get_data(as_text=True)
+
+
+def test_admins_change_a_users_name(app, client, auth, make):
+    viewer = make.user("viewer@example.org", "viewer")
+    auth.sign_in_as("admin")
+    page = client.get(f"/users/{viewer.id}").get_data(as_text=True)
+    assert 'name="display_name"' in page
+    response = client.post(
+        f"/users/{viewer.id}",
+        data={"display_name": "Viktar B.", "role": "viewer", "active": "y"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, viewer.id).name == "Viktar B."
+    assert audited_name_changes(app) == [{"display_name": ["", "Viktar B."]}]

@@ -159,8 +159,10 @@ def active_admin_count() -> int:
     )
 
 
-def update_user(user: User, role: str, active: bool) -> None:
-    """Change a user's role and active flag, keeping at least one active admin."""
+def update_user(
+    user: User, role: str, active: bool, display_name: str | None = None
+) -> None:
+    """Change a user's role, active flag and name, keeping at least one active admin."""
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}.")
     removes_admin = (
@@ -178,6 +180,9 @@ def update_user(user: User, role: str, active: bool) -> None:
         changes["role"] = [user.role, str(role)]
     if user.active != bool(active):
         changes["active"] = [user.active, bool(active)]
+    if display_name is not None and user.display_name != display_name:
+        changes["display_name"] = [user.display_name, display_name]
+        user.display_name = display_name
     user.role = str(role)
     user.active = bool(active)
     if "active" in changes and not active:
@@ -192,4 +197,19 @@ def update_user(user: User, role: str, active: bool) -> None:
             summary=user.email,
             details=changes,
         )
+    db.session.commit()
+
+
+def rename_user(user: User, display_name: str) -> None:
+    """Change the name a user is shown by; audited."""
+    if user.display_name == display_name:
+        return
+    record_event(
+        "user_changed",
+        target_type="user",
+        target_id=user.id,
+        summary=user.email,
+        details={"display_name": [user.display_name, display_name]},
+    )
+    user.display_name = display_name
     db.session.commit()

@@ -49,6 +49,17 @@ class SignInForm(AppForm):
     submit = SubmitField("Sign in")
 
 
+def display_name_field() -> StringField:
+    """The name other users see instead of the e-mail address."""
+    return StringField(
+        "Name",
+        filters=[collapse_spaces],
+        validators=[Length(max=200)],
+        description="Shown to other users instead of the e-mail address "
+        "(the part before @ if left empty).",
+    )
+
+
 class NewUserForm(AppForm):
     """An admin creates an account for someone else."""
 
@@ -60,13 +71,7 @@ class NewUserForm(AppForm):
             _acceptable_email,
         ],
     )
-    display_name = StringField(
-        "Name",
-        filters=[collapse_spaces],
-        validators=[Length(max=200)],
-        description="Shown to other users instead of the e-mail address "
-        "(the part before @ if left empty).",
-    )
+    display_name = display_name_field()
     password = PasswordField(
         "Password", validators=[DataRequired(), _acceptable_password]
     )
@@ -86,11 +91,19 @@ class FirstAdminForm(NewUserForm):
 
 
 class UserRoleForm(AppForm):
-    """An admin changes someone's role or (de)activates them."""
+    """An admin changes someone's name or role, or (de)activates them."""
 
+    display_name = display_name_field()
     role = SelectField("Role", choices=choices_of(UserRole))
     active = BooleanField("Active (may sign in)")
     submit = SubmitField("Save")
+
+
+class DisplayNameForm(AppForm):
+    """A user changes the name others see."""
+
+    display_name = display_name_field()
+    submit = SubmitField("Save name")
 
 
 class ChangePasswordForm(AppForm):

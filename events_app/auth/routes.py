@@ -16,10 +16,12 @@ from events_app.auth.accounts import (
     create_user,
     has_any_user,
     normalise_email,
+    rename_user,
     update_user,
 )
 from events_app.auth.forms import (
     ChangePasswordForm,
+    DisplayNameForm,
     FirstAdminForm,
     NewUserForm,
     SignInForm,
@@ -187,7 +189,7 @@ def edit_user(user_id: int):
     form = UserRoleForm(obj=user)
     if form.validate_on_submit():
         try:
-            update_user(user, form.role.data, form.active.data)
+            update_user(user, form.role.data, form.active.data, form.display_name.data)
         except AccountError as error:
             db.session.rollback()
             form.role.errors.append(str(error))
@@ -201,7 +203,26 @@ def edit_user(user_id: int):
 @login_required
 def account():
     """The signed-in user's own page."""
-    return render_template("auth/account.html", form=ChangePasswordForm())
+    return account_page()
+
+
+def account_page(status: int = 200, **context):
+    """The account page; `context` may carry a form with errors or a new feed."""
+    context.setdefault("form", ChangePasswordForm(formdata=None))
+    context.setdefault("name_form", DisplayNameForm(formdata=None, obj=current_user))
+    return render_template("auth/account.html", **context), status
+
+
+@bp.route("/account/name", methods=["POST"])
+@login_required
+def account_name():
+    """Change the name other users see for the signed-in user."""
+    form = DisplayNameForm()
+    if not form.validate_on_submit():
+        return account_page(422, name_form=form)
+    rename_user(current_user._get_current_object(), form.display_name.data)
+    flash("Your name is saved.", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -224,4 +245,4 @@ def account_password():
             start_session(current_user._get_current_object())
             flash("Your password is changed. Other sessions are signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return account_page(422 if form.is_submitted() else 200, form=form)

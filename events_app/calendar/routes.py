@@ -16,7 +16,6 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -28,7 +27,7 @@ from events_app.auth.feed_tokens import (
     revoke_feed_tokens,
     user_for_feed_token,
 )
-from events_app.auth.forms import ChangePasswordForm
+from events_app.auth.routes import account_page
 from events_app.calendar import bp
 from events_app.calendar.feed_loading import feed_body
 from events_app.calendar.filenames import ics_filename
@@ -192,9 +191,7 @@ def issue_private_feed():
     """Create (or replace) the user's secret feed URL and show it this once."""
     token = issue_feed_token(current_user._get_current_object())
     links = feed_links(absolute_url("calendar.private_feed", token=token))
-    return render_template(
-        "auth/account.html", form=ChangePasswordForm(), new_feed_links=links
-    )
+    return account_page(new_feed_links=links)
 
 
 @bp.post("/account/feed/revoke")
