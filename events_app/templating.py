@@ -38,14 +38,24 @@ def meeting_when(meeting) -> str:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments replaced (None removes one)."""
-    args = request.args.to_dict(flat=False)
+    """The current URL with some query arguments replaced (None removes one).
+
+    Query arguments that `url_for` would read as its own (`_external`,
+    `_anchor`, …) or that name a part of the path (`person_id`) are left out:
+    they are nobody's filter, and would otherwise break or redirect the links.
+    """
+    view_args = request.view_args or {}
+    args = {
+        key: values
+        for key, values in request.args.to_dict(flat=False).items()
+        if not key.startswith("_") and key not in view_args
+    }
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
             args[key] = [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def init_app(app: Flask) -> None:

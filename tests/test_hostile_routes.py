@@ -43,6 +43,15 @@ QUERY_NAMES = (
     "parent",
     "name",
     "timezone",
+    # Names url_for reads as its own, and names of path arguments.
+    "_external",
+    "_anchor",
+    "_method",
+    "_scheme",
+    "person_id",
+    "topic_id",
+    "organization_id",
+    "meeting_id",
 )
 # POST routes that act on their URL alone (a button): walked only with hostile
 # ids, since with a real id they do their job, which is not a finding.

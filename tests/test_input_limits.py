@@ -6,6 +6,7 @@ in any text, malformed JSON files and oversized .ics imports (issue 8, items
 """
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from events_app.extensions import db
 from events_app.input_rules import control_characters_in, database_id
 from events_app.models import AuditEvent, Meeting, Organization, Person, Topic
 from tests.test_ics_import import event, ics, upload
+from tests.factories import TEST_PASSWORD
 from tests.test_meetings import errors_in, meeting_form_data
 
 BEYOND_INTEGER = ("2147483648", "9223372036854775808", "99999999999999999999")
@@ -355,3 +357,49 @@ def test_overlong_names_are_refused_before_any_lookup(
     response = client.post(path, data=data)
     assert response.status_code in (200, 422)
     assert any("characters" in error for error in errors_in(response))
+
+
+@pytest.mark.parametrize(
+    "kind, query",
+    [
+        ("person", "person_id=1"),
+        ("topic", "topic_id=1"),
+        ("organization", "organization_id=1"),
+        ("history", "_method=POST"),
+        ("history", "_external=1&_scheme=javascript"),
+        ("history", "_anchor=x"),
+    ],
+)
+def test_query_names_that_links_cannot_carry_are_left_out(
+    app, client, make, kind, query
+):
+    """Pagination links keep filters, not url_for's own arguments or path parts."""
+    app.config["MEETINGS_PER_PAGE"] = 1
+    app.config["DIRECTORY_PER_PAGE"] = 1
+    organization = make.organization("Somewhere")
+    person = make.person("Someone", organization=organization)
+    topic = make.topic("Something")
+    for number in range(3):
+        make.meeting(
+            title=f"Meeting {number}",
+            participants=[(person, organization, "speaker")],
+            topics=[(topic, "")],
+        )
+    make.user("viewer@example.org", "viewer")
+    client.post(
+        "/sign-in", data={"email": "viewer@example.org", "password": TEST_PASSWORD}
+    )
+    path = {
+        "person": f"/people/{person.id}",
+        "topic": f"/topics/{topic.id}",
+        "organization": f"/organizations/{organization.id}",
+        "history": "/meetings",
+    }[kind]
+    response = client.get(f"{path}?page=2&{query}")
+    assert response.status_code == 200
+    links = re.findall(r'href="([^"]*)" rel="(?:prev|next)"', response.get_data(True))
+    assert links
+    for link in links:
+        assert link.startswith(path + "?")
+        for name in re.findall(r"(\w+)=", query):
+            assert name not in link
