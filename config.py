@@ -72,6 +72,9 @@ class Config:
     # Most events one .ics import takes (web page and `flask import-ics`): each
     # costs a few milliseconds to check, and a preview row.
     ICS_IMPORT_MAX_EVENTS = int(os.environ.get("ICS_IMPORT_MAX_EVENTS", "1000"))
+    ICS_IMPORT_MAX_PARTICIPANTS = int(
+        os.environ.get("ICS_IMPORT_MAX_PARTICIPANTS", "2000")
+    )
     # No request may be larger; the .ics preview re-sends its file in base64
     # (4/3 of its size) as one form field, so both limits leave room for that.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024

@@ -9,13 +9,15 @@ import json
 import re
 
 import pytest
+from icalendar.cal.timezone import Timezone
 from sqlalchemy import func, select
 
+from events_app.calendar.ics_import import parse_ics
 from events_app.extensions import db
 from events_app.input_rules import control_characters_in, database_id
 from events_app.models import AuditEvent, Meeting, Organization, Person, Topic
-from tests.test_ics_import import event, ics, upload
 from tests.factories import TEST_PASSWORD
+from tests.test_ics_import import event, ics, upload
 from tests.test_meetings import errors_in, meeting_form_data
 
 BEYOND_INTEGER = ("2147483648", "9223372036854775808", "99999999999999999999")
@@ -332,6 +334,107 @@ def test_the_command_line_import_has_the_same_limit(app, runner, tmp_path):
     result = runner.invoke(args=["import-ics", str(target)])
     assert result.exit_code == 1
     assert "at most 5 can be imported" in result.output
+
+
+def attendees(number: int, event_number: int = 1) -> str:
+    return "\n".join(
+        f"ATTENDEE;CN=Person {event_number}-{n}:mailto:p{event_number}-{n}@example.org"
+        for n in range(number)
+    )
+
+
+def test_an_ics_file_with_too_many_attendees_is_refused_before_reading(
+    app, client, auth, runner, tmp_path
+):
+    app.config["ICS_IMPORT_MAX_PARTICIPANTS"] = 30
+    auth.sign_in_as("editor")
+    events = [
+        event(
+            uid=f"evt-{number}@example.org",
+            DTSTART=":20250301T100000Z",
+            DTEND=":20250301T110000Z",
+        )
+        + "\n"
+        + attendees(10, number)
+        for number in range(4)
+    ]
+    response = upload(client, ics(*events))
+    assert response.status_code == 422
+    assert "names 40 attendees and organizers in all; at most 30" in (
+        response.get_data(as_text=True)
+    )
+    target = tmp_path / "crowd.ics"
+    target.write_bytes(ics(*events))
+    result = runner.invoke(args=["import-ics", str(target)])
+    assert result.exit_code == 1
+    assert "at most 30 can be imported" in result.output
+    assert upload(client, ics(*events[:3])).status_code == 200
+    with app.app_context():
+        assert count(Person) == 0
+
+
+def self_made_zone(frequency: str) -> str:
+    """A VTIMEZONE of the file's own, whose rules repeat at `frequency`."""
+    return "\n".join(
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:Custom",
+            "BEGIN:STANDARD",
+            "DTSTART:19000101T000000",
+            f"RRULE:FREQ={frequency};BYMONTH=10;BYDAY=-1SU"
+            if frequency == "YEARLY"
+            else f"RRULE:FREQ={frequency}",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0100",
+            "END:STANDARD",
+            "BEGIN:DAYLIGHT",
+            "DTSTART:19000101T003000",
+            f"RRULE:FREQ={frequency};BYMONTH=3;BYDAY=-1SU"
+            if frequency == "YEARLY"
+            else f"RRULE:FREQ={frequency}",
+            "TZOFFSETFROM:+0100",
+            "TZOFFSETTO:+0200",
+            "END:DAYLIGHT",
+            "END:VTIMEZONE",
+        ]
+    )
+
+
+def in_self_made_zone(number: int) -> str:
+    return event(
+        uid=f"evt-{number}@example.org",
+        DTSTART=";TZID=Custom:20250115T100000",
+        DTEND=";TZID=Custom:20250115T110000",
+    )
+
+
+@pytest.mark.parametrize("frequency", ["SECONDLY", "MINUTELY", "HOURLY", "DAILY"])
+def test_a_file_zone_that_changes_more_than_yearly_is_refused(frequency):
+    """Building such a zone would list a transition every second, minute or hour."""
+    parsed = parse_ics(ics(in_self_made_zone(1), vtimezones=self_made_zone(frequency)))
+    (read,) = parsed.events
+    assert read.record is None
+    assert any("cannot be used" in problem for problem in read.problems)
+
+
+def test_a_file_zone_is_built_once_per_file(monkeypatch):
+    built = []
+    original = Timezone.to_tz
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Timezone, "to_tz", counting)
+    parsed = parse_ics(
+        ics(
+            *(in_self_made_zone(number) for number in range(20)),
+            vtimezones=self_made_zone("YEARLY"),
+        )
+    )
+    assert all(read.record for read in parsed.events)
+    assert parsed.events[0].record["start"] == "2025-01-15T09:00"
+    assert len(built) == 1
 
 
 @pytest.mark.parametrize(

@@ -61,8 +61,10 @@ UID_MAX_LENGTH = 120  # Meeting.uid
 HASHED_UID_PREFIX = "ics-sha256-"
 LABEL_TITLE_LENGTH = 80
 SUMMARY_MAX_LENGTH = 5000  # the meeting form's limit for the summary
-# Used when a caller names no limit; the app passes ICS_IMPORT_MAX_EVENTS.
+# Used when a caller names no limit; the app passes ICS_IMPORT_MAX_EVENTS and
+# ICS_IMPORT_MAX_PARTICIPANTS.
 DEFAULT_MAX_EVENTS = 1000
+DEFAULT_MAX_PARTICIPANTS = 2000
 # Methods of messages that answer an invitation instead of carrying the event.
 ANSWER_METHODS = frozenset({"REPLY", "REFRESH", "COUNTER", "DECLINECOUNTER"})
 RECURRENCE_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -170,6 +172,7 @@ class _Context:
     timezones: dict[str, Timezone]
     cancelled: bool
     now: datetime
+    built_zones: dict = field(default_factory=dict)
 
 
 # Reading the file ----------------------------------------------------------
@@ -181,6 +184,7 @@ def parse_ics(
     default_timezone: str = "UTC",
     now: datetime | None = None,
     max_events: int = DEFAULT_MAX_EVENTS,
+    max_participants: int = DEFAULT_MAX_PARTICIPANTS,
 ) -> ParsedCalendar:
     """Read an iCalendar file into one `IcsEvent` per VEVENT.
 
@@ -190,9 +194,10 @@ def parse_ics(
     Times without a time zone are read in the file's X-WR-TIMEZONE if that is
     an IANA name, else in `default_timezone`. `now` (aware, default: the
     current time) decides whether a confirmed event was held or is planned.
-    A file of more than `max_events` events is refused before it is parsed.
+    A file of more than `max_events` events, or `max_participants` ATTENDEE and
+    ORGANIZER lines in all, is refused before it is parsed.
     """
-    calendars = _calendars(data, max_events)
+    calendars = _calendars(data, max_events, max_participants)
     method = _text(calendars[0], "METHOD").upper()
     if method in ANSWER_METHODS:
         raise IcsFileError(
@@ -241,13 +246,12 @@ def too_many_events_message(count: int, max_events: int) -> str:
     )
 
 
-def _count_event_starts(text: str) -> int:
-    """How many BEGIN:VEVENT lines the text has (folded lines unfolded first)."""
-    unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    return len(re.findall(r"^BEGIN:VEVENT[ \t]*\r?$", unfolded, re.I | re.M))
+def _count_lines(unfolded: str, pattern: str) -> int:
+    """How many lines of the (unfolded) text start with this pattern."""
+    return len(re.findall(rf"^(?:{pattern})", unfolded, re.I | re.M))
 
 
-def _calendars(data: bytes, max_events: int) -> list[Calendar]:
+def _calendars(data: bytes, max_events: int, max_participants: int) -> list[Calendar]:
     """The VCALENDARs of the file, or IcsFileError saying why there are none."""
     if not data.strip():
         raise IcsFileError(["The file is empty."])
@@ -267,11 +271,22 @@ def _calendars(data: bytes, max_events: int) -> list[Calendar]:
                 "it must begin with BEGIN:VCALENDAR."
             ]
         )
-    # Reading and checking an event costs milliseconds: count before parsing,
-    # so a file of 33,000 tiny events is refused at once (it took 47 seconds).
-    count = _count_event_starts(text)
+    # Reading and checking an event, and finding or making a person, cost
+    # milliseconds each: count before parsing, so a file of 33,000 tiny events
+    # (47 seconds) or of thousands of attendees is refused at once.
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    count = _count_lines(unfolded, r"BEGIN:VEVENT[ \t]*\r?$")
     if count > max_events:
         raise IcsFileError([too_many_events_message(count, max_events)])
+    participants = _count_lines(unfolded, r"ATTENDEE[;:]|ORGANIZER[;:]")
+    if participants > max_participants:
+        raise IcsFileError(
+            [
+                f"The file names {participants} attendees and organizers in all; "
+                f"at most {max_participants} can be imported at a time. Import "
+                "it in parts."
+            ]
+        )
     try:
         components = Calendar.from_ical(text, multiple=True)
     except (ValueError, TypeError, IndexError, KeyError, RecursionError) as error:
@@ -481,14 +496,53 @@ def _utc_from_file_zone(
     )
     if warning not in event.warnings:
         event.warnings.append(warning)
+    unusable = f"the file's definition of the time zone “{tzid}” cannot be used."
+    if tzid not in context.built_zones:
+        context.built_zones[tzid] = _file_zone(component)
+    zone = context.built_zones[tzid]
+    if zone is None:
+        raise _Unreadable(unusable)
     try:
-        zone = component.to_tz(tzp, lookup_tzid=False)
         local = moment.replace(tzinfo=None).replace(tzinfo=zone)
         return local.astimezone(UTC).replace(tzinfo=None)
     except (ArithmeticError, ValueError, TypeError, KeyError, IndexError) as error:
-        raise _Unreadable(
-            f"the file's definition of the time zone “{tzid}” cannot be used."
-        ) from error
+        raise _Unreadable(unusable) from error
+
+
+# A zone's rules change once or twice a year: anything finer would make building
+# the zone list every hour, minute or second since its first observance.
+ZONE_RULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYMONTH", "BYDAY"}
+MOST_ZONE_OBSERVANCES = 200
+MOST_ZONE_DATES = 1000
+
+
+def _file_zone(component: Timezone):
+    """The tzinfo of a file's own VTIMEZONE, or None if it is not one a zone can be.
+
+    Only yearly rules in one month are taken (as every real zone writes them),
+    with a bounded number of observances and dates, so a small file cannot make
+    the import expand millions of transitions.
+    """
+    observances = component.subcomponents
+    dates = 0
+    if len(observances) > MOST_ZONE_OBSERVANCES:
+        return None
+    for observance in observances:
+        for rule in _all(observance, "RRULE"):
+            frequency = [str(value).upper() for value in rule.get("FREQ", [])]
+            if frequency != ["YEARLY"] or not set(rule) <= ZONE_RULE_PARTS:
+                return None
+            if len(rule.get("BYMONTH", [])) > 1 or len(rule.get("BYDAY", [])) > 1:
+                return None
+        dates += sum(
+            len(getattr(value, "dts", [value])) for value in _all(observance, "RDATE")
+        )
+        if dates > MOST_ZONE_DATES:
+            return None
+    try:
+        return component.to_tz(tzp, lookup_tzid=False)
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError):
+        return None
 
 
 def _timed(component, start, event: IcsEvent, context: _Context) -> dict:

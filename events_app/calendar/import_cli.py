@@ -9,10 +9,10 @@ from flask.cli import with_appcontext
 from events_app.calendar.ics_import import (
     IcsFileError,
     ImportPlan,
-    parse_ics,
     plan_import,
     run_import,
 )
+from events_app.calendar.import_routes import read_ics
 from events_app.interchange.meetings_io import ImportFailed
 from events_app.meetings.forms import known_timezones
 from events_app.visibility import OPERATOR
@@ -42,14 +42,7 @@ def import_ics_command(file: str, dry_run: bool, zone: str | None) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot read {file}: {error}") from error
     try:
-        plan = plan_import(
-            parse_ics(
-                data,
-                default_timezone=zone,
-                max_events=current_app.config["ICS_IMPORT_MAX_EVENTS"],
-            ),
-            OPERATOR,
-        )
+        plan = plan_import(read_ics(data, zone), OPERATOR)
     except IcsFileError as error:
         raise _nothing_imported(error.problems) from error
     click.echo(preview_text(plan))

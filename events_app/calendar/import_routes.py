@@ -102,6 +102,7 @@ def read_ics(content: bytes, zone: str):
         content,
         default_timezone=zone,
         max_events=current_app.config["ICS_IMPORT_MAX_EVENTS"],
+        max_participants=current_app.config["ICS_IMPORT_MAX_PARTICIPANTS"],
     )
 
 
