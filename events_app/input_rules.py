@@ -37,8 +37,13 @@ DATABASE_INTEGER_MAX = 2**31 - 1
 # on SQLite, and no one searches for a page of text).
 MAXIMUM_SEARCH_LENGTH = 200
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_EXCEPT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the invisible bidirectional overrides, embeddings and
+# isolates that can make a name display as another (U+202A-U+202E,
+# U+2066-U+2069). Line and paragraph separators only in multi-line text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_EXCEPT_LINE_BREAKS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters."
 
 

@@ -107,6 +107,22 @@ def test_control_characters_in():
     assert not control_characters_in("two\r\nlines\tand tab", multiline=True)
     assert control_characters_in("nul\x00", multiline=True)
     assert not control_characters_in("Купрейчык – «ok»")
+    # Bidirectional overrides and isolates make "evil\u202egnp.exe" read otherwise.
+    for invisible in "\u202a\u202d\u202e\u2066\u2069":
+        assert control_characters_in(f"name{invisible}x", multiline=True)
+    assert control_characters_in("one\u2028two")
+    assert not control_characters_in("one\u2028two", multiline=True)
+    assert not control_characters_in("שלום עולם مرحبا \u200f")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_zone_names_that_are_no_place_are_refused(app, client, auth, zone):
+    auth.sign_in_as("editor")
+    response = client.post("/meetings/new", data=meeting_form_data(timezone=zone))
+    assert response.status_code == 422
+    assert any("IANA time zone" in error for error in errors_in(response))
+    with app.app_context():
+        assert count(Meeting) == 0
 
 
 @pytest.mark.parametrize(

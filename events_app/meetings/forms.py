@@ -53,9 +53,15 @@ MAXIMUM_ROWS = 200
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
+# Names the tz database ships that are no place: the host's own zone (which
+# would change the meaning of saved times with the server) and a placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
 @cache
 def known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """IANA zone names a meeting may be in (read once: the list walks the disk)."""
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 def valid_timezone(form, field) -> None:
