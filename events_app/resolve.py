@@ -11,11 +11,13 @@ from events_app.models import Organization, Person, Topic
 from events_app.models.topics import PATH_SEPARATOR
 from events_app.name_lookup import records_named
 from events_app.names import name_key
+from events_app.topic_tree import visible_ancestors
 from events_app.visibility import (
     OPERATOR,
+    topics_among,
     visible_organizations_for,
     visible_people_for,
-    visible_topics_for,
+    visible_topic_ids_for,
 )
 
 
@@ -83,18 +85,20 @@ def find_topic(path: str, user=OPERATOR) -> Topic | None:
 
     Like people, a topic the user may not see is never returned, whatever its
     name: linking it would show its page, description and parents to everyone
-    who sees the new meeting. Every ancestor of a visible topic is visible, so a
-    path is only ever matched along visible topics.
+    who sees the new meeting. A path is only ever matched along visible topics
+    (a marked parent may be hidden from someone who sees its child).
     """
     names = split_topic_path(path)
     if not names:
         return None
-    candidates = records_named(Topic, names[-1], among=visible_topics_for(user))
+    visible_ids = visible_topic_ids_for(user)
+    candidates = records_named(Topic, names[-1], among=topics_among(visible_ids))
     if len(names) == 1:
         return candidates[0] if candidates else None
     wanted = [name_key(name) for name in names]
     for topic in candidates:
-        if [name_key(name) for name in topic.path.split(PATH_SEPARATOR)] == wanted:
+        along = [*visible_ancestors(topic, visible_ids), topic]
+        if along[0].parent is None and [name_key(t.name) for t in along] == wanted:
             return topic
     return None
 

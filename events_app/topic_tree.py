@@ -70,6 +70,23 @@ def preload_ancestors(topic_ids) -> None:
             set_committed_value(topic, "parent", by_id[topic.parent_id])
 
 
+def visible_ancestors(topic: Topic, visible_ids: set[int] | None) -> list[Topic]:
+    """The topic's ancestors, root first, up to (not past) the first hidden one.
+
+    `visible_ids` is `visible_topic_ids_for(user)` (None: all). A marked parent
+    may be hidden from someone who sees its child (see events_app/visibility.py),
+    and a breadcrumb or path match must not name it.
+    """
+    ancestors: list[Topic] = []
+    ancestor = topic.parent
+    while ancestor is not None and ancestor not in ancestors:
+        if visible_ids is not None and ancestor.id not in visible_ids:
+            break
+        ancestors.append(ancestor)
+        ancestor = ancestor.parent
+    return list(reversed(ancestors))
+
+
 def children_by_parent(topics: Select) -> dict[int | None, list[Topic]]:
     """The selected topics, grouped under their parent's id, sorted by name (one query).
 

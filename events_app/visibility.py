@@ -14,7 +14,11 @@ entries), except those marked `restricted`: records created from a restricted
 meeting, including the parent topics of its topic paths. The mark is what keeps
 them secret once no meeting hides them any more (the meeting was purged, or
 edited to drop them): nothing but an editor who sees the record clearing the
-mark on its edit form can declassify it.
+mark on its edit form can declassify it. A marked record is seen only where it
+appears in a meeting the user may see (for a topic, also as a parent on the
+path of a restricted meeting's topic), never as the parent of another topic or
+the usual organization of a person; events_app/restricted_marks.py keeps it
+from being linked anywhere less secret.
 """
 
 from flask import abort
@@ -228,7 +232,9 @@ def visible_organizations_for(user) -> Select[tuple[Organization]]:
 
     Like people, plus the usual organization of every visible person, so a
     person's page never names an organization that answers 404. That extra step
-    goes one level only: it uses the people rule, never the organization rule.
+    goes one level only: it uses the people rule, never the organization rule;
+    and it never reveals a marked organization (only a marked person may have
+    one as theirs, see events_app/restricted_marks.py).
     """
     if visible_confidentialities_for(user) is None:
         return select(Organization)
@@ -236,6 +242,7 @@ def visible_organizations_for(user) -> Select[tuple[Organization]]:
         exists()
         .where(
             Person.organization_id == Organization.id,
+            ~Organization.restricted,
             _seen_in_meetings_clause(user, Person, PERSON_LINKS),
         )
         .correlate(Organization)
@@ -252,36 +259,62 @@ def visible_topic_ids_for(user) -> set[int] | None:
     """Ids of the topics the user may see; None means every topic.
 
     A topic is visible when it is on the agenda of a meeting the user may see
-    (or, when signed in, of no meeting), and so is every ancestor of a visible
-    topic, so that topic paths never name a hidden topic. Topics are few: the
-    ancestors are found by walking (id, parent_id) pairs loaded in one query.
+    (or, when signed in, of no meeting), and so are its ancestors, so that topic
+    paths name visible topics. A marked ancestor is visible only as the parent
+    on the path of a topic of a restricted meeting the user may see (whose page
+    shows that path): never because of a free topic or one of a meeting that is
+    not restricted. Topics are few: the ancestors are found by walking
+    (id, parent_id) pairs loaded in one query.
     """
     if visible_confidentialities_for(user) is None:
         return None
+    in_restricted_meeting = _linked_to_meetings(
+        Topic,
+        TOPIC_LINKS,
+        and_(
+            meeting_visibility_clause(user),
+            Meeting.confidentiality == Confidentiality.RESTRICTED.value,
+        ),
+    )
     rows = db.session.execute(
         select(
             Topic.id,
             Topic.parent_id,
+            Topic.restricted,
             _seen_in_meetings_clause(user, Topic, TOPIC_LINKS),
+            in_restricted_meeting,
         )
     ).all()
-    parent_of = {topic_id: parent_id for topic_id, parent_id, _ in rows}
+    parent_of = {topic_id: parent_id for topic_id, parent_id, *_ in rows}
+    marked = {topic_id for topic_id, _, is_marked, *_ in rows if is_marked}
+    seen = {topic_id for topic_id, _, _, is_seen, _ in rows if is_seen}
     visible: set[int] = set()
-    for topic_id, _, seen in rows:
-        # Stop at a topic already known visible: its ancestors are too (and a
-        # cycle in bad data cannot loop forever).
-        while seen and topic_id is not None and topic_id not in visible:
-            visible.add(topic_id)
-            topic_id = parent_of.get(topic_id)
+    # Paths of restricted meetings' topics first, marked ancestors included;
+    # then every other seen topic's path, up to its first hidden marked topic.
+    # A walk stops at a topic already visible: its ancestors were walked (and a
+    # cycle in bad data cannot loop forever).
+    for through_marked in (True, False):
+        for topic_id, _, _, is_seen, in_restricted in rows:
+            if not is_seen or in_restricted != through_marked:
+                continue
+            while topic_id is not None and topic_id not in visible:
+                if topic_id in marked and not through_marked and topic_id not in seen:
+                    break
+                visible.add(topic_id)
+                topic_id = parent_of.get(topic_id)
     return visible
 
 
 def visible_topics_for(user) -> Select[tuple[Topic]]:
     """A select of the topics the user may see (see `visible_topic_ids_for`)."""
-    visible_ids = visible_topic_ids_for(user)
-    if visible_ids is None:
+    return topics_among(visible_topic_ids_for(user))
+
+
+def topics_among(topic_ids: set[int] | None) -> Select[tuple[Topic]]:
+    """A select of the topics with these ids (None: every topic)."""
+    if topic_ids is None:
         return select(Topic)
-    return select(Topic).where(Topic.id.in_(sorted(visible_ids)))
+    return select(Topic).where(Topic.id.in_(sorted(topic_ids)))
 
 
 VISIBLE_RECORDS = {

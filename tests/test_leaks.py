@@ -4,6 +4,7 @@ Each test plays the reviewer of issue 8: an editor or viewer who may not see a
 restricted meeting tries to learn what it holds through another door.
 """
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from events_app.extensions import db
@@ -366,3 +367,218 @@ def test_access_list_picker_shows_names_not_addresses(app):
             "alice@example.org",
             "editor@example.org",
         ]
+
+
+# Item 2, second review: a marked record is never linked where others see it.
+
+
+def secret_ids(app) -> dict[str, int]:
+    """Ids of the marked parent topic and organization the SECRET meeting made."""
+    with app.app_context():
+        covert = db.session.scalar(select(Topic).where(Topic.name == "Covert"))
+        network = db.session.scalar(select(Organization))
+        assert covert.restricted and network.restricted
+        return {"covert": covert.id, "network": network.id}
+
+
+def editor_on_secret_meeting(app):
+    """An editor on a restricted meeting's access list, and that meeting's id."""
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(editor, **SECRET, access_users=["editor@example.org"])
+    return editor, meeting_id
+
+
+def assert_marked_records_stay_hidden(app, ids):
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    assert viewer.get(f"/topics/{ids['covert']}").status_code == 404
+    assert viewer.get(f"/organizations/{ids['network']}").status_code == 404
+    assert_nothing_secret_shows(viewer)
+
+
+MARKED_MESSAGE = "is marked restricted: clear its mark on its page first"
+
+
+def test_a_meeting_that_is_not_restricted_cannot_link_marked_records(app):
+    editor, secret_id = editor_on_secret_meeting(app)
+    ids = secret_ids(app)
+    with app.app_context():
+        meetings_before = count(Meeting)
+        topics_before = count(Topic)
+    for row in (
+        {"topics-0-topic": "Covert > Harmless"},
+        {"topics-0-topic": "Covert"},
+        {
+            "participants-0-person": "Open Guy",
+            "participants-0-organization": "hidden network",
+        },
+        {"participants-0-person": "Secret Source"},
+        {"outcomes-0-owner": "Hidden Network"},
+    ):
+        response = editor.post("/meetings/new", data=meeting_form_data(**row))
+        assert response.status_code == 422, row
+        page = response.get_data(as_text=True)
+        assert MARKED_MESSAGE in page and "make this meeting restricted" in page
+        assert escape(next(iter(row.values()))) in page  # the input is kept
+    with app.app_context():
+        assert count(Meeting) == meetings_before
+        assert count(Topic) == topics_before
+
+    # The restricted meeting itself cannot be opened up while it holds them.
+    response = edit_meeting(
+        app, editor, secret_id, **SECRET | {"confidentiality": "internal"}
+    )
+    assert response.status_code == 422
+    assert "“Hidden Network” " + MARKED_MESSAGE in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, secret_id).confidentiality == "restricted"
+
+    # In a restricted meeting they may be linked, and a new child is marked.
+    create_meeting(
+        editor,
+        **SECRET | {"topics-0-topic": "Covert > Harmless"},
+        access_users=["editor@example.org"],
+    )
+    with app.app_context():
+        harmless = db.session.scalar(select(Topic).where(Topic.name == "Harmless"))
+        assert harmless.restricted
+    assert_marked_records_stay_hidden(app, ids)
+
+
+def test_a_free_person_cannot_have_a_marked_organization(app):
+    editor, _ = editor_on_secret_meeting(app)
+    ids = secret_ids(app)
+    response = editor.post(
+        "/people/new",
+        data={"display_name": "Free Person", "organization_name": "Hidden Network"},
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "“Hidden Network” " + MARKED_MESSAGE in page
+    assert "mark this person restricted too" in page
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(Person).where(Person.display_name == "Free Person")
+            )
+            is None
+        )
+    # A marked person may have it as their usual organization.
+    response = editor.post(
+        "/people/new",
+        data={
+            "display_name": "Marked Person",
+            "organization_name": "Hidden Network",
+            "restricted": "y",
+        },
+    )
+    assert response.status_code == 302
+    assert_marked_records_stay_hidden(app, ids)
+
+
+def test_a_free_topic_cannot_move_under_a_marked_one(app):
+    editor, _ = editor_on_secret_meeting(app)
+    ids = secret_ids(app)
+    response = editor.post("/topics/new", data={"name": "Free Topic"})
+    assert response.status_code == 302
+    free_path = response.location
+    response = editor.post(
+        f"{free_path}/edit", data={"name": "Free Topic", "parent_id": ids["covert"]}
+    )
+    page = response.get_data(as_text=True)
+    assert "“Covert” " + MARKED_MESSAGE in page
+    assert "mark this topic restricted too" in page
+    with app.app_context():
+        free = db.session.scalar(select(Topic).where(Topic.name == "Free Topic"))
+        assert free.parent_id is None
+    assert_marked_records_stay_hidden(app, ids)
+
+
+def test_imports_cannot_link_marked_records(app):
+    import pytest
+
+    from events_app.interchange.json_format import FORMAT_VERSION
+    from events_app.interchange.meetings_io import (
+        FORMAT_NAME,
+        ImportFailed,
+        import_document,
+    )
+
+    admin = signed_in(app, "admin@example.org", "admin")
+    create_meeting(admin, **SECRET)
+    ids = secret_ids(app)
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting))
+        from events_app.interchange.json_format import meeting_to_record
+
+        record = meeting_to_record(meeting)
+    internal = {
+        **record,
+        "uid": "internal-copy@example.org",
+        "confidentiality": "internal",
+        "access": {"users": [], "groups": []},
+    }
+    documents = {
+        "meetings[0].participants[0].person": {"meetings": [internal]},
+        "people[0].organization": {
+            "people": [{"name": "Free Person", "organization": "Hidden Network"}]
+        },
+        "topics[0].parent": {"topics": [{"name": "Harmless", "parent": "Covert"}]},
+    }
+    for where, content in documents.items():
+        document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "meetings": []}
+        document.update(content)
+        with app.app_context():
+            before = (count(Meeting), count(Person), count(Topic))
+            with pytest.raises(ImportFailed) as failure:
+                import_document(document)
+            assert any(
+                problem.startswith(where) and MARKED_MESSAGE in problem
+                for problem in failure.value.problems
+            ), failure.value.problems
+            assert (count(Meeting), count(Person), count(Topic)) == before
+    assert_marked_records_stay_hidden(app, ids)
+
+
+def test_restoring_a_revision_cannot_link_a_record_marked_since(app):
+    # An admin sees the marked record, so their restore would link it.
+    editor = signed_in(app, "admin@example.org", "admin")
+    meeting_id = create_meeting(editor, **{"participants-0-organization": "Free Org"})
+    edit_meeting(app, editor, meeting_id, **{"participants-0-organization": ""})
+    with app.app_context():
+        organization = db.session.scalar(
+            select(Organization).where(Organization.name == "Free Org")
+        )
+        organization_id = organization.id
+    editor.post(
+        f"/organizations/{organization_id}/edit",
+        data={"name": "Free Org", "kind": "other", "restricted": "y"},
+    )
+    response = editor.post(
+        f"/meetings/{meeting_id}/revisions/1/restore", follow_redirects=True
+    )
+    assert "Nothing was restored" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).revision == 2
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    assert viewer.get(f"/organizations/{organization_id}").status_code == 404
+
+
+def test_a_marked_parent_or_organization_is_not_shown_through_a_free_record(app):
+    """Data linked before the rule existed: the free record shows, the marked not."""
+    with app.app_context():
+        make = Factories()
+        covert = make.topic("Covert", restricted=True)
+        child = make.topic("Harmless", parent=covert)
+        network = make.organization("Hidden Network", restricted=True)
+        make.person("Free Person", organization=network)
+        covert, child, network = covert.id, child.id, network.id
+    viewer = signed_in(app, "viewer@example.org", "viewer")
+    assert viewer.get(f"/topics/{covert}").status_code == 404
+    assert viewer.get(f"/organizations/{network}").status_code == 404
+    page = viewer.get(f"/topics/{child}")
+    assert page.status_code == 200 and "Covert" not in page.get_data(as_text=True)
+    # Typing the hidden path links nothing hidden, nor the child through it.
+    editor = signed_in(app, "editor@example.org", "editor")
+    meeting_id = create_meeting(editor, **{"topics-0-topic": "Covert > Harmless"})
+    [(topic_id, _)] = topics_of(app, meeting_id)
+    assert topic_id not in (covert, child)

@@ -14,6 +14,12 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
+from events_app.restricted_marks import (
+    MarkedRecordLinked,
+    marked_on_path,
+    marked_organization_message,
+    marked_parent_message,
+)
 from events_app.visibility import (
     OPERATOR,
     visible_organizations_for,
@@ -174,7 +180,9 @@ def apply_directory(document: dict) -> None:
     """Create or update organizations, people and topics (already checked).
 
     A key left out of a record leaves the stored value alone; a key given as
-    null or "" clears it.
+    null or "" clears it. A record marked restricted is never made the usual
+    organization or parent of one that is not: MarkedRecordLinked names each
+    such record (by its place in the document) and the caller rolls back.
     """
     for record in document.get("organizations") or []:
         where = "organization"
@@ -194,7 +202,8 @@ def apply_directory(document: dict) -> None:
             organization.kind = record.get("kind") or OrganizationKind.OTHER.value
         organization.refresh_name_keys()
         db.session.flush()
-    for record in document.get("people") or []:
+    refused = []
+    for index, record in enumerate(document.get("people") or []):
         where = "person"
         person = find_person(record["name"])
         if person is None:
@@ -210,15 +219,32 @@ def apply_directory(document: dict) -> None:
             person.organization = (
                 organization_named(organization_name) if organization_name else None
             )
+            organization = person.organization
+            if (
+                organization is not None
+                and organization.restricted
+                and not person.restricted
+            ):
+                refused.append(
+                    (
+                        f"people[{index}].organization",
+                        marked_organization_message(organization),
+                    )
+                )
         for key in ("title", "notes"):
             if key in record:
                 setattr(person, key, _string(record, key, where))
         person.refresh_name_keys()
         db.session.flush()
-    for record in document.get("topics") or []:
+    for index, record in enumerate(document.get("topics") or []):
         parent = _string(record, "parent", "topic")
         path = f"{parent} > {record['name']}" if parent else record["name"]
         topic = topic_at_path(path)
+        marked = marked_on_path(topic.parent) if not topic.restricted else None
+        if marked is not None:
+            refused.append((f"topics[{index}].parent", marked_parent_message(marked)))
         if "description" in record:
             topic.description = _string(record, "description", "topic")
         db.session.flush()
+    if refused:
+        raise MarkedRecordLinked(refused)

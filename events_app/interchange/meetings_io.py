@@ -22,6 +22,7 @@ from events_app.interchange.json_format import (
 from events_app.meetings.forms import MeetingForm, RowList
 from events_app.meetings.operations import (
     ChangedMeanwhile,
+    MarkedRecordLinked,
     MeetingSaveError,
     save_meeting,
 )
@@ -158,15 +159,32 @@ def import_document(document) -> ImportSummary:
     checked = _checked_forms(document)
     summary = ImportSummary()
     try:
-        apply_directory(document)
-        for record, form in checked:
+        try:
+            apply_directory(document)
+        except MarkedRecordLinked as refused:
+            raise ImportFailed(
+                [f"{where}: {message}" for where, message in refused.problems]
+            ) from refused
+        for index, (record, form) in enumerate(checked):
             existing = None
             if record.get("uid"):
                 existing = db.session.scalar(
                     select(Meeting).where(Meeting.uid == record["uid"])
                 )
             revision_before = existing.revision if existing is not None else None
-            meeting = save_meeting(existing, form, commit=False)
+            try:
+                meeting = save_meeting(existing, form, commit=False)
+            except MarkedRecordLinked as refused:
+                raise ImportFailed(
+                    [
+                        _problem(
+                            f"meetings[{index}]",
+                            form_field_to_record_path(field_name),
+                            message,
+                        )
+                        for field_name, message in refused.problems
+                    ]
+                ) from refused
             if existing is None:
                 if record.get("uid"):
                     meeting.uid = record["uid"]
@@ -176,6 +194,9 @@ def import_document(document) -> ImportSummary:
             else:
                 summary.updated.append(meeting.title)
         db.session.commit()
+    except ImportFailed:
+        db.session.rollback()
+        raise
     except (SQLAlchemyError, MeetingSaveError, ChangedMeanwhile) as error:
         db.session.rollback()
         raise ImportFailed([f"The database refused the import: {error}"]) from error

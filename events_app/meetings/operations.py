@@ -29,7 +29,12 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
-from events_app.visibility import OPERATOR, may_see_revision
+from events_app.restricted_marks import (
+    MarkedRecordLinked,
+    marked_in_meeting_message,
+    marked_on_path,
+)
+from events_app.visibility import OPERATOR, may_see_revision, visible_topic_ids_for
 
 SCALAR_ATTRIBUTES = (
     "title", "kind", "series", "series_number", "all_day", "timezone", "venue",
@@ -141,6 +146,8 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
         SourceLink(url=row.url.data, title=row.title.data or "", position=position)
         for position, row in enumerate(filled_rows(form.sources))
     ]
+    if meeting.confidentiality != Confidentiality.RESTRICTED:
+        refuse_marked_links(form, participations, meeting_topics, outcomes, viewer)
     meeting.participations = participations
     meeting.meeting_topics = meeting_topics
     meeting.outcomes = outcomes
@@ -148,6 +155,45 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     if meeting.confidentiality == Confidentiality.RESTRICTED:
         for record in created:
             record.restricted = True
+
+
+def refuse_marked_links(form, participations, meeting_topics, outcomes, viewer):
+    """Raise MarkedRecordLinked if rows of a non-restricted meeting hold marked records.
+
+    Each problem is also put next to its field. Rows name records the viewer
+    resolved among those they may see; only a topic's marked ancestor may be
+    hidden from them, and then it is not named.
+    """
+    visible_topic_ids = visible_topic_ids_for(viewer)
+    problems = []
+
+    def refuse(field, record, visible=True):
+        message = marked_in_meeting_message(record, visible)
+        field.errors = [*field.errors, message]
+        problems.append((field.name, message))
+
+    for row, participation in zip(
+        filled_rows(form.participants), participations, strict=True
+    ):
+        for field, record in (
+            (row.person, participation.person),
+            (row.organization, participation.organization),
+        ):
+            if record is not None and record.restricted:
+                refuse(field, record)
+    for row, meeting_topic in zip(
+        filled_rows(form.topics), meeting_topics, strict=True
+    ):
+        marked = marked_on_path(meeting_topic.topic)
+        if marked is not None:
+            visible = visible_topic_ids is None or marked.id in visible_topic_ids
+            refuse(row.topic, marked, visible or marked is meeting_topic.topic)
+    for row, outcome in zip(filled_rows(form.outcomes), outcomes, strict=True):
+        owner = outcome.owner_person or outcome.owner_organization
+        if owner is not None and owner.restricted:
+            refuse(row.owner, owner)
+    if problems:
+        raise MarkedRecordLinked(problems)
 
 
 def filled_rows(rows) -> list:
@@ -184,7 +230,8 @@ def save_meeting(
     raised and nothing is written. The revision grows only when something
     recorded actually changed; each change is kept as a revision snapshot and
     audited field by field. On a database error everything is rolled back and
-    MeetingSaveError is raised.
+    MeetingSaveError is raised; MarkedRecordLinked likewise when the meeting is
+    not restricted but links a record marked restricted (the form says where).
     """
     try:
         if meeting is not None:
@@ -211,7 +258,7 @@ def save_meeting(
             db.session.commit()
         else:
             db.session.flush()
-    except ChangedMeanwhile:
+    except (ChangedMeanwhile, MarkedRecordLinked):
         db.session.rollback()
         raise
     except SQLAlchemyError as error:

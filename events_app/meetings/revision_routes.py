@@ -21,6 +21,7 @@ from events_app.interchange.json_format import meeting_to_record
 from events_app.meetings import bp
 from events_app.meetings.operations import (
     ChangedMeanwhile,
+    MarkedRecordLinked,
     MeetingSaveError,
     form_for_record,
     purge_meeting,
@@ -110,11 +111,13 @@ def restore_revision(meeting_id: int, number: int):
         )
     try:
         save_meeting(meeting, form, action="restored")
-    except (ChangedMeanwhile, MeetingSaveError) as error:
+    except (ChangedMeanwhile, MeetingSaveError, MarkedRecordLinked) as error:
         message = (
             "Someone else changed the meeting at the same moment; nothing was "
             "restored. Check the saved meeting, then restore again."
             if isinstance(error, ChangedMeanwhile)
+            else f"Nothing was restored: {error}"
+            if isinstance(error, MarkedRecordLinked)
             else str(error)
         )
         flash(message, "error")

@@ -23,6 +23,7 @@ from events_app.meetings.filters import MeetingFilters
 from events_app.meetings.forms import MeetingForm, known_timezones
 from events_app.meetings.operations import (
     ChangedMeanwhile,
+    MarkedRecordLinked,
     MeetingSaveError,
     describe_conflict,
     form_for_meeting,
@@ -219,6 +220,9 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         saved = save_meeting(meeting, form, started_from=started_from)
     except ChangedMeanwhile:
         return render_changed_meanwhile(form, meeting_id, started_from)
+    except MarkedRecordLinked:
+        flash("Please correct the fields marked below; nothing was saved yet.", "error")
+        return render_form(form, meeting, 422)
     except MeetingSaveError as error:
         flash(str(error), "error")
         return render_form(form, meeting, 500)

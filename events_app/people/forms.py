@@ -18,6 +18,7 @@ from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
 from events_app.name_lookup import find_name_conflict, records_named
 from events_app.names import name_key, split_other_names
+from events_app.restricted_marks import marked_organization_message
 from events_app.visibility import visible_organizations_for
 
 OTHER_NAMES_MAX_COUNT = 50
@@ -89,7 +90,11 @@ class PersonForm(AppForm):
         refuse_bad_other_names(Person, field.data, self.record)
 
     def validate_organization_name(self, field) -> None:
-        """Resolve the typed name to one organization the editor may see."""
+        """Resolve the typed name to one organization the editor may see.
+
+        A marked organization may be the usual one only of a marked person (see
+        events_app/restricted_marks.py).
+        """
         if not field.data:
             self.resolved_organization = None
             return
@@ -118,6 +123,10 @@ class PersonForm(AppForm):
             raise ValidationError(
                 f"Several organizations are called “{field.data}” ({labels}); "
                 "type the full name of the one you mean."
+            )
+        if self.resolved_organization.restricted and not self.restricted.data:
+            raise ValidationError(
+                marked_organization_message(self.resolved_organization)
             )
 
     def apply_to(self, person: Person) -> None:

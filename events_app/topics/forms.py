@@ -13,6 +13,7 @@ from events_app.extensions import db
 from events_app.input_rules import AppForm, database_id
 from events_app.models import Topic
 from events_app.name_lookup import records_named
+from events_app.restricted_marks import marked_on_path, marked_parent_message
 from events_app.topic_tree import subtree_ids, topics_in_tree_order
 from events_app.visibility import visible_topics_for
 
@@ -54,7 +55,11 @@ class TopicForm(AppForm):
         ]
 
     def validate_parent_id(self, field) -> None:
-        """The parent must be visible and not this topic or one of its sub-topics."""
+        """The parent must be visible and not this topic or one of its sub-topics.
+
+        Under a marked topic only a marked one may sit (see
+        events_app/restricted_marks.py).
+        """
         if field.data == NO_PARENT:
             self.resolved_parent = None
             return
@@ -68,6 +73,12 @@ class TopicForm(AppForm):
             raise ValidationError(
                 "A topic cannot be placed under itself or one of its own sub-topics."
             )
+        marked = marked_on_path(parent)
+        if marked is not None and not self.restricted.data:
+            visible = db.session.scalar(
+                self._visible_topics.where(Topic.id == marked.id)
+            )
+            raise ValidationError(marked_parent_message(marked, visible is not None))
         self.resolved_parent = parent
 
     def validate(self, extra_validators=None) -> bool:

@@ -10,10 +10,11 @@ from flask_login import current_user
 from events_app.auth.permissions import editor_required
 from events_app.directory_pages import form_page, index_page, page_number
 from events_app.models import Topic
+from events_app.topic_tree import visible_ancestors
 from events_app.topics import bp
 from events_app.topics.forms import TopicForm
 from events_app.topics.history import topic_history, topics_listing
-from events_app.visibility import visible_record_or_404
+from events_app.visibility import visible_record_or_404, visible_topic_ids_for
 
 
 def _topic_name(topic: Topic) -> str:
@@ -31,7 +32,10 @@ def show(topic_id: int):
     """A topic and what was said on it (and its sub-topics) in visible meetings."""
     topic = visible_record_or_404(current_user, Topic, topic_id)
     history = topic_history(topic, current_user, page_number())
-    return render_template("topics/show.html", history=history, topic=topic)
+    ancestors = visible_ancestors(topic, visible_topic_ids_for(current_user))
+    return render_template(
+        "topics/show.html", history=history, topic=topic, ancestors=ancestors
+    )
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])

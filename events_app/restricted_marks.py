@@ -1,0 +1,78 @@
+"""Where a record marked restricted may be linked.
+
+A person, organization or topic marked `restricted` is shown only to those who
+may see a meeting it appears in (see events_app/visibility.py). Every link to
+it must therefore be one that only such people see. A marked record may be:
+
+- a participant, organization, topic (or a parent on its path) or outcome
+  owner of a restricted meeting;
+- the parent of a marked topic;
+- the usual organization of a marked person.
+
+Anywhere else (a meeting that is not restricted, a free topic's parent, a free
+person's usual organization) the save is refused, on every door: the meeting,
+person and topic forms, revision restore, JSON and .ics import. Otherwise an
+editor who may see the record could show it to everyone without clearing its
+mark.
+"""
+
+from events_app.models import Organization, Person, Topic
+
+
+class MarkedRecordLinked(ValueError):
+    """A save would link a marked record where others may see it; nothing was kept.
+
+    `problems` holds (form field name, message) pairs.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
+
+def marked_on_path(topic: Topic) -> Topic | None:
+    """The topic or its nearest ancestor that is marked, or None."""
+    seen = set()
+    while topic is not None and topic.id not in seen:
+        if topic.restricted:
+            return topic
+        seen.add(topic.id)
+        topic = topic.parent
+    return None
+
+
+def marked_in_meeting_message(record, visible: bool) -> str:
+    """Why a meeting that is not restricted may not link `record`."""
+    return _message(
+        record, visible, "make this meeting restricted", "keep this meeting restricted"
+    )
+
+
+def marked_parent_message(parent: Topic, visible: bool = True) -> str:
+    """Why a topic that is not marked may not sit under `parent`."""
+    return _message(parent, visible, "mark this topic restricted too", "")
+
+
+def marked_organization_message(organization: Organization) -> str:
+    """Why a person who is not marked may not have `organization` as theirs."""
+    return _message(organization, True, "mark this person restricted too", "")
+
+
+def _message(record, visible: bool, fix: str, hidden_fix: str) -> str:
+    if not visible:
+        # The user typed a path through a marked topic they may not see: say
+        # no more than that part of it may not be linked here.
+        return (
+            f"Part of this is marked restricted and cannot be linked here; "
+            f"{hidden_fix or fix}, or ask an administrator."
+        )
+    return (
+        f"“{_label(record)}” is marked restricted: clear its mark on its page "
+        f"first, or {fix}."
+    )
+
+
+def _label(record) -> str:
+    if isinstance(record, Person):
+        return record.display_name
+    return record.label
