@@ -37,7 +37,6 @@ from events_app.models import (
     Topic,
 )
 from events_app.models.access import (
-    UserGroup,
     group_member,
     meeting_access_group,
     meeting_access_user,
@@ -128,26 +127,29 @@ def may_see_revision(user, revision) -> bool:
     A revision is judged by its own confidentiality and access list, not the
     meeting's today: a meeting once restricted, then opened up, keeps its old
     participants, notes and access list as secret as they were. (Callers check
-    first that the user may see the meeting now.) Access lists name users by
-    e-mail and groups by name, as the snapshot holds them.
+    first that the user may see the meeting now.) The access list is read by
+    the user and group ids saved with the revision, never by the e-mail
+    addresses and group names in its snapshot: a group renamed, and another
+    given its old name, must not open the revision to the newcomers.
     """
     levels = visible_confidentialities_for(user)
-    snapshot = revision.snapshot or {}
-    level = snapshot.get("confidentiality")
+    level = (revision.snapshot or {}).get("confidentiality")
     if levels is None or level in levels:
         return True
     if level != Confidentiality.RESTRICTED.value or not _is_signed_in(user):
         return False
-    access = snapshot.get("access") or {}
-    if getattr(user, "email", None) in (access.get("users") or []):
+    listed = revision.access_ids or {}
+    if user.id in (listed.get("users") or []):
         return True
-    listed_groups = access.get("groups") or []
+    listed_groups = listed.get("groups") or []
     return (
         bool(listed_groups)
         and db.session.scalar(
-            select(UserGroup.id)
-            .join(group_member, group_member.c.group_id == UserGroup.id)
-            .where(group_member.c.user_id == user.id, UserGroup.name.in_(listed_groups))
+            select(group_member.c.group_id)
+            .where(
+                group_member.c.user_id == user.id,
+                group_member.c.group_id.in_(listed_groups),
+            )
             .limit(1)
         )
         is not None

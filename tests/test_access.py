@@ -131,7 +131,7 @@ class TestAccessLists:
         response = client.post(
             "/meetings/new",
             data=meeting_form_data(
-                confidentiality="restricted", access_users=[alice.email]
+                confidentiality="restricted", access_users=[str(alice.id)]
             ),
         )
         assert response.status_code == 302

@@ -117,7 +117,7 @@ def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
         uid_problem = _uid_problem(record.get("uid"), seen_uids)
         if uid_problem:
             problems.append(_problem(where, "uid", uid_problem))
-        form = MeetingForm(formdata=form_data, meta={"csrf": False})
+        form = MeetingForm(formdata=form_data, from_record=True, meta={"csrf": False})
         if not form.validate():
             for field_name, messages in field_errors(form):
                 path = form_field_to_record_path(field_name)

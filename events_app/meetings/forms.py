@@ -211,18 +211,25 @@ class SourceRowForm(AppSubform):
 class AccessUsersField(CheckboxListField):
     """Users listed by display name; the page carries user ids, never e-mail addresses.
 
-    `data` holds e-mail addresses, the interchange format's key for users, so the
-    web form (ids), the JSON import and restored revisions (addresses) fill it
-    alike. Deactivated users are offered only while they are on the list.
+    `data` holds e-mail addresses, the interchange format's key for users, so
+    the web form (ids), the JSON import and restored revisions (addresses)
+    fill it alike. Only a form filled from an interchange record accepts
+    addresses: were the web form to take them, an editor could learn from the
+    answer whether an address has an account. Deactivated users are offered
+    only while they are on the list.
     """
 
-    def offer(self, users) -> None:
+    def offer(self, users, *, accept_emails: bool = False) -> None:
         """Offer these users; call once the form has read its input."""
         users = list(users)
         self._email_of = {str(user.id): user.email for user in users}
-        self._email_of.update({user.email: user.email for user in users})
+        known = dict(self._email_of)
+        if accept_emails:
+            known.update({user.email: user.email for user in users})
+        given = [str(value) for value in self.data or []]
+        self.unknown = [value for value in given if value not in known]
         self.coerce = self._as_email
-        self.data = [self._as_email(value) for value in self.data or []]
+        self.data = [known[value] for value in given if value in known]
         self.choices = [
             (str(user.id), user.name)
             for user in users
@@ -231,6 +238,11 @@ class AccessUsersField(CheckboxListField):
 
     def _as_email(self, value) -> str:
         return self._email_of.get(str(value), str(value))
+
+    def pre_validate(self, form) -> None:
+        if self.unknown:
+            raise ValidationError(f"Unknown: {', '.join(self.unknown)}.")
+        super().pre_validate(form)
 
 
 class MeetingForm(AppForm):
@@ -325,10 +337,14 @@ class MeetingForm(AppForm):
     access_groups = CheckboxListField("Groups")
     revision = HiddenField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, from_record: bool = False, **kwargs):
+        """`from_record`: filled from an interchange record, which names users by
+        e-mail (the JSON import, a restored revision); the web form names them by id.
+        """
         super().__init__(*args, **kwargs)
         self.access_users.offer(
-            db.session.scalars(select(User).order_by(User.display_name, User.id))
+            db.session.scalars(select(User).order_by(User.display_name, User.id)),
+            accept_emails=from_record,
         )
         self.access_groups.choices = [
             (name, name)

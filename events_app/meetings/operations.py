@@ -73,7 +73,7 @@ def form_for_meeting(meeting: Meeting) -> MeetingForm:
 
 def form_for_record(record: dict) -> MeetingForm:
     """A meeting form holding a record of the interchange format (a saved state)."""
-    return MeetingForm(formdata=record_to_form_data(record))
+    return MeetingForm(formdata=record_to_form_data(record), from_record=True)
 
 
 def apply_form(meeting: Meeting, form: MeetingForm) -> None:
@@ -336,6 +336,10 @@ def keep_revision(meeting: Meeting, action: str, after: dict, before: dict | Non
             revision=meeting.revision,
             action=action,
             snapshot=after,
+            access_ids={
+                "users": sorted(user.id for user in meeting.access_users),
+                "groups": sorted(group.id for group in meeting.access_groups),
+            },
             actor_id=actor.id if actor else None,
             actor_email=actor.email if actor else "",
             created_at=utc_now(),

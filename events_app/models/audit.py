@@ -58,6 +58,11 @@ class MeetingRevision(db.Model):
     revision: Mapped[int]
     action: Mapped[str] = mapped_column(String(20))
     snapshot: Mapped[dict] = mapped_column(JSON)
+    # The access list as saved, by ids: {"users": [...], "groups": [...]}. The
+    # snapshot names users by e-mail and groups by name, which can change hands
+    # (a group renamed, another given its old name), so only ids decide who may
+    # see the revision (see visibility.may_see_revision).
+    access_ids: Mapped[dict] = mapped_column(JSON, default=dict)
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
