@@ -512,7 +512,9 @@ def secret_ids(app) -> dict[str, int]:
 def editor_on_secret_meeting(app):
     """An editor on a restricted meeting's access list, and that meeting's id."""
     editor = signed_in(app, "editor@example.org", "editor")
-    meeting_id = create_meeting(editor, **SECRET, access_users=["editor@example.org"])
+    meeting_id = create_meeting(
+        editor, **SECRET, access_users=[user_id(app, "editor@example.org")]
+    )
     return editor, meeting_id
 
 
@@ -564,7 +566,7 @@ def test_a_meeting_that_is_not_restricted_cannot_link_marked_records(app):
     create_meeting(
         editor,
         **SECRET | {"topics-0-topic": "Covert > Harmless"},
-        access_users=["editor@example.org"],
+        access_users=[user_id(app, "editor@example.org")],
     )
     with app.app_context():
         harmless = db.session.scalar(select(Topic).where(Topic.name == "Harmless"))
