@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from events_app.directory.names import keys_column_value, split_other_names
 from events_app.extensions import db
 from events_app.models.choices import OrganizationKind
-from events_app.names import keys_column_value, split_other_names
 
 
 class Organization(db.Model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 
+from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
     CountedRecord,
@@ -25,7 +26,6 @@ from events_app.meeting_stats import (
     meeting_stats_by_owner,
 )
 from events_app.models import Meeting, Organization, Participation, Person, Topic
-from events_app.name_lookup import search_clause
 from events_app.visibility import visible_people_for, visible_records_for
 
 DEFAULT_PER_PAGE = 50

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func
 
 from events_app.auth.permissions import editor_required
-from events_app.directory_pages import form_page, index_page, page_number
+from events_app.directory.pages import form_page, index_page, page_number
 from events_app.extensions import db
 from events_app.models import Organization, Person
 from events_app.people import bp

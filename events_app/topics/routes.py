@@ -8,7 +8,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
-from events_app.directory_pages import form_page, index_page, page_number
+from events_app.directory.pages import form_page, index_page, page_number
 from events_app.models import Topic
 from events_app.topics import bp
 from events_app.topics.forms import TopicForm

@@ -1,16 +1,16 @@
 """Finding people, organizations and topics by any of their names.
 
 Each of these records keeps the keys of all its names in `name_keys` (see
-events_app/names.py), so "the same name" means the same key, whatever the case,
-accents or punctuation.
+events_app/directory/names.py), so "the same name" means the same key, whatever
+the case, accents or punctuation.
 """
 
 from markupsafe import Markup
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from events_app.directory.names import NAME_MAX_LENGTH, key_pattern, name_key
 from events_app.extensions import db
-from events_app.names import NAME_MAX_LENGTH, key_pattern, name_key
 
 
 def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
