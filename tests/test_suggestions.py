@@ -91,3 +91,26 @@ def test_suggestions_need_signing_in(app, make, client):
         response = client.get(path, query_string={"q": "Kupreichyk"})
         assert response.status_code in (302, 401)
         assert b"Kupreichyk" not in response.data
+
+
+def test_indexes_find_a_record_by_any_spelling(app, make, client, auth):
+    with app.app_context():
+        lukashenka = make.person("Aliaksandr Lukashenka")
+        make.person("Aliaksandr Lukashevich")
+        hidden = make.person("Lukashenko, Viktar")
+        viasna = make.organization("Viasna")
+        make.topic("Political prisoners")
+        make.meeting(participants=[(lukashenka, viasna, "participant")])
+        make.meeting(
+            confidentiality="restricted", participants=[(hidden, None, "participant")]
+        )
+        db.session.commit()
+    auth.sign_in_as("viewer")
+
+    page = client.get("/people?q=Лукашэнка").get_data(as_text=True)
+    assert "Aliaksandr Lukashenka" in page
+    assert "Lukashevich" not in page and "Viktar" not in page
+    assert "Viasna" in client.get("/organizations?q=Вясна").get_data(as_text=True)
+    assert "Political prisoners" in client.get("/topics?q=politycal").get_data(
+        as_text=True
+    )
