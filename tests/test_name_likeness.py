@@ -13,8 +13,8 @@ from events_app.directory.likeness import (
     likely_matches,
     likely_pairs,
     name_likeness,
-    skeleton,
 )
+from events_app.directory.skeletons import skeleton
 from events_app.extensions import db
 from events_app.models import Organization, Person, Topic
 from events_app.visibility import visible_people_for

@@ -40,35 +40,34 @@ Public API (used by the forms, the suggestions, search and the duplicates):
 - `likely_pairs(model, among=None, limit=200) -> list[LikelyPair]`: pairs of
   records likely to be one, best first, for the duplicates page.
 
-Speed: candidates are found in the database, not by scoring every name in
+Speed: candidates are found through an index, not by scoring every name in
 Python. Each record keeps the skeletons of all its names in `name_skeletons`
-("|word word|word|"), refreshed with `name_keys` by `refresh_name_keys()`;
-a LIKE on a word's first letters narrows the rows before rapidfuzz scores them
-(bench/name_benchmark.py measures it).
+("|word word|word|"), refreshed with `name_keys` by `refresh_name_keys()`, and
+the first letters of each skeleton word are indexed in the `name_word` table
+(kept by events_app/directory/name_words.py on every flush); a lookup reads
+the index entries of the typed words' beginnings, and rapidfuzz scores only
+the few hundred records sharing most (bench/name_benchmark.py measures it).
 """
 
-import re
 from dataclasses import dataclass
 from itertools import permutations, product
 
-from anyascii import anyascii
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Select, case, or_, select
+from rapidfuzz.process import extract
+from sqlalchemy import Select, and_, case, distinct, func, or_, select
 
 from events_app.directory.names import name_key, split_other_names
+from events_app.directory.skeletons import (
+    PREFIX_LENGTH,
+    skeleton_words,
+    unpacked,
+)
 from events_app.extensions import db
+from events_app.models.directory import NameWord
 
 # From this score on, two names are likely the same (a suggestion, never a link).
 LIKELY = 0.86
-
-# Separates the names of a record in `name_skeletons`; words are joined by spaces.
-SEPARATOR = "|"
-
-# Letters of a query word that select candidates by LIKE (see _candidate_rows).
-PREFIX_LENGTH = 3
-
-# Words of a name that are compared; the rest of a very long name is ignored.
-MAXIMUM_WORDS = 6
 
 # A word that is unpaired in the longer name counts this much of its length.
 UNPAIRED_WEIGHT = 0.25
@@ -76,97 +75,11 @@ UNPAIRED_WEIGHT = 0.25
 # Candidates scored per query, at most, those sharing most word beginnings first.
 MAXIMUM_CANDIDATES = 300
 
-# Records sharing one word beginning that the duplicate scan compares, at most.
-MAXIMUM_BLOCK = 400
+# rapidfuzz token-set ratio (0..100) from which two names in a block are scored.
+WORTH_SCORING = 75
 
-SPELLED_OUT = str.maketrans(
-    {
-        "č": "ch",
-        "Č": "Ch",
-        "š": "sh",
-        "Š": "Sh",
-        "ž": "zh",
-        "Ž": "Zh",
-        "ż": "zh",
-        "Ż": "Zh",
-        "ŝ": "shch",
-        "Ŝ": "Shch",
-    }
-)
-
-# Longest spellings first: the alternation takes the first that matches.
-FOLDS = {
-    "shch": "h",
-    "szcz": "h",
-    "tsch": "h",
-    "sch": "h",
-    "tch": "h",
-    "sh": "h",
-    "ch": "h",
-    "kh": "h",
-    "gh": "h",
-    "cz": "h",
-    "sz": "h",
-    "zh": "z",
-    "rz": "z",
-    "ph": "f",
-    "th": "t",
-    "dz": "d",
-    "ts": "t",
-    "tz": "t",
-    "ou": "u",
-    "g": "h",
-    "c": "t",
-    "x": "ks",
-    "q": "k",
-    "y": "i",
-    "j": "i",
-    "e": "a",
-    "o": "a",
-}
-FOLD_PATTERN = re.compile("|".join(sorted(FOLDS, key=len, reverse=True)))
-V_BEFORE_CONSONANT = re.compile(r"v(?=[^aeiouy]|$)")
-I_BEFORE_VOWEL = re.compile(r"i+(?=[aiu])")
-DOUBLED = re.compile(r"(.)\1+")
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def word_skeleton(word: str) -> str:
-    """The skeleton of one lower-case ASCII word ("kupreychyk" -> "kupraihik")."""
-    word = V_BEFORE_CONSONANT.sub("u", word.replace("w", "v"))
-    word = FOLD_PATTERN.sub(lambda match: FOLDS[match.group()], word)
-    word = I_BEFORE_VOWEL.sub("", word)
-    return DOUBLED.sub(r"\1", word)
-
-
-def skeleton_words(name: str, typing: bool = False) -> list[str]:
-    """The skeletons of the words of a name, in order ("Купрэйчык, М." -> [...]).
-
-    With `typing`, the last word is the beginning of a longer one: its end is
-    folded as inside a word ("Iv" -> "iv", as "Ivanova" begins, not "u" as the
-    whole word "Iv" would be).
-    """
-    ascii_text = anyascii((name or "").translate(SPELLED_OUT)).lower()
-    words = WORD.findall(ascii_text)
-    skeletons = [word_skeleton(word) for word in words]
-    if typing and words:
-        skeletons[-1] = word_skeleton(words[-1] + "a")[:-1] or skeletons[-1]
-    return [word for word in skeletons if word][:MAXIMUM_WORDS]
-
-
-def skeleton(name: str) -> str:
-    """The skeleton of a name: its word skeletons joined by spaces."""
-    return " ".join(skeleton_words(name))
-
-
-def skeletons_column_value(*names: str | None) -> str:
-    """Pack the skeletons of every name of a record into `name_skeletons`."""
-    kept: list[str] = []
-    for name in names:
-        value = skeleton(name or "")
-        if value and value not in kept:
-            kept.append(value)
-    return SEPARATOR + SEPARATOR.join(kept) + SEPARATOR if kept else ""
+# Records sharing one word that the duplicate scan compares, at most.
+MAXIMUM_BLOCK = 200
 
 
 def _word_similarity(first: str, second: str) -> float:
@@ -289,11 +202,6 @@ def record_names(record) -> list[str]:
     return names
 
 
-def _unpacked(packed: str) -> list[list[str]]:
-    """The word skeletons of each name in a `name_skeletons` value."""
-    return [name.split() for name in packed.strip(SEPARATOR).split(SEPARATOR) if name]
-
-
 def _best_score(words: list[str], names: list[list[str]], typing: bool) -> float:
     """The score of `words` against the closest of `names` (word skeletons)."""
     return max((words_likeness(words, name, typing) for name in names), default=0.0)
@@ -324,36 +232,45 @@ def _closest_name(query: str, variants: list[list[str]], record, typing: bool) -
     return max(record_names(record), key=closeness)
 
 
+def _after(prefix: str) -> str:
+    """The first string after every string that begins with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def _candidate_rows(model, words: list[str], among: Select | None):
     """(id, name_skeletons) of records sharing the most word beginnings with `words`.
 
-    A record counts one for each word of `words` that begins one of its words;
-    the database ranks them, so Python scores a few hundred rows at most. An
-    initial selects nothing by itself: it would match much of the directory.
+    The `name_word` index finds the records with a word that begins like a word
+    of `words` (ranges on an index, so only those entries are read); a record
+    counts one for each such beginning, and Python scores the few hundred that
+    share most. In the same query the records are narrowed to those `among`
+    (the ones the user may see) before ranking, so a hidden record takes no
+    place, and visibility is checked for the records found only. An initial
+    selects nothing by itself: it would match much of the directory.
     """
     prefixes = sorted({word[:PREFIX_LENGTH] for word in words if len(word) > 1})
     if not prefixes:
         return []
-    column = model.name_skeletons
-    hits = [
-        case(
-            (
-                or_(
-                    column.like(f"%{SEPARATOR}{prefix}%"),
-                    column.like(f"% {prefix}%"),
-                ),
-                1,
-            ),
-            else_=0,
-        )
+    ranges = [
+        and_(NameWord.beginning >= prefix, NameWord.beginning < _after(prefix))
         for prefix in prefixes
     ]
-    shared = sum(hits[1:], hits[0]).label("shared")
-    query = select(model.id, column, shared)
-    if among is not None:
-        query = query.where(model.id.in_(among.with_only_columns(model.id)))
-    query = query.where(shared > 0).order_by(shared.desc(), model.id)
-    return db.session.execute(query.limit(MAXIMUM_CANDIDATES)).all()
+    which_prefix = case(*((found, number) for number, found in enumerate(ranges)))
+    shared = func.count(distinct(which_prefix)).label("shared")
+    found = (
+        select(NameWord.record_id, shared)
+        .where(NameWord.record_type == model.__tablename__, or_(*ranges))
+        .group_by(NameWord.record_id)
+        .subquery()
+    )
+    records = select(model) if among is None else among
+    query = (
+        records.with_only_columns(model.id, model.name_skeletons)
+        .join(found, found.c.record_id == model.id)
+        .order_by(found.c.shared.desc(), model.id)
+        .limit(MAXIMUM_CANDIDATES)
+    )
+    return db.session.execute(query).all()
 
 
 def likely_matches(
@@ -376,8 +293,8 @@ def likely_matches(
         variants.append(skeleton_words(name, typing=True))
     beginnings = [word for words in variants for word in words]
     scored = []
-    for record_id, packed, _ in _candidate_rows(model, beginnings, among):
-        names = _unpacked(packed)
+    for record_id, packed in _candidate_rows(model, beginnings, among):
+        names = unpacked(packed)
         score = max(_best_score(words, names, typing) for words in variants)
         if score >= LIKELY:
             scored.append((score, record_id))
@@ -397,14 +314,39 @@ def likely_matches(
     return matches
 
 
+def _close_in_block(members: list[int], names_by_id: dict) -> set[tuple[int, int]]:
+    """Pairs of records in a block with two names close enough to be worth scoring.
+
+    rapidfuzz compares each name with all the others in one call (in C); its
+    token-set ratio is high whenever the words of one name are among, or close
+    to, those of the other, so it only drops pairs the score would reject.
+    """
+    owners = [record_id for record_id in members for _ in names_by_id[record_id]]
+    texts = [" ".join(name) for record in members for name in names_by_id[record]]
+    close = set()
+    for one, text in enumerate(texts):
+        for _, _, other in extract(
+            text,
+            texts,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=WORTH_SCORING,
+            limit=None,
+        ):
+            if owners[one] < owners[other]:
+                close.add((owners[one], owners[other]))
+    return close
+
+
 def likely_pairs(
     model, among: Select | None = None, limit: int = 200
 ) -> list[LikelyPair]:
     """Pairs of records of `model` likely to be one, best first (older record first).
 
-    Records are compared only within blocks that share a word beginning, and a
-    block as large as a common first name's is skipped (its records also share
-    their other words); so the scan grows with the records, not their square.
+    Records are compared only within blocks that share a word skeleton (the
+    spellings of one word mostly share it), and a block as large as a common
+    first name's is skipped (its records also share their other words); so the
+    scan grows with the records, not their square. Pairs whose every word is
+    spelled differently beyond the folds are left to the search.
     """
     query = select(model.id, model.name_skeletons).where(model.name_skeletons != "")
     if among is not None:
@@ -412,21 +354,17 @@ def likely_pairs(
     names_by_id: dict[int, list[list[str]]] = {}
     blocks: dict[str, list[int]] = {}
     for record_id, packed in db.session.execute(query):
-        names = _unpacked(packed)
+        names = unpacked(packed)
         names_by_id[record_id] = names
-        beginnings = {word[:PREFIX_LENGTH] for name in names for word in name}
-        for beginning in beginnings:
-            if len(beginning) > 1:
-                blocks.setdefault(beginning, []).append(record_id)
+        for word in {word for name in names for word in name if len(word) > 1}:
+            blocks.setdefault(word, []).append(record_id)
     scores: dict[tuple[int, int], float] = {}
     for members in blocks.values():
         if len(members) > MAXIMUM_BLOCK:
             continue
-        for position, first in enumerate(members):
-            for second in members[position + 1 :]:
-                key = (first, second) if first < second else (second, first)
-                if key in scores:
-                    continue
+        for first, second in _close_in_block(members, names_by_id):
+            key = (first, second) if first < second else (second, first)
+            if key not in scores:
                 scores[key] = max(
                     words_likeness(one, other)
                     for one in names_by_id[first]

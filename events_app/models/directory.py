@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, false, func
+from sqlalchemy import Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from events_app.directory.likeness import skeletons_column_value
 from events_app.directory.names import keys_column_value, split_other_names
+from events_app.directory.skeletons import skeletons_column_value
 from events_app.extensions import db
 from events_app.models.choices import OrganizationKind
 
@@ -79,3 +79,25 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.display_name!r}>"
+
+
+class NameWord(db.Model):
+    """The beginning of one word of a person's, organization's or topic's names.
+
+    An index of `name_skeletons` (see events_app/directory/likeness.py) kept by
+    events_app/directory/name_words.py whenever a record's skeletons change: a
+    likely-match lookup reads a few index entries instead of every name.
+    """
+
+    __tablename__ = "name_word"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The record's table name: "person", "organization" or "topic".
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    beginning: Mapped[str] = mapped_column(String(10))
+
+    __table_args__ = (
+        Index("ix_name_word_record_type_beginning", "record_type", "beginning"),
+        Index("ix_name_word_record_type_record_id", "record_type", "record_id"),
+    )

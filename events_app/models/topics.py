@@ -3,8 +3,8 @@
 from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from events_app.directory.likeness import skeletons_column_value
 from events_app.directory.names import keys_column_value
+from events_app.directory.skeletons import skeletons_column_value
 from events_app.extensions import db
 
 PATH_SEPARATOR = " > "
