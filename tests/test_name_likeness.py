@@ -7,6 +7,7 @@ pair of DIFFERENT may meet. Both directions are scored.
 """
 
 import pytest
+from sqlalchemy import select
 
 from events_app.directory.likeness import (
     LIKELY,
@@ -16,7 +17,7 @@ from events_app.directory.likeness import (
 )
 from events_app.directory.skeletons import skeleton
 from events_app.extensions import db
-from events_app.models import Organization, Person, Topic
+from events_app.models import NameWord, Organization, Person, Topic
 from events_app.visibility import visible_people_for
 
 SAME = [
@@ -204,6 +205,29 @@ def test_skeletons_follow_name_changes(make):
     db.session.commit()
 
     assert likely_matches(Person, "Лукашенко")[0].record == person
+
+
+def test_the_name_index_follows_every_change(make):
+    person = make.person("Matvei Kupreichyk")
+    db.session.commit()
+
+    def indexed():
+        return sorted(
+            db.session.scalars(
+                select(NameWord.beginning).where(
+                    NameWord.record_type == "person", NameWord.record_id == person.id
+                )
+            )
+        )
+
+    assert indexed() == ["kup", "mat"]
+    person.other_names = "Лукашенко"
+    person.refresh_name_keys()
+    db.session.commit()
+    assert indexed() == ["kup", "luk", "mat"]
+    db.session.delete(person)
+    db.session.commit()
+    assert indexed() == []
 
 
 def test_likely_pairs_lists_duplicates_best_first(make):

@@ -10,9 +10,14 @@ through this package:
   histories, `records_named`, and the name-already-taken check of the forms.
 - `resolve.py`: typed or imported text to a record the user may see, or a new
   one (the meeting form and the JSON and .ics imports).
+- `likeness.py`: names *likely* the same in another spelling (Kupreichyk /
+  Купрэйчык, "Kupreichyk, M."): a score, the `LIKELY` threshold, and lookups
+  for suggestions, search and duplicates; `skeletons.py` holds its pure
+  spelling folds and `name_words.py` keeps its `name_word` index current.
 - `forms.py` and `pages.py`: the form fields and view helpers the person,
   organization and topic pages share.
 
-Only an exact match of a name or other name (same key) links silently; the
-records the user may not see are never found (events_app/visibility.py).
+Only an exact match of a name or other name (same key) links silently; a
+likely match is only ever suggested. The records the user may not see are
+never found (events_app/visibility.py).
 """
