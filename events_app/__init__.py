@@ -34,6 +34,9 @@ def register_extensions(app: Flask) -> None:
         audit,  # noqa: F401  (its session listeners audit the directory)
         models,  # noqa: F401  (models must be known to Alembic)
     )
+    from events_app.directory import (
+        name_words,  # noqa: F401  (its session listener keeps the name index)
+    )
     from events_app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)

@@ -105,8 +105,9 @@ def _as_text(value) -> str:
 # --- Directory records, audited by the session ----------------------------------
 
 AUDITED_DIRECTORY = (Person, Organization, Topic)
-# Derived from other fields (name_keys), or the key and time the database sets.
-NOT_AUDITED_COLUMNS = {"id", "name_keys", "created_at"}
+# Derived from other fields (name_keys, name_skeletons), or the key and time the
+# database sets.
+NOT_AUDITED_COLUMNS = {"id", "name_keys", "name_skeletons", "created_at"}
 NOTES_KEY = "directory_changes"
 
 

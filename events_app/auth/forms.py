@@ -17,7 +17,7 @@ from events_app.auth.accounts import (
     normalise_email,
     password_problem,
 )
-from events_app.directory_forms import collapse_spaces
+from events_app.directory.forms import collapse_spaces
 from events_app.input_rules import AppForm
 from events_app.models.choices import UserRole, choices_of
 

@@ -35,6 +35,8 @@ from events_app.date_range import (
     OUT_OF_RANGE_MESSAGE,
     day_in_range,
 )
+from events_app.directory.names import name_key
+from events_app.directory.resolve import find_person
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record
 from events_app.interchange.meetings_io import (
@@ -52,8 +54,6 @@ from events_app.models.choices import (
     MeetingStatus,
     ParticipantRole,
 )
-from events_app.names import name_key
-from events_app.resolve import find_person
 from events_app.templating import format_date, format_time
 from events_app.visibility import visible_meetings_for
 

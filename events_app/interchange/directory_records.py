@@ -1,12 +1,7 @@
 """People, organizations and topics in the interchange format."""
 
-from events_app.extensions import db
-from events_app.input_rules import control_characters_in
-from events_app.interchange.json_format import RecordShapeError
-from events_app.models import Organization, Person, Topic
-from events_app.models.choices import OrganizationKind
-from events_app.names import name_key, split_other_names
-from events_app.resolve import (
+from events_app.directory.names import name_key, split_other_names
+from events_app.directory.resolve import (
     clean_name,
     find_organization,
     find_person,
@@ -14,12 +9,17 @@ from events_app.resolve import (
     person_named,
     topic_at_path,
 )
-from events_app.restricted_marks import (
+from events_app.directory.restricted_marks import (
     MarkedRecordLinked,
     marked_on_path,
     marked_organization_message,
     marked_parent_message,
 )
+from events_app.extensions import db
+from events_app.input_rules import control_characters_in
+from events_app.interchange.json_format import RecordShapeError
+from events_app.models import Organization, Person, Topic
+from events_app.models.choices import OrganizationKind
 from events_app.visibility import (
     OPERATOR,
     visible_organizations_for,

@@ -6,6 +6,17 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.audit import acting_user, record_changes, record_event
+from events_app.directory.resolve import (
+    organization_named,
+    owner_named,
+    person_named,
+    topic_at_path,
+)
+from events_app.directory.restricted_marks import (
+    MarkedRecordLinked,
+    marked_in_meeting_message,
+    marked_on_path,
+)
 from events_app.extensions import db
 from events_app.interchange.json_format import meeting_to_record, record_to_form_data
 from events_app.meetings.forms import MeetingForm
@@ -23,17 +34,6 @@ from events_app.models import (
 )
 from events_app.models.choices import Confidentiality
 from events_app.models.meetings import utc_now
-from events_app.resolve import (
-    organization_named,
-    owner_named,
-    person_named,
-    topic_at_path,
-)
-from events_app.restricted_marks import (
-    MarkedRecordLinked,
-    marked_in_meeting_message,
-    marked_on_path,
-)
 from events_app.visibility import OPERATOR, may_see_revision, visible_topic_ids_for
 
 SCALAR_ATTRIBUTES = (

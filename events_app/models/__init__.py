@@ -2,7 +2,7 @@
 
 from events_app.models.access import UserGroup
 from events_app.models.audit import AuditEvent, MeetingRevision
-from events_app.models.directory import Organization, Person
+from events_app.models.directory import NameWord, Organization, Person
 from events_app.models.feeds import DataVersion, FeedToken
 from events_app.models.meetings import (
     Meeting,
@@ -22,6 +22,7 @@ __all__ = [
     "FeedToken",
     "Meeting",
     "MeetingTopic",
+    "NameWord",
     "Organization",
     "Outcome",
     "Participation",

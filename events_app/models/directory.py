@@ -2,12 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, Text, false, func
+from sqlalchemy import Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from events_app.directory.names import keys_column_value, split_other_names
+from events_app.directory.skeletons import skeletons_column_value
 from events_app.extensions import db
 from events_app.models.choices import OrganizationKind
-from events_app.names import keys_column_value, split_other_names
 
 
 class Organization(db.Model):
@@ -20,6 +21,8 @@ class Organization(db.Model):
     country: Mapped[str] = mapped_column(String(100), default="")
     other_names: Mapped[str] = mapped_column(Text, default="")
     name_keys: Mapped[str] = mapped_column(Text, default="")
+    # Skeletons of the same names, for likely matches (directory/likeness.py).
+    name_skeletons: Mapped[str] = mapped_column(Text, default="")
     # Created from a restricted meeting: never shown as a free directory entry
     # (see events_app/visibility.py) until an editor who sees it clears the mark.
     restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -28,10 +31,10 @@ class Organization(db.Model):
     people: Mapped[list["Person"]] = relationship(back_populates="organization")
 
     def refresh_name_keys(self) -> None:
-        """Recompute the searchable keys after any name changes."""
-        self.name_keys = keys_column_value(
-            self.name, self.short_name, *split_other_names(self.other_names)
-        )
+        """Recompute the searchable keys and skeletons after any name changes."""
+        names = (self.name, self.short_name, *split_other_names(self.other_names))
+        self.name_keys = keys_column_value(*names)
+        self.name_skeletons = skeletons_column_value(*names)
 
     @property
     def label(self) -> str:
@@ -50,6 +53,8 @@ class Person(db.Model):
     display_name: Mapped[str] = mapped_column(String(200))
     other_names: Mapped[str] = mapped_column(Text, default="")
     name_keys: Mapped[str] = mapped_column(Text, default="")
+    # Skeletons of the same names, for likely matches (directory/likeness.py).
+    name_skeletons: Mapped[str] = mapped_column(Text, default="")
     organization_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
     )
@@ -63,10 +68,10 @@ class Person(db.Model):
     organization: Mapped[Organization | None] = relationship(back_populates="people")
 
     def refresh_name_keys(self) -> None:
-        """Recompute the searchable keys after any name changes."""
-        self.name_keys = keys_column_value(
-            self.display_name, *split_other_names(self.other_names)
-        )
+        """Recompute the searchable keys and skeletons after any name changes."""
+        names = (self.display_name, *split_other_names(self.other_names))
+        self.name_keys = keys_column_value(*names)
+        self.name_skeletons = skeletons_column_value(*names)
 
     @property
     def label(self) -> str:
@@ -74,3 +79,25 @@ class Person(db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.display_name!r}>"
+
+
+class NameWord(db.Model):
+    """The beginning of one word of a person's, organization's or topic's names.
+
+    An index of `name_skeletons` (see events_app/directory/likeness.py) kept by
+    events_app/directory/name_words.py whenever a record's skeletons change: a
+    likely-match lookup reads a few index entries instead of every name.
+    """
+
+    __tablename__ = "name_word"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The record's table name: "person", "organization" or "topic".
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int]
+    beginning: Mapped[str] = mapped_column(String(10))
+
+    __table_args__ = (
+        Index("ix_name_word_record_type_beginning", "record_type", "beginning"),
+        Index("ix_name_word_record_type_record_id", "record_type", "record_id"),
+    )

@@ -3,8 +3,9 @@
 from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from events_app.directory.names import keys_column_value
+from events_app.directory.skeletons import skeletons_column_value
 from events_app.extensions import db
-from events_app.names import keys_column_value
 
 PATH_SEPARATOR = " > "
 
@@ -15,6 +16,7 @@ class Topic(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_keys: Mapped[str] = mapped_column(Text, default="")
+    name_skeletons: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("topic.id", ondelete="SET NULL"), index=True
     )
@@ -29,8 +31,9 @@ class Topic(db.Model):
     children: Mapped[list["Topic"]] = relationship(back_populates="parent")
 
     def refresh_name_keys(self) -> None:
-        """Recompute the searchable key after the name changes."""
+        """Recompute the searchable key and skeleton after the name changes."""
         self.name_keys = keys_column_value(self.name)
+        self.name_skeletons = skeletons_column_value(self.name)
 
     @property
     def path(self) -> str:

@@ -6,19 +6,19 @@ from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from events_app.directory_forms import (
+from events_app.directory.forms import (
     NAME_MAX_LENGTH,
     collapse_spaces,
     name_field,
     restricted_field,
     taken_name_message,
 )
+from events_app.directory.lookup import find_name_conflict, records_named
+from events_app.directory.names import name_key, split_other_names
+from events_app.directory.restricted_marks import marked_organization_message
 from events_app.input_rules import AppForm
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
-from events_app.name_lookup import find_name_conflict, records_named
-from events_app.names import name_key, split_other_names
-from events_app.restricted_marks import marked_organization_message
 from events_app.visibility import visible_organizations_for
 
 OTHER_NAMES_MAX_COUNT = 50

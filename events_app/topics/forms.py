@@ -4,16 +4,16 @@ from flask_login import current_user
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from events_app.directory_forms import (
+from events_app.directory.forms import (
     name_field,
     restricted_field,
     taken_name_message,
 )
+from events_app.directory.lookup import records_named
+from events_app.directory.restricted_marks import marked_on_path, marked_parent_message
 from events_app.extensions import db
 from events_app.input_rules import AppForm, database_id
 from events_app.models import Topic
-from events_app.name_lookup import records_named
-from events_app.restricted_marks import marked_on_path, marked_parent_message
 from events_app.topic_tree import subtree_ids, topics_in_tree_order
 from events_app.visibility import visible_topics_for
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select, true
 
+from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
     CountedRecord,
@@ -23,7 +24,6 @@ from events_app.meeting_stats import (
     meeting_stats_by_owner,
 )
 from events_app.models import Meeting, MeetingTopic, Organization, Person, Topic
-from events_app.name_lookup import search_clause
 from events_app.topic_tree import (
     TreeRow,
     children_by_parent,
@@ -84,7 +84,7 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     grouped = children_by_parent(visible)
     searching = bool(" ".join((text or "").split()))
     if searching:
-        condition = search_clause(Topic, Topic.name, text)
+        condition = search_clause(Topic, Topic.name, text, among=visible)
     else:
         condition = Topic.parent_id.is_(None)
     query = visible.where(condition).order_by(func.lower(Topic.name), Topic.id)

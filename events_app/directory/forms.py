@@ -5,9 +5,9 @@ from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from events_app.directory_pages import record_url
-from events_app.name_lookup import name_taken_message
-from events_app.names import NAME_MAX_LENGTH
+from events_app.directory.lookup import name_taken_message
+from events_app.directory.names import NAME_MAX_LENGTH
+from events_app.directory.pages import record_url
 from events_app.visibility import is_visible_to
 
 

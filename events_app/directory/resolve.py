@@ -6,11 +6,11 @@ imported "KUPREYCHYK" both land on the same record instead of a duplicate.
 
 from sqlalchemy import Select
 
+from events_app.directory.lookup import records_named
+from events_app.directory.names import name_key
 from events_app.extensions import db
 from events_app.models import Organization, Person, Topic
 from events_app.models.topics import PATH_SEPARATOR
-from events_app.name_lookup import records_named
-from events_app.names import name_key
 from events_app.topic_tree import visible_ancestors
 from events_app.visibility import (
     OPERATOR,
