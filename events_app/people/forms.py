@@ -8,6 +8,7 @@ from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
     NAME_MAX_LENGTH,
+    AsksBeforeCreating,
     collapse_spaces,
     name_field,
     restricted_field,
@@ -58,8 +59,11 @@ def refuse_bad_other_names(model, text: str | None, record) -> None:
     refuse_taken_names(model, split_other_names(text), record)
 
 
-class PersonForm(AppForm):
+class PersonForm(AsksBeforeCreating, AppForm):
     """A person's directory entry; `record` is the person being edited, if any."""
+
+    NAME_FIELD = "display_name"
+    MODEL = Person
 
     display_name = name_field("Name", "Enter the person's name.")
     other_names = TextAreaField("Other names")
@@ -131,8 +135,10 @@ class PersonForm(AppForm):
         person.refresh_name_keys()
 
 
-class OrganizationForm(AppForm):
+class OrganizationForm(AsksBeforeCreating, AppForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
+
+    MODEL = Organization
 
     name = name_field("Name", "Enter the organization's name.")
     short_name = StringField(
