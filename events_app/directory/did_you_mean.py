@@ -25,11 +25,12 @@ from events_app.directory.likeness import LikelyMatch, likely_matches
 from events_app.directory.lookup import records_named
 from events_app.directory.names import (
     NAME_MAX_LENGTH,
+    OTHER_NAMES_MAX_COUNT,
     name_key,
     split_other_names,
 )
 from events_app.models import Organization, Person
-from events_app.visibility import visible_organizations_for, visible_people_for
+from events_app.visibility import visible_records_for
 
 # The answer "none of these: a new record".
 NEW = "new"
@@ -37,11 +38,7 @@ NEW = "new"
 # Suggestions offered per name, at most.
 MAXIMUM_SUGGESTIONS = 3
 
-# Other names a record keeps, at most (as the person and organization forms allow).
-OTHER_NAMES_MAX_COUNT = 50
-
 KIND_OF = {Person: "person", Organization: "organization"}
-VISIBLE_FOR = {Person: visible_people_for, Organization: visible_organizations_for}
 
 
 def choice_value(record) -> str:
@@ -69,7 +66,7 @@ class NameQuestion:
 
 def _exactly_named(typed: str, user, models) -> bool:
     return any(
-        records_named(model, typed, among=VISIBLE_FOR[model](user)) for model in models
+        records_named(model, typed, among=visible_records_for(user, model)) for model in models
     )
 
 
@@ -84,7 +81,7 @@ def likely_records(typed: str, user, models) -> list[LikelyMatch]:
         match
         for model in models
         for match in likely_matches(
-            model, typed, among=VISIBLE_FOR[model](user), limit=MAXIMUM_SUGGESTIONS
+            model, typed, among=visible_records_for(user, model), limit=MAXIMUM_SUGGESTIONS
         )
     ]
     matches.sort(key=lambda match: -match.score)

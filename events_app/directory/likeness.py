@@ -55,7 +55,7 @@ from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Select, case, or_, select
 
-from events_app.directory.names import split_other_names
+from events_app.directory.names import name_key, split_other_names
 from events_app.extensions import db
 
 # From this score on, two names are likely the same (a suggestion, never a link).
@@ -139,11 +139,19 @@ def word_skeleton(word: str) -> str:
     return DOUBLED.sub(r"\1", word)
 
 
-def skeleton_words(name: str) -> list[str]:
-    """The skeletons of the words of a name, in order ("Купрэйчык, М." -> [...])."""
+def skeleton_words(name: str, typing: bool = False) -> list[str]:
+    """The skeletons of the words of a name, in order ("Купрэйчык, М." -> [...]).
+
+    With `typing`, the last word is the beginning of a longer one: its end is
+    folded as inside a word ("Iv" -> "iv", as "Ivanova" begins, not "u" as the
+    whole word "Iv" would be).
+    """
     ascii_text = anyascii((name or "").translate(SPELLED_OUT)).lower()
-    words = [word_skeleton(word) for word in WORD.findall(ascii_text)]
-    return [word for word in words if word][:MAXIMUM_WORDS]
+    words = WORD.findall(ascii_text)
+    skeletons = [word_skeleton(word) for word in words]
+    if typing and words:
+        skeletons[-1] = word_skeleton(words[-1] + "a")[:-1] or skeletons[-1]
+    return [word for word in skeletons if word][:MAXIMUM_WORDS]
 
 
 def skeleton(name: str) -> str:
@@ -173,58 +181,83 @@ def _pair_weight(first: str, second: str) -> int:
     return 1 if min(len(first), len(second)) == 1 else max(len(first), len(second))
 
 
-def _pairings(shorter: list[str], longer: list[str]):
-    """Ways to pair each word of `shorter` with a distinct word of `longer`.
+def _pairings(scores: list[list[float]]):
+    """Ways to pair each row with a distinct column (rows <= columns), as index lists.
 
     Every way for names of up to four words (24 at most); for longer ones, such
     as organizations' names, only the greedy one (most similar words first).
     """
-    if len(longer) <= 4:
-        yield from permutations(range(len(longer)), len(shorter))
+    rows, columns = len(scores), len(scores[0])
+    if columns <= 4:
+        yield from permutations(range(columns), rows)
         return
-    candidates = sorted(
-        (
-            (-_word_similarity(word, other), position, index)
-            for position, word in enumerate(shorter)
-            for index, other in enumerate(longer)
-        )
+    ranked = sorted(
+        (-scores[row][column], row, column)
+        for row in range(rows)
+        for column in range(columns)
     )
     chosen: dict[int, int] = {}
-    for _, position, index in candidates:
-        if position not in chosen and index not in chosen.values():
-            chosen[position] = index
-    yield tuple(chosen[position] for position in range(len(shorter)))
+    for _, row, column in ranked:
+        if row not in chosen and column not in chosen.values():
+            chosen[row] = column
+    yield tuple(chosen[row] for row in range(rows))
 
 
-def words_likeness(first: list[str], second: list[str]) -> float:
+def words_likeness(first: list[str], second: list[str], typing: bool = False) -> float:
     """The score of two names given as word skeletons (see the module docstring).
 
     The mean of the length-weighted similarity of the paired words and of the
     weakest pair: an equal first name does not drown a different surname
-    (Anna Ivanova / Anna Ivanenko).
+    (Anna Ivanova / Anna Ivanenko). With `typing`, `first` is text being typed:
+    its last word may be the beginning of a word ("Kupr"), and words of
+    `second` that nothing typed yet pairs with cost nothing.
     """
     if not first or not second:
         return 0.0
-    shorter, longer = sorted((first, second), key=len)
+    pairs = [
+        [_scored_pair(first, index, other, typing) for other in second]
+        for index in range(len(first))
+    ]
+    if len(first) > len(second):
+        pairs = [list(column) for column in zip(*pairs, strict=True)]
+        longer, penalised = first, True
+    else:
+        longer, penalised = second, not typing
     best = 0.0
-    for chosen in _pairings(shorter, longer):
+    for chosen in _pairings([[score for score, _ in row] for row in pairs]):
         weighted = total = 0.0
         weakest = 1.0
-        for word, index in zip(shorter, chosen, strict=True):
-            weight = _pair_weight(word, longer[index])
-            similarity = _word_similarity(word, longer[index])
+        for row, column in enumerate(chosen):
+            similarity, weight = pairs[row][column]
             weighted += weight * similarity
             total += weight
             weakest = min(weakest, similarity)
-        unpaired = set(range(len(longer))) - set(chosen)
-        total += UNPAIRED_WEIGHT * sum(len(longer[index]) for index in unpaired)
+        if penalised:
+            unpaired = set(range(len(longer))) - set(chosen)
+            total += UNPAIRED_WEIGHT * sum(len(longer[index]) for index in unpaired)
         best = max(best, (weighted / total + weakest) / 2)
     return best
 
 
-def name_likeness(first: str, second: str) -> float:
-    """How likely two spellings are the same name, 0..1 (1.0: same skeleton)."""
-    return words_likeness(skeleton_words(first), skeleton_words(second))
+def _scored_pair(
+    first: list[str], index: int, other: str, typing: bool
+) -> tuple[float, int]:
+    """Similarity and weight of word `index` of `first` paired with `other`."""
+    word = first[index]
+    if typing and index == len(first) - 1 and len(other) > len(word) > 1:
+        beginning = other[: len(word)]
+        return max(
+            _word_similarity(word, other), _word_similarity(word, beginning)
+        ), len(word)
+    return _word_similarity(word, other), _pair_weight(word, other)
+
+
+def name_likeness(first: str, second: str, typing: bool = False) -> float:
+    """How likely two spellings are the same name, 0..1 (1.0: same skeleton).
+
+    With `typing`, `first` is text being typed (see `words_likeness`).
+    """
+    return words_likeness(skeleton_words(first), skeleton_words(second), typing)
 
 
 @dataclass
@@ -261,9 +294,9 @@ def _unpacked(packed: str) -> list[list[str]]:
     return [name.split() for name in packed.strip(SEPARATOR).split(SEPARATOR) if name]
 
 
-def _best_score(words: list[str], names: list[list[str]]) -> float:
+def _best_score(words: list[str], names: list[list[str]], typing: bool) -> float:
     """The score of `words` against the closest of `names` (word skeletons)."""
-    return max((words_likeness(words, name) for name in names), default=0.0)
+    return max((words_likeness(words, name, typing) for name in names), default=0.0)
 
 
 def _closest_names(first_names: list[str], second_names: list[str]) -> tuple[str, str]:
@@ -271,6 +304,24 @@ def _closest_names(first_names: list[str], second_names: list[str]) -> tuple[str
     return max(
         product(first_names, second_names), key=lambda pair: name_likeness(*pair)
     )
+
+
+def _closest_name(query: str, variants: list[list[str]], record, typing: bool) -> str:
+    """The name of `record` that met `query` (given as skeleton `variants`).
+
+    The same name (same key) first; then the best score, then the best score of
+    whole words (so a typed "Kupreychyk" names that other name, not the full one).
+    """
+
+    def closeness(name: str) -> tuple:
+        words = skeleton_words(name)
+        return (
+            name_key(name) == name_key(query),
+            max(words_likeness(variant, words, typing) for variant in variants),
+            max(words_likeness(variant, words) for variant in variants),
+        )
+
+    return max(record_names(record), key=closeness)
 
 
 def _candidate_rows(model, words: list[str], among: Select | None):
@@ -306,17 +357,28 @@ def _candidate_rows(model, words: list[str], among: Select | None):
 
 
 def likely_matches(
-    model, name: str, among: Select | None = None, limit: int = 10
+    model,
+    name: str,
+    among: Select | None = None,
+    limit: int = 10,
+    *,
+    typing: bool = False,
 ) -> list[LikelyMatch]:
     """Records of `model` with a name likely the same as `name`, best first.
 
     Exact matches are included (score 1.0): callers decide what to do with them.
     `among` is a select of the records the user may see; others never appear.
+    With the keyword `typing` (suggestions under a name field), `name` is being
+    typed: its last word may be the beginning of a word ("Matvei Kupr").
     """
-    words = skeleton_words(name)
+    variants = [skeleton_words(name)]
+    if typing and skeleton_words(name, typing=True) != variants[0]:
+        variants.append(skeleton_words(name, typing=True))
+    beginnings = [word for words in variants for word in words]
     scored = []
-    for record_id, packed, _ in _candidate_rows(model, words, among):
-        score = _best_score(words, _unpacked(packed))
+    for record_id, packed, _ in _candidate_rows(model, beginnings, among):
+        names = _unpacked(packed)
+        score = max(_best_score(words, names, typing) for words in variants)
         if score >= LIKELY:
             scored.append((score, record_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -330,7 +392,7 @@ def likely_matches(
     matches = []
     for score, record_id in scored:
         record = records[record_id]
-        matched, _ = _closest_names(record_names(record), [name])
+        matched = _closest_name(name, variants, record, typing)
         matches.append(LikelyMatch(record, matched, round(score, 3)))
     return matches
 

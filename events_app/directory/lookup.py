@@ -9,15 +9,23 @@ from markupsafe import Markup
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from events_app.directory.likeness import likely_matches
 from events_app.directory.names import NAME_MAX_LENGTH, key_pattern, name_key
 from events_app.extensions import db
 
+# Records a ?q= filter adds for other spellings, at most (best first).
+LIKELY_SEARCH_RESULTS = 50
 
-def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
-    """Condition for a ?q= filter: a key fragment of any name, or a name substring.
+
+def search_clause(
+    model, display_column, text: str, among: Select | None = None
+) -> ColumnElement[bool]:
+    """Condition for a ?q= filter: a key fragment of any name, a name substring, or
+    a name likely the same in another spelling ("Лукашэнка" finds Lukashenka).
 
     The key comparison ignores case and accents and covers other names; the plain
-    substring catches input whose punctuation matters to the user.
+    substring catches input whose punctuation matters to the user. Likely
+    matches are looked for `among` the records the user may see.
     """
     text = " ".join((text or "").split())
     if not text:
@@ -27,6 +35,9 @@ def search_clause(model, display_column, text: str) -> ColumnElement[bool]:
     if key:
         # Keys hold only letters and digits, so they never contain LIKE wildcards.
         conditions.append(model.name_keys.like(f"%{key}%"))
+    likely = likely_matches(model, text, among, LIKELY_SEARCH_RESULTS, typing=True)
+    if likely:
+        conditions.append(model.id.in_([match.record.id for match in likely]))
     return or_(*conditions)
 
 

@@ -6,13 +6,18 @@ otherwise be written three times live here.
 
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from events_app.directory.did_you_mean import NEW, add_other_name
+from events_app.directory.likeness import likely_matches
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, integer_arg
 from events_app.models import Organization, Person, Topic
+from events_app.visibility import visible_records_for
+
+# Suggestions answered for one ?q= (a dropdown's worth).
+SUGGESTIONS_LIMIT = 10
 
 # Endpoint and id argument of each directory record's own page.
 RECORD_PAGES = {
@@ -92,3 +97,40 @@ def chose_existing_record(form, question):
         "success",
     )
     return redirect(record_url(existing))
+
+
+def suggested_name(record) -> str:
+    """The name a form field takes for a record: a topic's path, else its own name."""
+    if isinstance(record, Topic):
+        return record.path
+    return record.display_name if isinstance(record, Person) else record.name
+
+
+def suggestions_response(model) -> Response:
+    """JSON suggestions, best first, for a name being typed as ?q= (any spelling).
+
+    Only records the viewer may see are considered, so a hidden record is never
+    suggested nor counted; an empty ?q= answers [].
+    """
+    text = search_text()
+    if not text:
+        return jsonify([])
+    matches = likely_matches(
+        model,
+        text,
+        among=visible_records_for(current_user, model),
+        limit=SUGGESTIONS_LIMIT,
+        typing=True,
+    )
+    return jsonify(
+        [
+            {
+                "id": match.record.id,
+                "name": suggested_name(match.record),
+                "matched": match.matched,
+                "score": round(match.score, 2),
+                "url": record_url(match.record),
+            }
+            for match in matches
+        ]
+    )

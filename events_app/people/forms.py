@@ -15,13 +15,16 @@ from events_app.directory.forms import (
     taken_name_message,
 )
 from events_app.directory.lookup import find_name_conflict, records_named
-from events_app.directory.names import name_key, split_other_names
+from events_app.directory.names import (
+    OTHER_NAMES_MAX_COUNT,
+    name_key,
+    split_other_names,
+)
 from events_app.input_rules import AppForm
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
 from events_app.visibility import visible_organizations_for
 
-OTHER_NAMES_MAX_COUNT = 50
 NOTES_MAX_LENGTH = 20_000
 
 

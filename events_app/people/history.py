@@ -88,11 +88,10 @@ def directory_listing(model, user, text: str, page: int) -> ListedRecords:
     Each comes with its statistics over the meetings the user may see.
     """
     name_column, record_id_column = LISTED_BY[model]
-    query = (
-        visible_records_for(user, model)
-        .where(search_clause(model, name_column, text))
-        .order_by(func.lower(name_column), model.id)
-    )
+    visible = visible_records_for(user, model)
+    query = visible.where(
+        search_clause(model, name_column, text, among=visible)
+    ).order_by(func.lower(name_column), model.id)
     pagination = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
     ids = [record.id for record in pagination.items]
     stats = meeting_stats_by_owner(

@@ -5,11 +5,16 @@ exactly like one that does not exist.
 """
 
 from flask import render_template, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import func
 
 from events_app.auth.permissions import editor_required
-from events_app.directory.pages import form_page, index_page, page_number
+from events_app.directory.pages import (
+    form_page,
+    index_page,
+    page_number,
+    suggestions_response,
+)
 from events_app.extensions import db
 from events_app.models import Organization, Person
 from events_app.people import bp
@@ -44,6 +49,20 @@ def people_index():
 def organizations_index():
     """Organizations A–Z, filtered by ?q=, with the meetings the viewer may see."""
     return index_page(organizations_listing, "people/organizations_index.html")
+
+
+@bp.route("/people/suggest")
+@login_required
+def people_suggest():
+    """JSON: people the viewer may see whose name is likely the one typed as ?q=."""
+    return suggestions_response(Person)
+
+
+@bp.route("/organizations/suggest")
+@login_required
+def organizations_suggest():
+    """JSON: organizations the viewer may see likely named as ?q=."""
+    return suggestions_response(Organization)
 
 
 @bp.route("/people/<int:person_id>")

@@ -84,7 +84,7 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     grouped = children_by_parent(visible)
     searching = bool(" ".join((text or "").split()))
     if searching:
-        condition = search_clause(Topic, Topic.name, text)
+        condition = search_clause(Topic, Topic.name, text, among=visible)
     else:
         condition = Topic.parent_id.is_(None)
     query = visible.where(condition).order_by(func.lower(Topic.name), Topic.id)

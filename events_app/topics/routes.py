@@ -5,10 +5,15 @@ does not exist.
 """
 
 from flask import render_template, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from events_app.auth.permissions import editor_required
-from events_app.directory.pages import form_page, index_page, page_number
+from events_app.directory.pages import (
+    form_page,
+    index_page,
+    page_number,
+    suggestions_response,
+)
 from events_app.models import Topic
 from events_app.topics import bp
 from events_app.topics.forms import TopicForm
@@ -24,6 +29,13 @@ def _topic_name(topic: Topic) -> str:
 def index():
     """The topic tree A–Z (or topics matching ?q=), with visible meeting counts."""
     return index_page(topics_listing, "topics/index.html")
+
+
+@bp.route("/topics/suggest")
+@login_required
+def suggest():
+    """JSON: topics the viewer may see likely named as ?q= (name or path)."""
+    return suggestions_response(Topic)
 
 
 @bp.route("/topics/<int:topic_id>")
