@@ -66,7 +66,8 @@ class NameQuestion:
 
 def _exactly_named(typed: str, user, models) -> bool:
     return any(
-        records_named(model, typed, among=visible_records_for(user, model)) for model in models
+        records_named(model, typed, among=visible_records_for(user, model))
+        for model in models
     )
 
 
@@ -81,7 +82,10 @@ def likely_records(typed: str, user, models) -> list[LikelyMatch]:
         match
         for model in models
         for match in likely_matches(
-            model, typed, among=visible_records_for(user, model), limit=MAXIMUM_SUGGESTIONS
+            model,
+            typed,
+            among=visible_records_for(user, model),
+            limit=MAXIMUM_SUGGESTIONS,
         )
     ]
     matches.sort(key=lambda match: -match.score)
