@@ -224,3 +224,24 @@ def test_json_import_links_exact_names_only(app, make):
     assert count(Person) == people + 1
     db.session.refresh(person)
     assert person.other_names == other_names_before
+
+
+def test_an_edit_asks_too_and_keeps_its_revision(app, client, auth, make):
+    person = demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    assert client.post("/meetings/new", data=participants()).status_code == 302
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    data = participants("Matvej Kupreichyk", revision=str(meeting.revision))
+
+    asked = client.post(f"/meetings/{meeting.id}/edit", data=data)
+
+    assert asked.status_code == 422
+    page = asked.get_data(as_text=True)
+    assert "Did you mean Matvei Kupreichyk" in page
+    assert f'name="revision" type="hidden" value="{meeting.revision}"' in page
+    data["participants-0-person_choice"] = f"person-{person.id}"
+    saved = client.post(f"/meetings/{meeting.id}/edit", data=data)
+    assert saved.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.revision == 2
+    assert meeting.participations[0].person_id == person.id
