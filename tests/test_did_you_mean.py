@@ -13,6 +13,7 @@ from events_app.directory.names import split_other_names
 from events_app.extensions import db
 from events_app.interchange.meetings_io import DEMO_FILE, import_document
 from events_app.models import Meeting, Participation, Person
+from tests.test_ics_import import event, ics, upload
 from tests.test_meetings import meeting_form_data
 
 SPELLINGS = ["Matvej Kupreichyk", "kupreichyk, matvei", "Купрэйчык"]
@@ -215,8 +216,12 @@ def test_json_import_links_exact_names_only(app, make):
     ]
     document["meetings"] = [meeting]
 
-    import_document(document)
+    summary = import_document(document)
 
+    assert summary.likely_duplicates == [
+        "meetings[0].participants[0].person: “Matvej Kupreichyk” becomes a new "
+        "record but is likely the same as Matvei Kupreichyk."
+    ]
     imported = db.session.scalar(select(Meeting).where(Meeting.uid == meeting["uid"]))
     fuzzy, exact = (row.person for row in imported.participations)
     assert exact.id == person.id
@@ -245,3 +250,19 @@ def test_an_edit_asks_too_and_keeps_its_revision(app, client, auth, make):
     db.session.refresh(meeting)
     assert meeting.revision == 2
     assert meeting.participations[0].person_id == person.id
+
+
+def test_ics_preview_warns_of_likely_duplicates(app, client, auth, make):
+    demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    invitation = ics(
+        event(
+            DTSTART=":20250612T100000Z",
+            DTEND=":20250612T120000Z",
+            ATTENDEE=";CN=Matvej Kupreichyk:mailto:m@example.org",
+        )
+    )
+
+    page = upload(client, invitation).get_data(as_text=True)
+
+    assert "“Matvej Kupreichyk” becomes a new record but is likely the same as" in page

@@ -467,6 +467,15 @@ class MeetingForm(AppForm):
         ]
         return all(decided)
 
+    def name_questions(self) -> list[tuple[str, object]]:
+        """(field name, question) of every name `ask_about_names` asked about."""
+        return [
+            (row.form[name].name, question)
+            for rows in (self.participants, self.outcomes)
+            for row in rows
+            for name, question in getattr(row.form, "questions", {}).items()
+        ]
+
     def ensure_empty_rows(self) -> None:
         """Pad each row list so a few empty rows are always there to fill in."""
         for name, count in EMPTY_ROWS.items():
