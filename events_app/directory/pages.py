@@ -54,12 +54,13 @@ def form_page(form, record, template: str, name_of: Callable[..., str], **contex
     """Save a valid submitted form onto `record` and go to its page; else show the form.
 
     `record` is new (not yet in the database) for an "add" page; `name_of(record)`
-    names it in the confirmation message.
+    names it in the confirmation message. A form that asks "did you mean"
+    (events_app/directory/forms.py, AsksBeforeCreating) asks before adding.
     """
     if not form.validate_on_submit():
         return render_template(template, form=form, **context)
     is_new = record.id is None
-    if is_new:
+    if is_new and hasattr(form, "name_question"):
         question = form.name_question(current_user)
         if question is not None and not question.decided:
             flash(NAME_TO_CONFIRM, "error")
