@@ -5,6 +5,8 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 
 from events_app.date_range import DATE_INPUT_LIMITS
+from events_app.directory.did_you_mean import choice_value, other_names_shown
+from events_app.directory.pages import record_url
 from events_app.markdown import render_markdown
 from events_app.models.choices import label
 
@@ -63,6 +65,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["choice_value"] = choice_value
+    app.jinja_env.filters["record_url"] = record_url
+    app.jinja_env.filters["other_record_names"] = other_names_shown
     app.jinja_env.globals["meeting_when"] = meeting_when
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["date_input_limits"] = DATE_INPUT_LIMITS

@@ -44,6 +44,7 @@ from events_app.interchange.meetings_io import (
     ImportSummary,
     check_document,
     import_document,
+    record_likely_duplicates,
 )
 from events_app.meetings.forms import MAXIMUM_ROWS, known_timezones
 from events_app.models import Meeting
@@ -869,6 +870,8 @@ def _plan_event(event: IcsEvent, user, first_number_of_uid: dict[str, int]):
         ]
         action = "updated" if changes else "unchanged"
     problems = record_problems(record)
+    if not problems:
+        warnings.extend(record_likely_duplicates(record, user))
     return PlannedEvent(
         event=event,
         action="invalid" if problems else action,

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
+from events_app.directory.did_you_mean import question_about
 from events_app.directory.lookup import name_taken_message
 from events_app.directory.names import NAME_MAX_LENGTH
 from events_app.directory.pages import record_url
@@ -23,6 +24,35 @@ def name_field(label: str, required_message: str) -> StringField:
         filters=[collapse_spaces],
         validators=[DataRequired(required_message), Length(max=NAME_MAX_LENGTH)],
     )
+
+
+def name_choice_fields() -> tuple[StringField, BooleanField]:
+    """The answer to a "did you mean" question: the choice, and keep the spelling.
+
+    See events_app/directory/did_you_mean.py; the page renders them by hand
+    (radio buttons and a checkbox, in templates/_macros.html).
+    """
+    return (
+        StringField(filters=[collapse_spaces], validators=[Length(max=40)]),
+        BooleanField("Keep the typed spelling as another name"),
+    )
+
+
+class AsksBeforeCreating:
+    """Mixin of the person and organization forms: "did you mean" before adding.
+
+    `NAME_FIELD` names the record's name field and `MODEL` its model.
+    """
+
+    NAME_FIELD = "name"
+    MODEL = None
+    name_choice, name_keep_spelling = name_choice_fields()
+
+    def name_question(self, user):
+        """The question the typed name raises for a new record, or None."""
+        return question_about(
+            self[self.NAME_FIELD].data, self.name_choice.data, user, (self.MODEL,)
+        )
 
 
 def restricted_field() -> BooleanField:

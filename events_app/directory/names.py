@@ -12,6 +12,9 @@ SEPARATOR = "|"
 # The longest name or other name a record may have.
 NAME_MAX_LENGTH = 200
 
+# Other names a record may have, at most.
+OTHER_NAMES_MAX_COUNT = 50
+
 
 def name_key(name: str) -> str:
     """Return the comparison key of a name: no case, accents, spaces or punctuation."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from events_app.directory.did_you_mean import NEW, add_other_name
 from events_app.directory.likeness import likely_matches
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, integer_arg
@@ -53,17 +54,50 @@ def form_page(form, record, template: str, name_of: Callable[..., str], **contex
     """Save a valid submitted form onto `record` and go to its page; else show the form.
 
     `record` is new (not yet in the database) for an "add" page; `name_of(record)`
-    names it in the confirmation message.
+    names it in the confirmation message. A form that asks "did you mean"
+    (events_app/directory/forms.py, AsksBeforeCreating) asks before adding.
     """
     if not form.validate_on_submit():
         return render_template(template, form=form, **context)
     is_new = record.id is None
+    if is_new and hasattr(form, "name_question"):
+        question = form.name_question(current_user)
+        if question is not None and not question.decided:
+            flash(NAME_TO_CONFIRM, "error")
+            page = render_template(template, form=form, question=question, **context)
+            return page, 422
+        if question is not None and question.chosen != NEW:
+            return chose_existing_record(form, question)
     form.apply_to(record)
     if is_new:
         db.session.add(record)
     db.session.commit()
     flash(f"{name_of(record)} {'added' if is_new else 'saved'}.", "success")
     return redirect(record_url(record))
+
+
+NAME_TO_CONFIRM = (
+    "This name looks like a record already in the directory. Choose it or a new "
+    "one below; nothing was saved yet."
+)
+
+
+def chose_existing_record(form, question):
+    """The "did you mean" answer was an existing record: go there, add nothing new.
+
+    The typed spelling becomes one of its other names if the box stayed ticked;
+    the rest of the form is not saved (the record is edited on its own page).
+    """
+    existing = question.chosen
+    if form.name_keep_spelling.data:
+        add_other_name(existing, question.typed)
+    db.session.commit()
+    flash(
+        f"Nothing new was added: “{question.typed}” is {existing.label}. "
+        "Edit that record to change its details.",
+        "success",
+    )
+    return redirect(record_url(existing))
 
 
 def suggested_name(record) -> str:

@@ -57,6 +57,8 @@ def _import_file(path: str) -> None:
         f"Imported {len(summary.created)} new and {len(summary.updated)} updated "
         f"meeting(s) from {path}; {len(summary.unchanged)} unchanged."
     )
+    for warning in summary.likely_duplicates:
+        click.echo(f"  Warning: {warning}")
 
 
 @click.command("import-meetings")

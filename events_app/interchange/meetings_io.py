@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from events_app.audit import acting_user
 from events_app.extensions import db
 from events_app.interchange.directory_records import (
     apply_directory,
@@ -28,7 +29,7 @@ from events_app.meetings.operations import (
 )
 from events_app.models import Meeting
 from events_app.models.meetings import everything_about_meetings
-from events_app.visibility import visible_meetings_for
+from events_app.visibility import OPERATOR, visible_meetings_for
 
 FORMAT_NAME = "events_app meetings"
 DEMO_FILE = Path(__file__).with_name("demo_meetings.json")
@@ -49,6 +50,7 @@ class ImportSummary:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    likely_duplicates: list[str] = field(default_factory=list)
 
 
 def export_document(user) -> dict:
@@ -172,6 +174,9 @@ def import_document(document) -> ImportSummary:
                     select(Meeting).where(Meeting.uid == record["uid"])
                 )
             revision_before = existing.revision if existing is not None else None
+            summary.likely_duplicates.extend(
+                likely_duplicates(form, f"meetings[{index}]", acting_user() or OPERATOR)
+            )
             try:
                 meeting = save_meeting(existing, form, commit=False)
             except MarkedRecordLinked as refused:
@@ -201,6 +206,30 @@ def import_document(document) -> ImportSummary:
         db.session.rollback()
         raise ImportFailed([f"The database refused the import: {error}"]) from error
     return summary
+
+
+def likely_duplicates(form: MeetingForm, where: str, user) -> list[str]:
+    """Warnings for the names of a checked form that would make likely duplicates.
+
+    An import decides nothing fuzzy: these names still become new records (as
+    the web form's "a new one"); the warning says which records they resemble,
+    among those `user` may see, so a person can merge them if they are one.
+    """
+    form.ask_about_names(user)
+    prefix = f"{where}." if where else ""
+    return [
+        f"{prefix}{form_field_to_record_path(field_name)}: “{question.typed}” "
+        "becomes a new record but is likely the same as "
+        + " or ".join(match.record.label for match in question.matches)
+        + "."
+        for field_name, question in form.name_questions()
+    ]
+
+
+def record_likely_duplicates(record: dict, user) -> list[str]:
+    """`likely_duplicates` of one meeting record (the .ics import's preview)."""
+    form = MeetingForm(formdata=record_to_form_data(record), meta={"csrf": False})
+    return likely_duplicates(form, "", user)
 
 
 def check_document(document) -> None:

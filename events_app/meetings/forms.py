@@ -31,10 +31,12 @@ from wtforms.validators import (
 )
 
 from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
+from events_app.directory.did_you_mean import chosen_record, question_about
+from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, AppSubform
-from events_app.models import User, UserGroup
+from events_app.models import Organization, Person, User, UserGroup
 from events_app.models.choices import (
     Attendance,
     Confidentiality,
@@ -126,17 +128,56 @@ class RowList(FieldList):
         return [error for error in self.errors if isinstance(error, str)]
 
 
-class ParticipantRowForm(AppSubform):
+class RowWithNames(AppSubform):
+    """A row whose name fields may ask "did you mean" before creating a record.
+
+    `NAMED_RECORDS` maps each name field to the models it may name; each has a
+    `<name>_choice` and `<name>_keep_spelling` field holding the answer.
+    """
+
+    NAMED_RECORDS: dict[str, tuple] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions: dict = {}
+
+    def ask_about_names(self, user) -> bool:
+        """Fill `questions` for this row's names; whether every one is decided."""
+        self.questions = {}
+        for name, models in self.NAMED_RECORDS.items():
+            question = question_about(
+                self[name].data, self[f"{name}_choice"].data, user, models
+            )
+            if question is not None:
+                self.questions[name] = question
+        return all(question.decided for question in self.questions.values())
+
+    def record_named(self, name: str, user):
+        """The existing record chosen for this row's `name`, or None (chosen_record)."""
+        return chosen_record(
+            self[name].data,
+            self[f"{name}_choice"].data,
+            self[f"{name}_keep_spelling"].data,
+            user,
+            self.NAMED_RECORDS[name],
+        )
+
+
+class ParticipantRowForm(RowWithNames):
+    NAMED_RECORDS = {"person": (Person,), "organization": (Organization,)}
+
     person = StringField(
         "Person",
         filters=[strip_text],
         validators=[Length(max=200)],
     )
+    person_choice, person_keep_spelling = name_choice_fields()
     organization = StringField(
         "Organization represented",
         filters=[strip_text],
         validators=[Length(max=200)],
     )
+    organization_choice, organization_keep_spelling = name_choice_fields()
     role = ChoiceField(
         "Role", choices=choices_of(ParticipantRole), default=ParticipantRole.PARTICIPANT
     )
@@ -172,7 +213,9 @@ class TopicRowForm(AppSubform):
             raise ValidationError("Name the topic this note belongs to.")
 
 
-class OutcomeRowForm(AppSubform):
+class OutcomeRowForm(RowWithNames):
+    NAMED_RECORDS = {"owner": (Person, Organization)}
+
     text = TextAreaField(
         "Agreement or follow-up", filters=[strip_text], validators=[Length(max=5000)]
     )
@@ -181,6 +224,7 @@ class OutcomeRowForm(AppSubform):
         filters=[strip_text],
         validators=[Length(max=200)],
     )
+    owner_choice, owner_keep_spelling = name_choice_fields()
     due = DateField(
         "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
     )
@@ -431,6 +475,28 @@ class MeetingForm(AppForm):
             and self.timezone.data in known_timezones()
             and all(day is None or day_in_range(day) for day in days)
         )
+
+    def ask_about_names(self, user) -> bool:
+        """Ask "did you mean" for every likely name (see RowWithNames); all decided?
+
+        Every row is asked, so the page shows every question at once.
+        """
+        decided = [
+            row.form.ask_about_names(user)
+            for rows in (self.participants, self.outcomes)
+            for row in rows
+            if not row.form.is_blank()
+        ]
+        return all(decided)
+
+    def name_questions(self) -> list[tuple[str, object]]:
+        """(field name, question) of every name `ask_about_names` asked about."""
+        return [
+            (row.form[name].name, question)
+            for rows in (self.participants, self.outcomes)
+            for row in rows
+            for name, question in getattr(row.form, "questions", {}).items()
+        ]
 
     def ensure_empty_rows(self) -> None:
         """Pad each row list so a few empty rows are always there to fill in."""

@@ -86,7 +86,9 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     again) before it is looked up. Records a restricted meeting creates are
     marked restricted, so they stay hidden once no meeting hides them (see
     events_app/visibility.py); the mark comes last, so that a name typed twice
-    finds the record made for its first row.
+    finds the record made for its first row. A row whose typed name was
+    answered "did you mean" links the record chosen (see
+    events_app/directory/did_you_mean.py); the imports post no answer.
     """
     viewer = acting_user() or OPERATOR
     for attribute in SCALAR_ATTRIBUTES:
@@ -105,12 +107,14 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     participations = [
         Participation(
             person=(
-                person_named(row.person.data, viewer, created)
+                row.record_named("person", viewer)
+                or person_named(row.person.data, viewer, created)
                 if row.person.data
                 else None
             ),
             organization=(
-                organization_named(row.organization.data, viewer, created)
+                row.record_named("organization", viewer)
+                or organization_named(row.organization.data, viewer, created)
                 if row.organization.data
                 else None
             ),
@@ -131,7 +135,12 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     ]
     outcomes = []
     for position, row in enumerate(filled_rows(form.outcomes)):
-        owner = owner_named(row.owner.data, viewer, created) if row.owner.data else None
+        owner = (
+            row.record_named("owner", viewer)
+            or owner_named(row.owner.data, viewer, created)
+            if row.owner.data
+            else None
+        )
         outcomes.append(
             Outcome(
                 text=row.text.data,

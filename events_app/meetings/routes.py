@@ -197,6 +197,12 @@ NO_STARTING_REVISION = (
 )
 
 
+NAMES_TO_CONFIRM = (
+    "Some names look like records already in the directory. Choose below, for "
+    "each, the existing record or a new one; nothing was saved yet."
+)
+
+
 def handle_form_post(form: MeetingForm, meeting: Meeting | None):
     """Shared POST handling of the new and edit pages."""
     added_rows = request.form.get("add_rows")
@@ -214,6 +220,9 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
             return render_conflict(form, meeting, started_from)
     if not form.validate():
         flash("Please correct the fields marked below; nothing was saved yet.", "error")
+        return render_form(form, meeting, 422)
+    if not form.ask_about_names(current_user):
+        flash(NAMES_TO_CONFIRM, "error")
         return render_form(form, meeting, 422)
     meeting_id = meeting.id if meeting is not None else None
     try:

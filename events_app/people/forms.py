@@ -8,20 +8,24 @@ from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
     NAME_MAX_LENGTH,
+    AsksBeforeCreating,
     collapse_spaces,
     name_field,
     restricted_field,
     taken_name_message,
 )
 from events_app.directory.lookup import find_name_conflict, records_named
-from events_app.directory.names import name_key, split_other_names
+from events_app.directory.names import (
+    OTHER_NAMES_MAX_COUNT,
+    name_key,
+    split_other_names,
+)
 from events_app.directory.restricted_marks import marked_organization_message
 from events_app.input_rules import AppForm
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
 from events_app.visibility import visible_organizations_for
 
-OTHER_NAMES_MAX_COUNT = 50
 NOTES_MAX_LENGTH = 20_000
 
 
@@ -59,8 +63,11 @@ def refuse_bad_other_names(model, text: str | None, record) -> None:
     refuse_taken_names(model, split_other_names(text), record)
 
 
-class PersonForm(AppForm):
+class PersonForm(AsksBeforeCreating, AppForm):
     """A person's directory entry; `record` is the person being edited, if any."""
+
+    NAME_FIELD = "display_name"
+    MODEL = Person
 
     display_name = name_field("Name", "Enter the person's name.")
     other_names = TextAreaField("Other names")
@@ -140,8 +147,10 @@ class PersonForm(AppForm):
         person.refresh_name_keys()
 
 
-class OrganizationForm(AppForm):
+class OrganizationForm(AsksBeforeCreating, AppForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
+
+    MODEL = Organization
 
     name = name_field("Name", "Enter the organization's name.")
     short_name = StringField(

@@ -1,0 +1,33 @@
+"""Name suggestions while typing (issue 9), in Chromium driven by Playwright."""
+
+from tests.test_browser import live_server, page  # noqa: F401 (fixtures)
+
+
+def test_browser_typing_a_spelling_suggests_the_person(live_server, page):  # noqa: F811
+    app, base = live_server
+    page.goto(base + "/setup")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", "a long enough password")
+    page.fill("#confirm", "a long enough password")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(base + "/meetings")
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+
+    page.goto(base + "/meetings/new")
+    field = page.locator("#participants-0-person")
+    field.press_sequentially("Kupreychyk", delay=20)
+
+    option = page.get_by_role("option", name="Matvei Kupreichyk")
+    option.wait_for()
+    assert field.get_attribute("aria-expanded") == "true"
+    field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value() == "Matvei Kupreichyk"
+    assert page.get_by_role("listbox").is_hidden()
+
+    # Another spelling in Cyrillic, picked with the pointer.
+    owner = page.locator("#outcomes-0-owner")
+    owner.press_sequentially("Купрэйчык", delay=20)
+    page.get_by_role("option", name="Matvei Kupreichyk").click()
+    assert owner.input_value() == "Matvei Kupreichyk"

@@ -1,0 +1,268 @@
+"""“Did you mean …?” before a typed name creates a likely duplicate (issue 9).
+
+`make` keeps an app context open for each test's own database reads.
+"""
+
+import json
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from events_app.directory.names import split_other_names
+from events_app.extensions import db
+from events_app.interchange.meetings_io import DEMO_FILE, import_document
+from events_app.models import Meeting, Participation, Person
+from tests.test_ics_import import event, ics, upload
+from tests.test_meetings import meeting_form_data
+
+SPELLINGS = ["Matvej Kupreichyk", "kupreichyk, matvei", "Купрэйчык"]
+
+
+def count(model) -> int:
+    db.session.expire_all()  # the requests wrote in their own sessions
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def demo_kupreichyk(app) -> Person:
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return db.session.scalar(
+        select(Person).where(Person.display_name == "Matvei Kupreichyk")
+    )
+
+
+def participants(*names: str, **answers) -> dict:
+    data = meeting_form_data(
+        **{"participants-0-person": "", "participants-0-organization": ""}
+    )
+    for index, name in enumerate(names):
+        data[f"participants-{index}-person"] = name
+        data[f"participants-{index}-role"] = "participant"
+        data[f"participants-{index}-attendance"] = "attended"
+    data.update(answers)
+    return data
+
+
+def offered_choices(page: str, field: str) -> list[str]:
+    return re.findall(rf'name="{re.escape(field)}" id="[^"]+" value="([^"]+)"', page)
+
+
+def test_each_spelling_asks_and_accepting_links_and_keeps_it(app, client, auth, make):
+    """The issue's walk on the demo data: three spellings, three questions."""
+    person = demo_kupreichyk(app)
+    people, meetings = count(Person), count(Meeting)
+    auth.sign_in_as("editor")
+
+    asked = client.post("/meetings/new", data=participants(*SPELLINGS))
+
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422
+    assert page.count("Did you mean Matvei Kupreichyk") == len(SPELLINGS)
+    assert f'value="{SPELLINGS[0]}"' in page  # the input is kept
+    assert (count(Person), count(Meeting)) == (people, meetings)
+    for index in range(len(SPELLINGS)):
+        field = f"participants-{index}-person_choice"
+        assert offered_choices(page, field) == [f"person-{person.id}", "new"]
+
+    answers = {}
+    for index in range(len(SPELLINGS)):
+        answers[f"participants-{index}-person_choice"] = f"person-{person.id}"
+        answers[f"participants-{index}-person_keep_spelling"] = "y"
+    saved = client.post("/meetings/new", data=participants(*SPELLINGS, **answers))
+
+    assert saved.status_code == 302
+    assert count(Person) == people
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    assert [row.person_id for row in meeting.participations] == [person.id] * 3
+    db.session.refresh(person)
+    other_names = split_other_names(person.other_names)
+    assert all(spelling in other_names for spelling in SPELLINGS)
+    # The kept spellings now match exactly: no question any more.
+    again = client.post("/meetings/new", data=participants(*SPELLINGS))
+    assert again.status_code == 302
+
+
+def test_nothing_is_saved_until_every_row_is_decided(app, client, auth, make):
+    person = demo_kupreichyk(app)
+    people = count(Person)
+    auth.sign_in_as("editor")
+    one_answer = {"participants-0-person_choice": "new"}
+
+    half = client.post("/meetings/new", data=participants(*SPELLINGS[:2], **one_answer))
+
+    assert half.status_code == 422
+    assert count(Person) == people
+    assert 'value="new" checked' in half.get_data(as_text=True)
+
+    answers = {
+        **one_answer,
+        "participants-1-person_choice": f"person-{person.id}",
+        # The box unticked: the spelling is not kept.
+    }
+    saved = client.post("/meetings/new", data=participants(*SPELLINGS[:2], **answers))
+
+    assert saved.status_code == 302
+    assert count(Person) == people + 1
+    new = db.session.scalar(select(Person).order_by(Person.id.desc()))
+    assert new.display_name == SPELLINGS[0]
+    db.session.refresh(person)
+    assert SPELLINGS[1] not in split_other_names(person.other_names)
+
+
+def test_outcome_owners_are_asked_too(app, client, auth, make):
+    person = demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    data = meeting_form_data(**{"outcomes-0-owner": "Matvej Kupreichyk"})
+
+    asked = client.post("/meetings/new", data=data)
+
+    assert asked.status_code == 422
+    assert "Did you mean Matvei Kupreichyk" in asked.get_data(as_text=True)
+    data["outcomes-0-owner_choice"] = f"person-{person.id}"
+    assert client.post("/meetings/new", data=data).status_code == 302
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    assert meeting.outcomes[0].owner_person_id == person.id
+
+
+def test_a_retyped_name_is_asked_again(app, client, auth, make):
+    """An answer holds for the name it was given for, not for a name typed since."""
+    person = demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    data = participants(
+        "Jan Kowalski", **{"participants-0-person_choice": f"person-{person.id}"}
+    )
+
+    saved = client.post("/meetings/new", data=data)
+
+    assert saved.status_code == 302
+    row = db.session.scalar(select(Participation).order_by(Participation.id.desc()))
+    assert row.person.display_name == "Jan Kowalski"
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_hidden_records_are_never_offered_nor_linked(app, client, auth, make, role):
+    hidden = make.person(
+        "Matvei Kupreichyk", other_names="Kupreychyk", restricted=True, notes="x"
+    )
+    auth.sign_in_as(role)
+    data = participants(
+        "Matvej Kupreichyk", **{"participants-0-person_choice": f"person-{hidden.id}"}
+    )
+
+    response = client.post("/meetings/new", data=data)
+
+    if role == "viewer":
+        assert response.status_code in (302, 403)
+        assert count(Meeting) == 0
+        return
+    assert response.status_code == 302
+    row = db.session.scalar(select(Participation))
+    assert row.person_id != hidden.id
+    db.session.refresh(hidden)
+    assert split_other_names(hidden.other_names) == ["Kupreychyk"]
+    asked = client.post(
+        "/meetings/new", data=participants("Kupreichik, Matvei")
+    ).get_data(as_text=True)
+    # Only the visible record made above is offered, never the hidden one.
+    assert "Did you mean Matvej Kupreichyk?" in asked
+    assert f"person-{hidden.id}" not in asked
+    assert "Matvei Kupreichyk" not in asked
+
+
+def test_person_form_asks_before_adding(app, client, auth, make):
+    person = demo_kupreichyk(app)
+    people = count(Person)
+    auth.sign_in_as("editor")
+    data = {"display_name": "Matvej Kupreichyk", "other_names": "", "notes": ""}
+
+    asked = client.post("/people/new", data=data)
+
+    assert asked.status_code == 422
+    assert "Did you mean Matvei Kupreichyk" in asked.get_data(as_text=True)
+    assert count(Person) == people
+
+    chosen = client.post(
+        "/people/new",
+        data={**data, "name_choice": f"person-{person.id}", "name_keep_spelling": "y"},
+    )
+    assert chosen.status_code == 302
+    assert chosen.location.endswith(f"/people/{person.id}")
+    assert count(Person) == people
+    db.session.refresh(person)
+    assert "Matvej Kupreichyk" in split_other_names(person.other_names)
+
+    new = client.post("/people/new", data={**data, "display_name": "Matvey Kupreichyk"})
+    assert new.status_code == 422
+    made = client.post(
+        "/people/new",
+        data={**data, "display_name": "Matvey Kupreichyk", "name_choice": "new"},
+    )
+    assert made.status_code == 302
+    assert count(Person) == people + 1
+
+
+def test_json_import_links_exact_names_only(app, make):
+    """The import asks nothing: exact names link, others are new (never fuzzy)."""
+    person = demo_kupreichyk(app)
+    other_names_before = person.other_names
+    people = count(Person)
+    document = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    meeting = document["meetings"][0]
+    meeting["uid"] = "did-you-mean-import@example.org"
+    meeting["participants"] = [
+        {"person": "Matvej Kupreichyk", "role": "participant"},
+        {"person": "Kupreychyk", "role": "participant"},
+    ]
+    document["meetings"] = [meeting]
+
+    summary = import_document(document)
+
+    assert summary.likely_duplicates == [
+        "meetings[0].participants[0].person: “Matvej Kupreichyk” becomes a new "
+        "record but is likely the same as Matvei Kupreichyk."
+    ]
+    imported = db.session.scalar(select(Meeting).where(Meeting.uid == meeting["uid"]))
+    fuzzy, exact = (row.person for row in imported.participations)
+    assert exact.id == person.id
+    assert fuzzy.id != person.id and fuzzy.display_name == "Matvej Kupreichyk"
+    assert count(Person) == people + 1
+    db.session.refresh(person)
+    assert person.other_names == other_names_before
+
+
+def test_an_edit_asks_too_and_keeps_its_revision(app, client, auth, make):
+    person = demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    assert client.post("/meetings/new", data=participants()).status_code == 302
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    data = participants("Matvej Kupreichyk", revision=str(meeting.revision))
+
+    asked = client.post(f"/meetings/{meeting.id}/edit", data=data)
+
+    assert asked.status_code == 422
+    page = asked.get_data(as_text=True)
+    assert "Did you mean Matvei Kupreichyk" in page
+    assert f'name="revision" type="hidden" value="{meeting.revision}"' in page
+    data["participants-0-person_choice"] = f"person-{person.id}"
+    saved = client.post(f"/meetings/{meeting.id}/edit", data=data)
+    assert saved.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.revision == 2
+    assert meeting.participations[0].person_id == person.id
+
+
+def test_ics_preview_warns_of_likely_duplicates(app, client, auth, make):
+    demo_kupreichyk(app)
+    auth.sign_in_as("editor")
+    invitation = ics(
+        event(
+            DTSTART=":20250612T100000Z",
+            DTEND=":20250612T120000Z",
+            ATTENDEE=";CN=Matvej Kupreichyk:mailto:m@example.org",
+        )
+    )
+
+    page = upload(client, invitation).get_data(as_text=True)
+
+    assert "“Matvej Kupreichyk” becomes a new record but is likely the same as" in page
