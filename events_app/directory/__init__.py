@@ -10,6 +10,8 @@ through this package:
   histories, `records_named`, and the name-already-taken check of the forms.
 - `resolve.py`: typed or imported text to a record the user may see, or a new
   one (the meeting form and the JSON and .ics imports).
+- `merge.py`: likely duplicate pairs, "not the same" marks, and merging two
+  records into one (with undo), with who may do it.
 - `forms.py` and `pages.py`: the form fields and view helpers the person,
   organization and topic pages share.
 
