@@ -64,6 +64,11 @@ ACTIONS_WITHOUT_INPUT = frozenset(
         "meetings.purge",
         "meetings.untrash",
         "meetings.restore_revision",
+        "people.merge_organization",
+        "people.merge_person",
+        "people.not_same_organization",
+        "people.not_same_person",
+        "people.undo_merge",
     }
 )
 # Written legitimately by hostile requests: failed sign-ins are audited.

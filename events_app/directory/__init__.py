@@ -14,6 +14,8 @@ through this package:
   Купрэйчык, "Kupreichyk, M."): a score, the `LIKELY` threshold, and lookups
   for suggestions, search and duplicates; `skeletons.py` holds its pure
   spelling folds and `name_words.py` keeps its `name_word` index current.
+- `merge.py`: likely duplicate pairs, "not the same" marks, and merging two
+  records into one (with undo), with who may do it.
 - `forms.py` and `pages.py`: the form fields and view helpers the person,
   organization and topic pages share.
 

@@ -11,6 +11,7 @@ from events_app.models.meetings import (
     Participation,
     SourceLink,
 )
+from events_app.models.merges import DirectoryMerge, NotSamePair
 from events_app.models.topics import Topic
 from events_app.models.users import SignInAttempt, User, UserSession
 
@@ -19,10 +20,12 @@ __all__ = [
     "MeetingRevision",
     "UserGroup",
     "DataVersion",
+    "DirectoryMerge",
     "FeedToken",
     "Meeting",
     "MeetingTopic",
     "NameWord",
+    "NotSamePair",
     "Organization",
     "Outcome",
     "Participation",

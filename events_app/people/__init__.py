@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__)
 
-from events_app.people import routes  # noqa: E402,F401
+from events_app.people import duplicates, routes  # noqa: E402,F401

@@ -1,0 +1,224 @@
+"""Duplicates and merge (issue 9 item 3): listing likely pairs, "not the same",
+merging two people or organizations with a preview, undoing it, and the rule
+that nothing hidden from the merging user is revealed or moved."""
+
+from sqlalchemy import func, select
+
+from events_app.extensions import db
+from events_app.models import (
+    AuditEvent,
+    DirectoryMerge,
+    Meeting,
+    Organization,
+    Outcome,
+    Participation,
+    Person,
+)
+from events_app.models.feeds import current_data_stamp
+
+
+def participations_of(person_id: int) -> list[tuple[int, str]]:
+    return sorted(
+        db.session.execute(
+            select(Participation.meeting_id, Participation.role).where(
+                Participation.person_id == person_id
+            )
+        ).all()
+    )
+
+
+def two_kupreichyks(make):
+    """A pair created before this change: two records of one man, each in meetings."""
+    first = make.person("Matvei Kupreichyk", notes="Journalist.")
+    second = make.person(
+        "Matvej Kupreichyk", other_names="Купрэйчык", notes="Met in Vilnius."
+    )
+    one = make.meeting("Briefing one", participants=[(first, None, "participant")])
+    two = make.meeting("Briefing two", participants=[(second, None, "speaker")])
+    both = make.meeting(
+        "Round table",
+        participants=[(first, None, "participant"), (second, None, "speaker")],
+    )
+    two.outcomes.append(Outcome(text="Send the report", owner_person=second))
+    db.session.commit()
+    return first.id, second.id, one.id, two.id, both.id
+
+
+def test_duplicates_page_lists_an_old_pair_and_not_the_same_hides_it(
+    client, auth, make
+):
+    first_id, second_id, *_ = two_kupreichyks(make)
+    make.person("Anna Nowak")
+    auth.sign_in_as("editor")
+
+    page = client.get("/people/duplicates").get_data(as_text=True)
+    assert "Matvei Kupreichyk" in page and "Matvej Kupreichyk" in page
+    assert "Anna Nowak" not in page
+    assert f"/people/{first_id}/merge/{second_id}" in page
+
+    response = client.post(f"/people/{second_id}/not-same/{first_id}")
+    assert response.status_code == 302
+    page = client.get("/people/duplicates").get_data(as_text=True)
+    assert f"/people/{first_id}/merge/{second_id}" not in page
+    assert "No likely duplicates" in page
+
+
+def test_merge_preview_then_merge_leaves_one_person_with_every_meeting_and_undo(
+    app, client, auth, make
+):
+    first_id, second_id, one_id, two_id, both_id = two_kupreichyks(make)
+    stamp_before = current_data_stamp()
+    auth.sign_in_as("editor")
+
+    preview = client.get(f"/people/{first_id}/merge/{second_id}").get_data(as_text=True)
+    assert "2 participation(s)" not in preview  # one moves, one is dropped
+    assert "1 participation(s)" in preview and "1 outcome(s)" in preview
+    assert "Matvej Kupreichyk; Купрэйчык" in preview
+    assert db.session.get(Person, second_id) is not None  # a preview writes nothing
+
+    response = client.post(f"/people/{first_id}/merge/{second_id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Person, second_id) is None
+    kept = db.session.get(Person, first_id)
+    assert kept.other_names.splitlines() == ["Matvej Kupreichyk", "Купрэйчык"]
+    assert kept.notes == "Journalist.\n\nMet in Vilnius."
+    assert participations_of(first_id) == sorted(
+        [(one_id, "participant"), (two_id, "speaker"), (both_id, "participant")]
+    )
+    assert db.session.scalar(select(Outcome.owner_person_id)) == first_id
+    page = client.get(f"/people/{first_id}").get_data(as_text=True)
+    for title in ("Briefing one", "Briefing two", "Round table"):
+        assert title in page
+    assert current_data_stamp() != stamp_before  # feeds' validators move
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "merge_person")
+    )
+    assert event.details["removed"] == second_id
+    assert sorted(event.details["meetings"]) == sorted([two_id, both_id])
+    # The removed record's names now find the kept one.
+    assert "Matvei Kupreichyk" in client.get("/people?q=Купрэйчык").get_data(
+        as_text=True
+    )
+
+    merge_id = db.session.scalar(select(DirectoryMerge.id))
+    assert "Undo the merge" in client.get(f"/merges/{merge_id}").get_data(as_text=True)
+    response = client.post(f"/merges/{merge_id}/undo")
+    assert response.status_code == 302
+    db.session.expire_all()
+    restored = db.session.get(Person, second_id)
+    assert restored.display_name == "Matvej Kupreichyk"
+    assert restored.other_names == "Купрэйчык"
+    assert restored.notes == "Met in Vilnius."
+    kept = db.session.get(Person, first_id)
+    assert kept.other_names == "" and kept.notes == "Journalist."
+    assert participations_of(first_id) == sorted(
+        [(one_id, "participant"), (both_id, "participant")]
+    )
+    assert participations_of(second_id) == sorted(
+        [(two_id, "speaker"), (both_id, "speaker")]
+    )
+    assert db.session.scalar(select(Outcome.owner_person_id)) == second_id
+    assert "Briefing two" in client.get(f"/people/{second_id}").get_data(as_text=True)
+    # Undone once only.
+    client.post(f"/merges/{merge_id}/undo")
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 2
+
+
+def test_merge_keeps_the_restricted_mark(client, auth, make):
+    kept_id = make.person("Ales Bialiatski").id
+    removed_id = make.person("Ales Beliatsky", restricted=True).id
+    auth.sign_in_as("admin")
+    client.post(f"/people/{kept_id}/merge/{removed_id}")
+    db.session.expire_all()
+    assert db.session.get(Person, kept_id).restricted is True
+
+
+def test_merging_organizations_moves_their_people_and_participations(
+    client, auth, make
+):
+    kept = make.organization("Viasna Human Rights Centre")
+    removed = make.organization("Viasna Human Rights Center", short_name="Viasna")
+    member = make.person("Nasta Loika", organization=removed)
+    meeting = make.meeting(participants=[(None, removed, "participant")])
+    make.meeting(
+        "Both there",
+        participants=[(None, kept, "participant"), (None, removed, "speaker")],
+    )
+    ids = kept.id, removed.id, member.id, meeting.id
+    auth.sign_in_as("editor")
+    preview = client.get(f"/organizations/{ids[0]}/merge/{ids[1]}")
+    assert "1 person(s)" in preview.get_data(as_text=True)
+    client.post(f"/organizations/{ids[0]}/merge/{ids[1]}")
+    db.session.expire_all()
+    assert db.session.get(Organization, ids[1]) is None
+    kept = db.session.get(Organization, ids[0])
+    assert kept.short_name == "Viasna"
+    assert "Viasna Human Rights Center" in kept.other_names
+    assert db.session.get(Person, ids[2]).organization_id == ids[0]
+    assert db.session.scalar(select(func.count()).select_from(Participation)) == 2
+    auth.sign_out()
+    auth.sign_in_as("admin")
+    audit = client.get("/audit").get_data(as_text=True)
+    merge_id = db.session.scalar(select(DirectoryMerge.id))
+    assert f"/merges/{merge_id}" in audit
+    client.post(f"/merges/{merge_id}/undo")
+    db.session.expire_all()
+    assert db.session.get(Organization, ids[1]).short_name == "Viasna"
+    assert db.session.get(Organization, ids[0]).short_name == ""
+    assert db.session.get(Person, ids[2]).organization_id == ids[1]
+    assert sorted(
+        db.session.scalars(select(Participation.organization_id)).all()
+    ) == sorted([ids[0], ids[1], ids[1]])
+
+
+def test_a_pair_with_a_hidden_record_is_never_listed_nor_merged(client, auth, make):
+    editor = make.user("editor@example.org", "editor")
+    visible = make.person("Matvei Kupreichyk")
+    hidden = make.person("Matvej Kupreichyk")
+    in_open_and_closed = make.person("Matviej Kupreichyk")
+    make.meeting("Open", participants=[(visible, None, "participant")])
+    make.meeting("Open too", participants=[(in_open_and_closed, None, "participant")])
+    make.meeting(
+        "Closed",
+        confidentiality="restricted",
+        participants=[
+            (hidden, None, "participant"),
+            (in_open_and_closed, None, "speaker"),
+        ],
+    )
+    ids = visible.id, hidden.id, in_open_and_closed.id
+    assert editor.role == "editor"
+    auth.sign_in_as("editor")
+
+    page = client.get("/people/duplicates").get_data(as_text=True)
+    assert "Matvej Kupreichyk" not in page and f"/{ids[1]}/" not in page
+    assert "Matviej Kupreichyk" in page  # visible, but in a meeting hidden from them
+    assert client.get(f"/people/{ids[0]}/merge/{ids[1]}").status_code == 404
+    assert client.post(f"/people/{ids[0]}/merge/{ids[1]}").status_code == 404
+    assert client.post(f"/people/{ids[1]}/merge/{ids[0]}").status_code == 404
+    assert client.post(f"/people/{ids[0]}/not-same/{ids[1]}").status_code == 404
+    assert client.get(f"/people/{ids[0]}/merge/{ids[2]}").status_code == 403
+    assert client.post(f"/people/{ids[0]}/merge/{ids[2]}").status_code == 403
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 3
+    assert db.session.scalar(select(func.count()).select_from(DirectoryMerge)) == 0
+
+    # An admin may; the merge page and undo then stay out of the editor's reach.
+    auth.sign_out()
+    auth.sign_in_as("admin")
+    assert client.post(f"/people/{ids[0]}/merge/{ids[2]}").status_code == 302
+    merge_id = db.session.scalar(select(DirectoryMerge.id))
+    auth.sign_out()
+    auth.sign_in_as("editor")
+    assert client.get(f"/merges/{merge_id}").status_code == 404
+    assert client.post(f"/merges/{merge_id}/undo").status_code == 404
+    assert "Matviej" not in client.get("/people/merges").get_data(as_text=True)
+    assert db.session.scalar(select(Meeting.id).where(Meeting.title == "Closed"))
+
+
+def test_viewers_may_not_merge(client, auth, make):
+    first_id, second_id, *_ = two_kupreichyks(make)
+    auth.sign_in_as("viewer")
+    assert client.get("/people/duplicates").status_code == 403
+    assert client.post(f"/people/{first_id}/merge/{second_id}").status_code == 403
