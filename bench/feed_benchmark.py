@@ -4,22 +4,19 @@ Run with `make bench` (or `.venv/bin/python bench/feed_benchmark.py [COUNT]`).
 It prints figures; it asserts nothing, timings depend on the machine.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import TestConfig  # noqa: E402
-from events_app import create_app  # noqa: E402
+from benchmark_app import benchmark_app  # noqa: E402
+
 from events_app.calendar.ical import forget_written_events  # noqa: E402
 from events_app.extensions import db  # noqa: E402
 from events_app.models import (  # noqa: E402
@@ -164,19 +161,8 @@ def memory_of_a_cold_build(app) -> tuple[float, float]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    # BENCH_DATABASE_URL: an EMPTY database to fill (e.g. a scratch PostgreSQL
-    # database); its tables are dropped afterwards. Default: a temporary SQLite file.
-    database_url = os.environ.get("BENCH_DATABASE_URL")
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            TestConfig,
-            SQLALCHEMY_DATABASE_URI=database_url or f"sqlite:///{folder}/bench.sqlite",
-            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        )
-        backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
-        print(f"database: {backend}")
+    with benchmark_app() as app:
         with app.app_context():
-            db.create_all()
             began = time.perf_counter()
             fill(count)
             print(f"filled {count} meetings in {time.perf_counter() - began:.1f} s")
@@ -214,10 +200,6 @@ def main() -> None:
             f"{kept_mb:.0f} MB kept afterwards (the written events)"
         )
         print(f"run on {date.today()} with Python {sys.version.split()[0]}")
-        if database_url:
-            with app.app_context():
-                db.drop_all()
-                db.engine.dispose()
 
 
 if __name__ == "__main__":

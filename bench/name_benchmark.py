@@ -5,24 +5,21 @@ BENCH_DATABASE_URL to an EMPTY PostgreSQL database to measure there (its
 tables are dropped afterwards). It prints figures and asserts nothing.
 """
 
-import os
 import random
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import TestConfig  # noqa: E402
-from events_app import create_app  # noqa: E402
+from benchmark_app import benchmark_app  # noqa: E402
+
 from events_app.auth.accounts import create_user  # noqa: E402
 from events_app.directory.likeness import likely_matches, likely_pairs  # noqa: E402
 from events_app.directory.names import keys_column_value  # noqa: E402
@@ -174,17 +171,8 @@ def milliseconds(action) -> float:
 def main() -> None:
     people = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     organizations = people // 10
-    database_url = os.environ.get("BENCH_DATABASE_URL")
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            TestConfig,
-            SQLALCHEMY_DATABASE_URI=database_url or f"sqlite:///{folder}/bench.sqlite",
-            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        )
-        backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
-        print(f"database: {backend}")
+    with benchmark_app() as app:
         with app.app_context():
-            db.create_all()
             began = time.perf_counter()
             person_rows = fill(people, organizations)
             print(
@@ -257,10 +245,6 @@ def main() -> None:
         maximum_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"process memory (max RSS): {maximum_rss:.0f} MB")
         print(f"run on {date.today()} with Python {sys.version.split()[0]}")
-        if database_url:
-            with app.app_context():
-                db.drop_all()
-                db.engine.dispose()
 
 
 if __name__ == "__main__":
