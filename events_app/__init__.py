@@ -38,6 +38,9 @@ def register_extensions(app: Flask) -> None:
         name_words,  # noqa: F401  (its session listener keeps the name index)
     )
     from events_app.extensions import csrf, db, login_manager, migrate
+    from events_app.search import (
+        index,  # noqa: F401  (its session listener keeps the search index)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -84,8 +87,10 @@ def register_commands(app: Flask) -> None:
     from events_app.calendar import import_cli
     from events_app.interchange import cli as interchange_cli
     from events_app.maintenance import cli as maintenance_cli
+    from events_app.search import cli as search_cli
 
     auth_cli.init_app(app)
     interchange_cli.init_app(app)
     maintenance_cli.init_app(app)
     import_cli.init_app(app)
+    search_cli.init_app(app)

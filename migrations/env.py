@@ -51,6 +51,17 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Leave the search index alone: its tables (FTS5 on SQLite, a tsvector
+    table on PostgreSQL) are created by hand-written DDL, not by the models."""
+    from events_app.search.index import is_search_table
+
+    table_name = name if type_ == "table" else getattr(
+        getattr(object, "table", None), "name", ""
+    )
+    return not is_search_table(table_name or "")
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -91,6 +102,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
@@ -16,6 +16,8 @@ from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
 from events_app.models import Meeting, MeetingTopic, Participation, Topic
 from events_app.models.choices import MeetingKind, MeetingStatus
+from events_app.search.matching import matching
+from events_app.search.query import SearchQuery, parse_search
 
 
 def _iso_date(value: str) -> date | None:
@@ -145,25 +147,13 @@ class MeetingFilters:
                 func.lower(Meeting.series) == self.series.lower()
             )
         if self.query:
-            statement = statement.where(text_match(self.query))
+            statement = matching(statement, self.search)
         return statement
 
-
-def text_match(query: str):
-    """Every word of the query appears in the title, summary or notes (any case)."""
-    conditions = []
-    for word in query.split():
-        escaped = word.lower().replace("\\", "\\\\")
-        escaped = escaped.replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conditions.append(
-            or_(
-                func.lower(Meeting.title).like(pattern, escape="\\"),
-                func.lower(Meeting.summary).like(pattern, escape="\\"),
-                func.lower(Meeting.notes).like(pattern, escape="\\"),
-            )
-        )
-    return and_(*conditions)
+    @property
+    def search(self) -> SearchQuery:
+        """The `q` text parsed for the search index (see events_app/search/)."""
+        return parse_search(self.query)
 
 
 def topic_and_descendant_ids(topic_id: int) -> list[int]:

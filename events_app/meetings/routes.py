@@ -38,6 +38,8 @@ from events_app.models import (
     Person,
 )
 from events_app.models.meetings import everything_about_meetings
+from events_app.search.directory_offers import directory_offers
+from events_app.search.matching import relevance, snippets_for
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
     trashed_meeting_readable_by,
@@ -65,13 +67,12 @@ def index():
         return redirect(
             url_for("meetings.index", **filters.as_args(), page=page_number)
         )
-    statement = (
-        filters.apply(visible_meetings_for(current_user))
-        .options(
-            selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
-        )
-        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    statement = filters.apply(visible_meetings_for(current_user)).options(
+        selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
     )
+    if filters.query:
+        statement = statement.order_by(relevance(filters.search))
+    statement = statement.order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     page = db.paginate(
         statement,
         page=integer_arg("page", 1),
@@ -91,7 +92,21 @@ def index():
         page=page,
         months=months,
         choices=filter_choices(),
+        **search_results(filters, page.items),
     )
+
+
+def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
+    """What the template shows of a text search: the records offered above the
+    results, and each shown meeting's snippet (empty without a search)."""
+    if not filters.query:
+        return {"offers": [], "snippets": {}}
+    return {
+        "offers": directory_offers(current_user, filters.query)
+        if integer_arg("page", 1) <= 1
+        else [],
+        "snippets": snippets_for([meeting.id for meeting in meetings], filters.search),
+    }
 
 
 def filter_choices() -> dict:

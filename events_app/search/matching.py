@@ -1,0 +1,115 @@
+"""Meetings matching a search: the condition, the ranking and the snippets.
+
+Everything here narrows a select the caller built from the one visibility rule
+(`visible_meetings_for(user)`), so a hidden or trashed meeting is never found,
+ranked, counted or quoted: the index alone decides nothing.
+
+Snippets are computed for the page of results shown only (PostgreSQL's
+`ts_headline` re-parses each document, far too slow for every match), and are
+HTML-escaped with only our own <mark> tags added.
+"""
+
+from markupsafe import Markup, escape
+from sqlalchemy import Select, false, func, literal_column, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from events_app.extensions import db
+from events_app.models import Meeting
+from events_app.search.index import (
+    KEY_COLUMN,
+    SEARCH_TABLE,
+    TEXT_SEARCH_CONFIGURATION,
+    search_table,
+)
+from events_app.search.query import SearchQuery
+
+# Marks the engines put around matched words, escaped away from the text before
+# they become <mark> tags. Control characters: input_rules refuses them in text.
+START, STOP = "\x02", "\x03"
+# A title match weighs as much as ten matches elsewhere.
+SQLITE_WEIGHTS = (10.0, 1.0)
+SNIPPET_WORDS = 16
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _configuration():
+    return literal_column(f"'{TEXT_SEARCH_CONFIGURATION}'::regconfig")
+
+
+def _tsquery(query: SearchQuery):
+    return func.to_tsquery(_configuration(), query.tsquery_expression())
+
+
+def _match(dialect: str, index, query: SearchQuery) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return literal_column(SEARCH_TABLE).op("MATCH")(query.fts5_expression())
+    return index.c.document.op("@@")(_tsquery(query))
+
+
+def matching(statement: Select, query: SearchQuery) -> Select:
+    """Narrow a select of meetings to those whose document matches the query.
+
+    A query with no words in it matches nothing.
+    """
+    if query.is_empty:
+        return statement.where(false())
+    dialect = _dialect()
+    index = search_table(dialect)
+    return statement.join(index, index.c[KEY_COLUMN[dialect]] == Meeting.id).where(
+        _match(dialect, index, query)
+    )
+
+
+def relevance(query: SearchQuery) -> ColumnElement:
+    """Order by best match first; only valid on a select passed through `matching`."""
+    if _dialect() == "sqlite":
+        # bm25() is lower for better matches.
+        return func.bm25(literal_column(SEARCH_TABLE), *SQLITE_WEIGHTS).asc()
+    index = search_table("postgresql")
+    return func.ts_rank(index.c.document, _tsquery(query)).desc()
+
+
+def snippets_for(meeting_ids: list[int], query: SearchQuery) -> dict[int, Markup]:
+    """A highlighted extract of each meeting's document where the query matched.
+
+    Meetings whose body does not hold a match (the title did) get none; the
+    title is shown anyway.
+    """
+    if not meeting_ids or query.is_empty:
+        return {}
+    dialect = _dialect()
+    index = search_table(dialect)
+    key = index.c[KEY_COLUMN[dialect]]
+    if dialect == "sqlite":
+        extract = func.snippet(
+            literal_column(SEARCH_TABLE), 1, START, STOP, "…", SNIPPET_WORDS
+        )
+    else:
+        extract = func.ts_headline(
+            _configuration(),
+            index.c.body,
+            _tsquery(query),
+            f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS + 9}, "
+            f'MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, FragmentDelimiter=" … "',
+        )
+    rows = db.session.execute(
+        select(key, extract).where(_match(dialect, index, query), key.in_(meeting_ids))
+    )
+    return {
+        meeting_id: highlighted(text)
+        for meeting_id, text in rows
+        if text and START in text
+    }
+
+
+def highlighted(text: str) -> Markup:
+    """The engine's extract as safe HTML: everything escaped, matches in <mark>.
+
+    Escaping leaves the two marks alone; they become the only tags. (Even an
+    unpaired mark from odd stored text could only leave a <mark> open.)
+    """
+    escaped = str(escape(text))
+    return Markup(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
