@@ -71,7 +71,7 @@ def index():
         selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
     )
     if filters.query:
-        statement = statement.order_by(relevance(filters.search))
+        statement = statement.order_by(*relevance(filters.search))
     statement = statement.order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     page = db.paginate(
         statement,

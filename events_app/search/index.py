@@ -178,11 +178,16 @@ def _each(row_text, part, *joins):
 def _names(person, organization) -> list:
     return [
         person.display_name,
-        person.other_names,
+        _one_line(person.other_names),
         organization.name,
         organization.short_name,
-        organization.other_names,
+        _one_line(organization.other_names),
     ]
+
+
+def _one_line(other_names):
+    """Other names are kept one a line; a snippet reads them as a list."""
+    return func.replace(other_names, "\n", FIELD_SEPARATOR)
 
 
 def document_select(meeting_ids=None):

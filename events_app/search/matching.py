@@ -63,13 +63,16 @@ def matching(statement: Select, query: SearchQuery) -> Select:
     )
 
 
-def relevance(query: SearchQuery) -> ColumnElement:
-    """Order by best match first; only valid on a select passed through `matching`."""
+def relevance(query: SearchQuery) -> list[ColumnElement]:
+    """Order by best match first, for a select passed through `matching` (an
+    empty query, which matches nothing, has no order)."""
+    if query.is_empty:
+        return []
     if _dialect() == "sqlite":
         # bm25() is lower for better matches.
-        return func.bm25(literal_column(SEARCH_TABLE), *SQLITE_WEIGHTS).asc()
+        return [func.bm25(literal_column(SEARCH_TABLE), *SQLITE_WEIGHTS).asc()]
     index = search_table("postgresql")
-    return func.ts_rank(index.c.document, _tsquery(query)).desc()
+    return [func.ts_rank(index.c.document, _tsquery(query)).desc()]
 
 
 def snippets_for(meeting_ids: list[int], query: SearchQuery) -> dict[int, Markup]:
