@@ -139,7 +139,8 @@ class TestWhatIsFound:
 
     def test_snippets_escape_the_meeting_text(self, client, make):
         make.meeting(
-            "Escaping", notes='Vilnius <script>alert(1)</script> <img src=x onerror="y">'
+            "Escaping",
+            notes='Vilnius <script>alert(1)</script> <img src=x onerror="y">',
         )
         page = client.get("/meetings?q=vilnius").get_data(True)
         assert "<script>alert" not in page and "<img src=x" not in page
@@ -247,7 +248,7 @@ class TestKeptCurrent:
         meeting_id = create_meeting(client, city="Kraków")
         client.post(f"/meetings/{meeting_id}/delete")
         page = client.get("/meetings?q=krakow").get_data(True)
-        assert "0 meetings match" in page and f"/meetings/{meeting_id}\"" not in page
+        assert "0 meetings match" in page and f'/meetings/{meeting_id}"' not in page
         client.post(f"/trash/{meeting_id}/restore")
         assert titles(client, "krakow")
         client.post(f"/meetings/{meeting_id}/delete")
