@@ -121,6 +121,30 @@ def test_list_pages_show_exactly_the_visible(app, client, world, who):
 
 
 @pytest.mark.parametrize("who", list(EXPECTED))
+def test_search_finds_and_counts_exactly_the_visible(app, client, world, who):
+    """The search index holds every meeting; results, counts, snippets and the
+    records offered above them follow the visibility rule."""
+    sign_in(client, who)
+    page = client.get("/meetings?q=Said*").get_data(as_text=True)
+    assert visible_levels(page) == EXPECTED[who]
+    count = re.search(r'id="result-count">(\d+) meeting', page).group(1)
+    assert int(count) == len(EXPECTED[who])
+    assert page.count("<mark>") == len(EXPECTED[who])
+    for level in LEVELS:
+        for name in names_of(level)[1:]:
+            page = client.get(f"/meetings?q={name}").get_data(as_text=True)
+            # What follows the count: offers, results and snippets (the query
+            # itself is echoed above it).
+            count, results = page.split('id="result-count">')[1].split("</p>", 1)
+            if level in EXPECTED[who]:
+                assert f"Meeting{level.capitalize()}" in results
+                assert count.startswith("1 meeting")
+            else:
+                assert visible_levels(results) == set(), (who, name)
+                assert count.startswith("0 meetings")
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
 def test_record_pages_answer_200_or_404(app, client, world, who):
     sign_in(client, who)
     for level in LEVELS:
