@@ -106,8 +106,11 @@ class MeetingFilters:
         }
         return {key: value for key, value in values.items() if value}
 
-    def apply(self, statement: Select) -> Select:
-        """Narrow a select of meetings (already limited to what the viewer may see)."""
+    def apply(self, statement: Select, ranked: bool = False) -> Select:
+        """Narrow a select of meetings (already limited to what the viewer may see).
+
+        With `ranked`, a text search orders the meetings best match first.
+        """
         if self.date_from:
             statement = statement.where(Meeting.start_local_date >= self.date_from)
         if self.date_to:
@@ -147,7 +150,7 @@ class MeetingFilters:
                 func.lower(Meeting.series) == self.series.lower()
             )
         if self.query:
-            statement = matching(statement, self.search)
+            statement = matching(statement, self.search, ranked)
         return statement
 
     @property

@@ -39,7 +39,7 @@ from events_app.models import (
 )
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
-from events_app.search.matching import relevance, snippets_for
+from events_app.search.matching import snippets_for
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
     trashed_meeting_readable_by,
@@ -67,12 +67,13 @@ def index():
         return redirect(
             url_for("meetings.index", **filters.as_args(), page=page_number)
         )
-    statement = filters.apply(visible_meetings_for(current_user)).options(
-        selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
+    statement = (
+        filters.apply(visible_meetings_for(current_user), ranked=True)
+        .options(
+            selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
+        )
+        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     )
-    if filters.query:
-        statement = statement.order_by(*relevance(filters.search))
-    statement = statement.order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     page = db.paginate(
         statement,
         page=integer_arg("page", 1),
