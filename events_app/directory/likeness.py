@@ -155,6 +155,16 @@ def words_likeness(
     if (1.0 + reachable) / 2 < floor:
         return 0.0
     best = 0.0
+    if len(pairs) == 1 and len(longer) <= 4:
+        # One word to pair (a surname, a beginning being typed): each pairing
+        # is one column, scored without building sets (half of all lookups).
+        lengths = sum(len(word) for word in longer)
+        for column, (similarity, weight) in enumerate(pairs[0]):
+            total = weight
+            if penalised:
+                total += UNPAIRED_WEIGHT * (lengths - len(longer[column]))
+            best = max(best, (weight * similarity / total + similarity) / 2)
+        return best
     for chosen in _pairings([[score for score, _ in row] for row in pairs]):
         weighted = total = 0.0
         weakest = 1.0
