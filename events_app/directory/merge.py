@@ -483,6 +483,11 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
         for name in split_other_names(values.get("other_names", ""))
         if not records_named(model, name)
     )
+    if kind is PERSON:
+        for earlier in _undone_merges_into(merge):
+            values["notes"] = _without_paragraphs(
+                values.get("notes", ""), earlier.removed.get("notes") or ""
+            )
     restored = model(**values)
     db.session.add(restored)
     db.session.flush()
@@ -515,6 +520,20 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
         details={"merge": merge.id, "kept": kept.id, "restored": restored.id},
     )
     return restored
+
+
+def _undone_merges_into(merge: DirectoryMerge) -> list[DirectoryMerge]:
+    """Earlier merges into the record `merge` removed, undone since it was removed."""
+    return list(
+        db.session.scalars(
+            select(DirectoryMerge).where(
+                DirectoryMerge.kind == merge.kind,
+                DirectoryMerge.kept_id == merge.removed_id,
+                DirectoryMerge.id < merge.id,
+                DirectoryMerge.undone_at.is_not(None),
+            )
+        )
+    )
 
 
 def _without_paragraphs(text: str, removed: str) -> str:
