@@ -276,3 +276,34 @@ def test_undo_works_after_the_kept_record_was_merged_away_since(client, auth, ma
     )
     assert participations_of(third_id) == [(three_id, "guest")]
     assert db.session.get(Person, third_id).other_names == ""
+
+
+def test_a_merge_keeps_the_other_names_within_the_forms_limit(client, auth, make):
+    """Names past the limit are left out, the most telling ones kept, and the
+    merged record can still be saved through its form."""
+    kept_names = [f"Kupreichyk Alias{number}" for number in range(48)]
+    kept_id = make.person("Matvei Kupreichyk", other_names="\n".join(kept_names)).id
+    removed_id = make.person(
+        "Matvej Kupreichyk",
+        other_names="\n".join(
+            ["Kupreichyk Alias99", "Kupreychyk Alias99", "Купрэйчык"]
+        ),
+    ).id
+    db.session.commit()
+    auth.sign_in_as("editor")
+
+    preview = client.get(f"/people/{kept_id}/merge/{removed_id}").get_data(as_text=True)
+    assert "more than 50 other names" in preview
+    assert "Kupreichyk Alias99; Kupreychyk Alias99" in preview
+    client.post(f"/people/{kept_id}/merge/{removed_id}")
+    db.session.expire_all()
+    kept = db.session.get(Person, kept_id)
+    other_names = kept.other_names.splitlines()
+    assert len(other_names) == 50
+    assert other_names[-2:] == ["Matvej Kupreichyk", "Купрэйчык"]
+
+    response = client.post(
+        f"/people/{kept_id}/edit",
+        data={"display_name": kept.display_name, "other_names": kept.other_names},
+    )
+    assert response.status_code == 302

@@ -27,7 +27,12 @@ from sqlalchemy import select
 from events_app.audit import acting_user, record_event
 from events_app.directory.likeness import LikelyPair, likely_pairs, record_names
 from events_app.directory.lookup import records_named
-from events_app.directory.names import name_key, split_other_names
+from events_app.directory.names import (
+    OTHER_NAMES_MAX_COUNT,
+    name_key,
+    split_other_names,
+)
+from events_app.directory.skeletons import skeleton
 from events_app.extensions import db
 from events_app.models import (
     DirectoryMerge,
@@ -217,6 +222,9 @@ class MergePlan:
     moved: dict[str, list]  # table name -> rows moving to the kept record
     dropped: list[Participation]  # rows of meetings both records took part in
     added_names: list[str]
+    # Names of the removed record left out: the kept one would pass the forms'
+    # limit of other names (`OTHER_NAMES_MAX_COUNT`) and could not be saved.
+    left_out_names: list[str]
     notes: str
     restricted: bool
     filled: dict[str, object]
@@ -256,6 +264,31 @@ def _added_names(kept, removed) -> list[str]:
     return added
 
 
+def _names_within_limit(kept, names: list[str]) -> tuple[list[str], list[str]]:
+    """The names the kept record can take within the limit of other names, and the rest.
+
+    The most useful first: the removed record's own name (old revisions name
+    it), then spellings that look unlike every name kept so far (a different
+    skeleton: they find the record in other scripts and romanizations), then
+    the others, in their order.
+    """
+    room = max(0, OTHER_NAMES_MAX_COUNT - len(split_other_names(kept.other_names)))
+    if len(names) <= room:
+        return names, []
+    seen = {skeleton(name) for name in record_names(kept)}
+    ranked = []
+    for position, name in enumerate(names):
+        new_spelling = skeleton(name) not in seen
+        seen.add(skeleton(name))
+        ranked.append((position != 0, not new_spelling, position, name))
+    ranked.sort()
+    kept_names = {name for *_, name in ranked[:room]}
+    return (
+        [name for name in names if name in kept_names],
+        [name for name in names if name not in kept_names],
+    )
+
+
 def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     """What merging `removed` into `kept` would move, drop and change."""
     moved: dict[str, list] = {}
@@ -275,6 +308,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     added_names = _added_names(kept, removed)
     if kind is ORGANIZATION and "short_name" in filled:
         added_names = [name for name in added_names if name != filled["short_name"]]
+    added_names, left_out_names = _names_within_limit(kept, added_names)
     notes = (
         "\n\n".join(text for text in (kept.notes, removed.notes) if text)
         if (kind is PERSON)
@@ -287,6 +321,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
         moved=moved,
         dropped=dropped,
         added_names=added_names,
+        left_out_names=left_out_names,
         notes=notes,
         restricted=kept.restricted or removed.restricted,
         filled=filled,
@@ -382,6 +417,7 @@ def merge_records(plan: MergePlan) -> DirectoryMerge:
             "dropped": [row["id"] for row in dropped],
             "meetings": sorted(plan.meetings),
             "added_names": plan.added_names,
+            "left_out_names": plan.left_out_names,
         },
     )
     return merge
