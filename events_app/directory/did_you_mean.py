@@ -125,18 +125,20 @@ def chosen_record(typed: str, choice: str | None, keep_spelling: bool, user, mod
     return record
 
 
-def add_other_name(record, name: str) -> None:
+def add_other_name(record, name: str) -> bool:
     """Add `name` to a record's other names, unless any record already has it.
 
     A name is one record's only (as the directory forms require); one that a
     hidden record holds is skipped silently, which reveals nothing about it.
+    Answers whether the name was added.
     """
     name = " ".join(name.split())
     model = type(record)
     if not name_key(name) or len(name) > NAME_MAX_LENGTH or records_named(model, name):
-        return
+        return False
     names = split_other_names(record.other_names)
     if len(names) >= OTHER_NAMES_MAX_COUNT:
-        return
+        return False
     record.other_names = "\n".join([*names, name])
     record.refresh_name_keys()
+    return True
