@@ -331,3 +331,29 @@ def test_choosing_the_existing_organization_fills_its_empty_fields(client, auth,
     db.session.expire_all()
     viasna = db.session.get(type(viasna), viasna.id)
     assert (viasna.country, viasna.kind) == ("Belarus", "ngo")
+
+
+def test_a_save_looks_each_typed_name_up_once(app, client, auth, make, monkeypatch):
+    """Asked, then resolved: the likely records of a name are found once a request."""
+    from events_app.directory import did_you_mean
+
+    person = make.person("Matvei Kupreichyk")
+    looked_up = []
+    real = did_you_mean.likely_matches
+
+    def counted(model, name, **options):
+        looked_up.append((model.__name__, name))
+        return real(model, name, **options)
+
+    monkeypatch.setattr(did_you_mean, "likely_matches", counted)
+    auth.sign_in_as("editor")
+    saved = client.post(
+        "/meetings/new",
+        data=participants(
+            "Matvej Kupreichyk",
+            **{"participants-0-person_choice": f"person-{person.id}"},
+        ),
+    )
+    assert saved.status_code == 302
+    assert ("Person", "Matvej Kupreichyk") in looked_up
+    assert len(looked_up) == len(set(looked_up))
