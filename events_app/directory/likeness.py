@@ -338,6 +338,46 @@ def _candidate_rows(model, words: list[str], among: Select | None):
             return rows[:MAXIMUM_CANDIDATES]
 
 
+def _may_reach_likely(query: list[str], candidates: list):
+    """A test of a candidate name (word skeletons): may it score `LIKELY` with `query`?
+
+    The cheap form of the bound in `words_likeness`: each word of the shorter
+    name needs a partner at least 2 × LIKELY - 1 similar. The typed words are
+    compared with every word of the candidates in one rapidfuzz call each (in
+    C), so the hundreds of names that fail are never scored word by word (a
+    save checking names spent most of its time there). A false "may" costs
+    only the full score; the test never says "may not" where the score would
+    reach LIKELY.
+    """
+    cutoff = 2 * LIKELY - 1 - 1e-9
+    words = list({word for _, names in candidates for name in names for word in name})
+    close = {
+        typed: {
+            word
+            for word, _, _ in extract(
+                typed,
+                words,
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=cutoff,
+                limit=None,
+            )
+        }
+        for typed in set(query)
+    }
+
+    def pair_well(typed: str, word: str) -> bool:
+        if len(typed) == 1 or len(word) == 1:
+            return typed[0] == word[0]
+        return word in close[typed]
+
+    def may_reach(name: list[str]) -> bool:
+        if len(query) > len(name):
+            return all(any(pair_well(typed, word) for typed in query) for word in name)
+        return all(any(pair_well(typed, word) for word in name) for typed in query)
+
+    return may_reach
+
+
 def likely_matches(
     model,
     name: str,
@@ -357,9 +397,15 @@ def likely_matches(
     if typing and skeleton_words(name, typing=True) != variants[0]:
         variants.append(skeleton_words(name, typing=True))
     beginnings = [word for words in variants for word in words]
+    candidates = [
+        (record_id, unpacked(packed))
+        for record_id, packed in _candidate_rows(model, beginnings, among)
+    ]
+    may_reach = None if typing else _may_reach_likely(variants[0], candidates)
     scored = []
-    for record_id, packed in _candidate_rows(model, beginnings, among):
-        names = unpacked(packed)
+    for record_id, names in candidates:
+        if may_reach is not None:
+            names = [words for words in names if may_reach(words)]
         score = max(_best_score(words, names, typing) for words in variants)
         if score >= LIKELY:
             scored.append((score, record_id))
