@@ -338,42 +338,57 @@ def _candidate_rows(model, words: list[str], among: Select | None):
             return rows[:MAXIMUM_CANDIDATES]
 
 
-def _may_reach_likely(query: list[str], candidates: list):
+def _may_reach_likely(query: list[str], candidates: list, typing: bool = False):
     """A test of a candidate name (word skeletons): may it score `LIKELY` with `query`?
 
     The cheap form of the bound in `words_likeness`: each word of the shorter
-    name needs a partner at least 2 × LIKELY - 1 similar. The typed words are
-    compared with every word of the candidates in one rapidfuzz call each (in
-    C), so the hundreds of names that fail are never scored word by word (a
-    save checking names spent most of its time there). A false "may" costs
-    only the full score; the test never says "may not" where the score would
-    reach LIKELY.
+    name needs a partner at least 2 × LIKELY - 1 similar (with `typing`, the
+    last typed word may instead be that similar to a word's beginning). The
+    typed words are compared with every word of the candidates in one rapidfuzz
+    call each (in C), so the hundreds of names that fail are never scored word
+    by word (a save checking names spent most of its time there). A false
+    "may" costs only the full score; the test never says "may not" where the
+    score would reach LIKELY.
     """
     cutoff = 2 * LIKELY - 1 - 1e-9
     words = list({word for _, names in candidates for name in names for word in name})
-    close = {
-        typed: {
-            word
-            for word, _, _ in extract(
-                typed,
-                words,
-                scorer=Levenshtein.normalized_similarity,
-                score_cutoff=cutoff,
-                limit=None,
-            )
-        }
-        for typed in set(query)
-    }
 
-    def pair_well(typed: str, word: str) -> bool:
+    def close_to(typed: str, choices: list[str]) -> set[str]:
+        found = extract(
+            typed,
+            choices,
+            scorer=Levenshtein.normalized_similarity,
+            score_cutoff=cutoff,
+            limit=None,
+        )
+        return {choice for choice, _, _ in found}
+
+    close = {typed: close_to(typed, words) for typed in set(query)}
+    last = query[-1] if query else ""
+    close_beginnings = (
+        close_to(last, list({word[: len(last)] for word in words}))
+        if typing and len(last) > 1
+        else set()
+    )
+
+    def pair_well(index: int, word: str) -> bool:
+        typed = query[index]
         if len(typed) == 1 or len(word) == 1:
             return typed[0] == word[0]
-        return word in close[typed]
+        if word in close[typed]:
+            return True
+        return (
+            typing
+            and index == len(query) - 1
+            and len(word) > len(typed)
+            and word[: len(typed)] in close_beginnings
+        )
 
     def may_reach(name: list[str]) -> bool:
+        typed = range(len(query))
         if len(query) > len(name):
-            return all(any(pair_well(typed, word) for typed in query) for word in name)
-        return all(any(pair_well(typed, word) for word in name) for typed in query)
+            return all(any(pair_well(index, word) for index in typed) for word in name)
+        return all(any(pair_well(index, word) for word in name) for index in typed)
 
     return may_reach
 
@@ -401,12 +416,13 @@ def likely_matches(
         (record_id, unpacked(packed))
         for record_id, packed in _candidate_rows(model, beginnings, among)
     ]
-    may_reach = None if typing else _may_reach_likely(variants[0], candidates)
+    tests = [_may_reach_likely(words, candidates, typing) for words in variants]
     scored = []
     for record_id, names in candidates:
-        if may_reach is not None:
-            names = [words for words in names if may_reach(words)]
-        score = max(_best_score(words, names, typing) for words in variants)
+        score = max(
+            _best_score(words, [name for name in names if may_reach(name)], typing)
+            for words, may_reach in zip(variants, tests, strict=True)
+        )
         if score >= LIKELY:
             scored.append((score, record_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
