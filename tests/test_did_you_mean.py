@@ -180,6 +180,7 @@ def test_person_form_asks_before_adding(app, client, auth, make):
 
     assert asked.status_code == 422
     assert "Did you mean Matvei Kupreichyk" in asked.get_data(as_text=True)
+    assert "also adds what else you filled in" in asked.get_data(as_text=True)
     assert count(Person) == people
 
     chosen = client.post(
