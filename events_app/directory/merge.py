@@ -7,7 +7,11 @@ becomes another name of the kept one; its notes are appended; the kept record is
 restricted if either was. Where both records took part in the same meeting, the
 removed record's row is dropped (one participant per meeting). All of it is one
 transaction, audited, and stored in a `DirectoryMerge` row so that `undo_merge`
-puts both records and every link back.
+puts both records and every link back, even after the kept record was itself
+merged into another since (its links and names then come back from that one).
+The kept record never gets more other names than its form accepts
+(`OTHER_NAMES_MAX_COUNT`): the most telling are kept, the rest are listed in the
+preview and the audit.
 
 Who may merge: editors, only two records they may see whose every meeting
 (trash included) they may read, and, for organizations, whose people they may
