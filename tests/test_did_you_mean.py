@@ -180,6 +180,7 @@ def test_person_form_asks_before_adding(app, client, auth, make):
 
     assert asked.status_code == 422
     assert "Did you mean Matvei Kupreichyk" in asked.get_data(as_text=True)
+    assert "also adds what else you filled in" in asked.get_data(as_text=True)
     assert count(Person) == people
 
     chosen = client.post(
@@ -266,3 +267,94 @@ def test_ics_preview_warns_of_likely_duplicates(app, client, auth, make):
     page = upload(client, invitation).get_data(as_text=True)
 
     assert "“Matvej Kupreichyk” becomes a new record but is likely the same as" in page
+
+
+def test_choosing_the_existing_person_applies_the_rest_of_the_form(client, auth, make):
+    """Empty fields of the chosen record are filled, other names added, notes
+    appended; a differing value is left and said, nothing typed is dropped."""
+    viasna = make.organization("Viasna")
+    person = make.person("Matvei Kupreichyk", title="", notes="Journalist.")
+    auth.sign_in_as("editor")
+    data = {
+        "display_name": "Matvej Kupreichyk",
+        "other_names": "Kupreychyk",
+        "organization_name": "Viasna",
+        "title": "Editor",
+        "notes": "Met in Vilnius.",
+        "name_choice": f"person-{person.id}",
+        "name_keep_spelling": "y",
+    }
+
+    chosen = client.post("/people/new", data=data, follow_redirects=True)
+
+    page = chosen.get_data(as_text=True)
+    assert "is Matvei Kupreichyk; added other name “Matvej Kupreichyk”" in page
+    db.session.expire_all()
+    person = db.session.get(Person, person.id)
+    assert split_other_names(person.other_names) == [
+        "Kupreychyk",
+        "Matvej Kupreichyk",
+    ]
+    assert person.title == "Editor"
+    assert person.organization_id == viasna.id
+    assert person.notes == "Journalist.\n\nMet in Vilnius."
+
+    other = make.person("Anna Ivanova", title="Lawyer")
+    asked = client.post(
+        "/people/new",
+        data={
+            "display_name": "Ivanova, Anna",
+            "title": "Advocate",
+            "name_choice": f"person-{other.id}",
+        },
+        follow_redirects=True,
+    )
+    page = asked.get_data(as_text=True)
+    assert "Not applied" in page and "Title “Advocate” (it has “Lawyer”)" in page
+    db.session.expire_all()
+    assert db.session.get(Person, other.id).title == "Lawyer"
+
+
+def test_choosing_the_existing_organization_fills_its_empty_fields(client, auth, make):
+    viasna = make.organization("Viasna", country="")
+    auth.sign_in_as("editor")
+
+    client.post(
+        "/organizations/new",
+        data={
+            "name": "Вясна",
+            "short_name": "",
+            "kind": "ngo",
+            "country": "Belarus",
+            "name_choice": f"organization-{viasna.id}",
+        },
+    )
+    db.session.expire_all()
+    viasna = db.session.get(type(viasna), viasna.id)
+    assert (viasna.country, viasna.kind) == ("Belarus", "ngo")
+
+
+def test_a_save_looks_each_typed_name_up_once(app, client, auth, make, monkeypatch):
+    """Asked, then resolved: the likely records of a name are found once a request."""
+    from events_app.directory import did_you_mean
+
+    person = make.person("Matvei Kupreichyk")
+    looked_up = []
+    real = did_you_mean.likely_matches
+
+    def counted(model, name, **options):
+        looked_up.append((model.__name__, name))
+        return real(model, name, **options)
+
+    monkeypatch.setattr(did_you_mean, "likely_matches", counted)
+    auth.sign_in_as("editor")
+    saved = client.post(
+        "/meetings/new",
+        data=participants(
+            "Matvej Kupreichyk",
+            **{"participants-0-person_choice": f"person-{person.id}"},
+        ),
+    )
+    assert saved.status_code == 302
+    assert ("Person", "Matvej Kupreichyk") in looked_up
+    assert len(looked_up) == len(set(looked_up))

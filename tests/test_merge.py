@@ -222,3 +222,88 @@ def test_viewers_may_not_merge(client, auth, make):
     auth.sign_in_as("viewer")
     assert client.get("/people/duplicates").status_code == 403
     assert client.post(f"/people/{first_id}/merge/{second_id}").status_code == 403
+
+
+def test_undo_works_after_the_kept_record_was_merged_away_since(client, auth, make):
+    """A into B, then B into C: undoing the first merge brings A back from C."""
+    first_id, second_id, one_id, two_id, both_id = two_kupreichyks(make)
+    third = make.person("M. Kupreichyk", notes="Photographer.")
+    three = make.meeting("Briefing three", participants=[(third, None, "guest")])
+    db.session.commit()
+    third_id, three_id = third.id, three.id
+    auth.sign_in_as("editor")
+
+    client.post(f"/people/{first_id}/merge/{second_id}")  # Matvej into Matvei
+    first_merge = db.session.scalar(
+        select(DirectoryMerge.id).where(DirectoryMerge.removed_id == second_id)
+    )
+    client.post(f"/people/{third_id}/merge/{first_id}")  # Matvei into M.
+    db.session.expire_all()
+    assert db.session.get(Person, first_id) is None
+
+    page = client.get(f"/merges/{first_merge}").get_data(as_text=True)
+    assert "was itself merged into M. Kupreichyk since" in page
+    assert "Matvej Kupreichyk into M. Kupreichyk" in client.get(
+        "/people/merges"
+    ).get_data(as_text=True)
+    response = client.post(f"/merges/{first_merge}/undo")
+    assert response.status_code == 302
+    db.session.expire_all()
+    restored = db.session.get(Person, second_id)
+    assert restored.display_name == "Matvej Kupreichyk"
+    assert restored.other_names == "Купрэйчык"
+    assert participations_of(second_id) == sorted(
+        [(two_id, "speaker"), (both_id, "speaker")]
+    )
+    assert db.session.scalar(select(Outcome.owner_person_id)) == second_id
+    holder = db.session.get(Person, third_id)
+    assert holder.other_names.splitlines() == ["Matvei Kupreichyk"]
+    assert holder.notes == "Photographer.\n\nJournalist."
+    assert participations_of(third_id) == sorted(
+        [(one_id, "participant"), (both_id, "participant"), (three_id, "guest")]
+    )
+
+    # The later merge can still be undone: Matvei comes back without Matvej.
+    second_merge = db.session.scalar(
+        select(DirectoryMerge.id).where(DirectoryMerge.removed_id == first_id)
+    )
+    client.post(f"/merges/{second_merge}/undo")
+    db.session.expire_all()
+    matvei = db.session.get(Person, first_id)
+    assert matvei.other_names == "" and matvei.notes == "Journalist."
+    assert participations_of(first_id) == sorted(
+        [(one_id, "participant"), (both_id, "participant")]
+    )
+    assert participations_of(third_id) == [(three_id, "guest")]
+    assert db.session.get(Person, third_id).other_names == ""
+
+
+def test_a_merge_keeps_the_other_names_within_the_forms_limit(client, auth, make):
+    """Names past the limit are left out, the most telling ones kept, and the
+    merged record can still be saved through its form."""
+    kept_names = [f"Kupreichyk Alias{number}" for number in range(48)]
+    kept_id = make.person("Matvei Kupreichyk", other_names="\n".join(kept_names)).id
+    removed_id = make.person(
+        "Matvej Kupreichyk",
+        other_names="\n".join(
+            ["Kupreichyk Alias99", "Kupreychyk Alias99", "Купрэйчык"]
+        ),
+    ).id
+    db.session.commit()
+    auth.sign_in_as("editor")
+
+    preview = client.get(f"/people/{kept_id}/merge/{removed_id}").get_data(as_text=True)
+    assert "more than 50 other names" in preview
+    assert "Kupreichyk Alias99; Kupreychyk Alias99" in preview
+    client.post(f"/people/{kept_id}/merge/{removed_id}")
+    db.session.expire_all()
+    kept = db.session.get(Person, kept_id)
+    other_names = kept.other_names.splitlines()
+    assert len(other_names) == 50
+    assert other_names[-2:] == ["Matvej Kupreichyk", "Купрэйчык"]
+
+    response = client.post(
+        f"/people/{kept_id}/edit",
+        data={"display_name": kept.display_name, "other_names": kept.other_names},
+    )
+    assert response.status_code == 302

@@ -21,6 +21,8 @@ they link exact matches and make the rest anew (see events_app/directory/resolve
 
 from dataclasses import dataclass
 
+from flask import g, has_request_context
+
 from events_app.directory.likeness import LikelyMatch, likely_matches
 from events_app.directory.lookup import records_named
 from events_app.directory.names import (
@@ -71,6 +73,28 @@ def _exactly_named(typed: str, user, models) -> bool:
     )
 
 
+def _likely_once(model, typed: str, user) -> list[LikelyMatch]:
+    """`likely_matches` for a "did you mean", looked up once per request.
+
+    A form save asks about each row, then resolves each decided row: without
+    this, every typed name was looked up twice (a third of a meeting save).
+    The question a row resolves is then the very one it was asked.
+    """
+    if not has_request_context():
+        return _likely(model, typed, user)
+    asked = g.setdefault("likely_records_asked", {})
+    key = (model.__name__, typed, getattr(user, "id", None))
+    if key not in asked:
+        asked[key] = _likely(model, typed, user)
+    return asked[key]
+
+
+def _likely(model, typed: str, user) -> list[LikelyMatch]:
+    return likely_matches(
+        model, typed, among=visible_records_for(user, model), limit=MAXIMUM_SUGGESTIONS
+    )
+
+
 def likely_records(typed: str, user, models) -> list[LikelyMatch]:
     """Records of `models` that `user` may see and `typed` likely names, best first.
 
@@ -78,16 +102,7 @@ def likely_records(typed: str, user, models) -> list[LikelyMatch]:
     """
     if not typed or _exactly_named(typed, user, models):
         return []
-    matches = [
-        match
-        for model in models
-        for match in likely_matches(
-            model,
-            typed,
-            among=visible_records_for(user, model),
-            limit=MAXIMUM_SUGGESTIONS,
-        )
-    ]
+    matches = [match for model in models for match in _likely_once(model, typed, user)]
     matches.sort(key=lambda match: -match.score)
     return matches[:MAXIMUM_SUGGESTIONS]
 
@@ -125,18 +140,20 @@ def chosen_record(typed: str, choice: str | None, keep_spelling: bool, user, mod
     return record
 
 
-def add_other_name(record, name: str) -> None:
+def add_other_name(record, name: str) -> bool:
     """Add `name` to a record's other names, unless any record already has it.
 
     A name is one record's only (as the directory forms require); one that a
     hidden record holds is skipped silently, which reveals nothing about it.
+    Answers whether the name was added.
     """
     name = " ".join(name.split())
     model = type(record)
     if not name_key(name) or len(name) > NAME_MAX_LENGTH or records_named(model, name):
-        return
+        return False
     names = split_other_names(record.other_names)
     if len(names) >= OTHER_NAMES_MAX_COUNT:
-        return
+        return False
     record.other_names = "\n".join([*names, name])
     record.refresh_name_keys()
+    return True

@@ -5,9 +5,9 @@ from markupsafe import Markup
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from events_app.directory.did_you_mean import question_about
+from events_app.directory.did_you_mean import add_other_name, question_about
 from events_app.directory.lookup import name_taken_message
-from events_app.directory.names import NAME_MAX_LENGTH
+from events_app.directory.names import NAME_MAX_LENGTH, name_key, split_other_names
 from events_app.directory.pages import record_url
 from events_app.visibility import is_visible_to
 
@@ -53,6 +53,48 @@ class AsksBeforeCreating:
         return question_about(
             self[self.NAME_FIELD].data, self.name_choice.data, user, (self.MODEL,)
         )
+
+    # One-line fields (name, label) a chosen existing record takes when it has
+    # none; and the value a field has when nothing was chosen in it.
+    FILLABLE: tuple[tuple[str, str], ...] = ()
+    DEFAULTS: dict[str, str] = {}
+
+    def apply_where_free(self, record) -> tuple[list[str], list[str]]:
+        """Apply what else was typed to the existing `record` chosen instead.
+
+        Fields the record leaves empty are filled, typed other names are added
+        (within the rules of `add_other_name`); a field where the record already
+        has a different value is left alone. Answers (what was applied, what was
+        not and why), in words, for the person who typed it.
+        """
+        applied: list[str] = []
+        not_applied: list[str] = []
+        for field_name, label in self.FILLABLE:
+            typed = self[field_name].data or ""
+            current = getattr(record, field_name) or ""
+            if not typed or typed in (current, self.DEFAULTS.get(field_name)):
+                continue
+            if not current or current == self.DEFAULTS.get(field_name):
+                setattr(record, field_name, typed)
+                applied.append(f"{label.lower()} “{typed}”")
+            else:
+                not_applied.append(f"{label} “{typed}” (it has “{current}”)")
+        known = {name_key(name) for name in split_other_names(record.other_names)}
+        for name in split_other_names(self.other_names.data):
+            if name_key(name) in known:
+                continue
+            if add_other_name(record, name):
+                applied.append(f"other name “{name}”")
+            else:
+                not_applied.append(f"other name “{name}” (used or over the limit)")
+        if self.restricted.data and not record.restricted:
+            not_applied.append("the Restricted mark")
+        self.apply_more_where_free(record, applied, not_applied)
+        record.refresh_name_keys()
+        return applied, not_applied
+
+    def apply_more_where_free(self, record, applied, not_applied) -> None:
+        """Fields of one kind of record that `apply_where_free` cannot treat alike."""
 
 
 def restricted_field() -> BooleanField:

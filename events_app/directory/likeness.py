@@ -50,12 +50,13 @@ the few hundred records sharing most (bench/name_benchmark.py measures it).
 """
 
 from dataclasses import dataclass
-from itertools import permutations, product
+from functools import lru_cache
+from itertools import count, permutations, product
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
-from sqlalchemy import Select, and_, case, distinct, func, or_, select
+from sqlalchemy import Select, func, literal, select, union
 
 from events_app.directory.names import name_key, split_other_names
 from events_app.directory.skeletons import (
@@ -80,6 +81,9 @@ WORTH_SCORING = 75
 
 # Records sharing one word that the duplicate scan compares, at most.
 MAXIMUM_BLOCK = 200
+
+# Word pairs whose similarity is remembered (a few MB at most).
+PAIR_CACHE_SIZE = 50_000
 
 
 def _word_similarity(first: str, second: str) -> float:
@@ -116,27 +120,51 @@ def _pairings(scores: list[list[float]]):
     yield tuple(chosen[row] for row in range(rows))
 
 
-def words_likeness(first: list[str], second: list[str], typing: bool = False) -> float:
+def words_likeness(
+    first: list[str], second: list[str], typing: bool = False, floor: float = 0.0
+) -> float:
     """The score of two names given as word skeletons (see the module docstring).
 
     The mean of the length-weighted similarity of the paired words and of the
     weakest pair: an equal first name does not drown a different surname
     (Anna Ivanova / Anna Ivanenko). With `typing`, `first` is text being typed:
     its last word may be the beginning of a word ("Kupr"), and words of
-    `second` that nothing typed yet pairs with cost nothing.
+    `second` that nothing typed yet pairs with cost nothing. With `floor`, a
+    score that cannot reach it may be answered as 0.0 (a lookup wants only
+    scores from `LIKELY` on, and most candidates are far below it).
     """
     if not first or not second:
         return 0.0
+    if first == second:
+        return 1.0
+    last = len(first) - 1
     pairs = [
-        [_scored_pair(first, index, other, typing) for other in second]
-        for index in range(len(first))
+        [_scored_pair(word, other, typing and index == last) for other in second]
+        for index, word in enumerate(first)
     ]
     if len(first) > len(second):
         pairs = [list(column) for column in zip(*pairs, strict=True)]
         longer, penalised = first, True
     else:
         longer, penalised = second, not typing
+    # The score is at most (1 + weakest pair) / 2, and the weakest pair at most
+    # the best similarity of the word that pairs worst: most candidates of a
+    # lookup stop here, before trying every pairing (measured in
+    # bench/name_benchmark.py: a third of a lookup's time was pairings).
+    reachable = min(max(score for score, _ in row) for row in pairs)
+    if (1.0 + reachable) / 2 < floor:
+        return 0.0
     best = 0.0
+    if len(pairs) == 1 and len(longer) <= 4:
+        # One word to pair (a surname, a beginning being typed): each pairing
+        # is one column, scored without building sets (half of all lookups).
+        lengths = sum(len(word) for word in longer)
+        for column, (similarity, weight) in enumerate(pairs[0]):
+            total = weight
+            if penalised:
+                total += UNPAIRED_WEIGHT * (lengths - len(longer[column]))
+            best = max(best, (weight * similarity / total + similarity) / 2)
+        return best
     for chosen in _pairings([[score for score, _ in row] for row in pairs]):
         weighted = total = 0.0
         weakest = 1.0
@@ -152,12 +180,16 @@ def words_likeness(first: list[str], second: list[str], typing: bool = False) ->
     return best
 
 
-def _scored_pair(
-    first: list[str], index: int, other: str, typing: bool
-) -> tuple[float, int]:
-    """Similarity and weight of word `index` of `first` paired with `other`."""
-    word = first[index]
-    if typing and index == len(first) - 1 and len(other) > len(word) > 1:
+@lru_cache(maxsize=PAIR_CACHE_SIZE)
+def _scored_pair(word: str, other: str, being_typed: bool) -> tuple[float, int]:
+    """Similarity and weight of `word` paired with `other`.
+
+    `being_typed`: `word` is the last word of text being typed, so it may be
+    the beginning of `other`. Kept in a cache: the words of a directory repeat
+    (first names above all), and a lookup compares the typed words with those
+    of hundreds of names.
+    """
+    if being_typed and len(other) > len(word) > 1:
         beginning = other[: len(word)]
         return max(
             _word_similarity(word, other), _word_similarity(word, beginning)
@@ -203,8 +235,14 @@ def record_names(record) -> list[str]:
 
 
 def _best_score(words: list[str], names: list[list[str]], typing: bool) -> float:
-    """The score of `words` against the closest of `names` (word skeletons)."""
-    return max((words_likeness(words, name, typing) for name in names), default=0.0)
+    """The score of `words` against the closest of `names` (word skeletons).
+
+    Below `LIKELY` the score may be answered as 0.0 (see `words_likeness`).
+    """
+    return max(
+        (words_likeness(words, name, typing, floor=LIKELY) for name in names),
+        default=0.0,
+    )
 
 
 def _closest_names(first_names: list[str], second_names: list[str]) -> tuple[str, str]:
@@ -243,34 +281,116 @@ def _candidate_rows(model, words: list[str], among: Select | None):
     The `name_word` index finds the records with a word that begins like a word
     of `words` (ranges on an index, so only those entries are read); a record
     counts one for each such beginning, and Python scores the few hundred that
-    share most. In the same query the records are narrowed to those `among`
-    (the ones the user may see) before ranking, so a hidden record takes no
-    place, and visibility is checked for the records found only. An initial
-    selects nothing by itself: it would match much of the directory.
+    share most. Only records `among` (the ones the user may see) are ranked: a
+    hidden record takes no place. An initial selects nothing by itself: it would
+    match much of the directory.
+
+    The visibility rule is checked on the best-ranked index entries only, a
+    page of them at a time, until enough visible records are found: checked on
+    every person instead (one join), it made PostgreSQL scan the whole table,
+    three quarters of a suggestion's time (bench/name_benchmark.py).
     """
     prefixes = sorted({word[:PREFIX_LENGTH] for word in words if len(word) > 1})
     if not prefixes:
         return []
-    ranges = [
-        and_(NameWord.beginning >= prefix, NameWord.beginning < _after(prefix))
-        for prefix in prefixes
-    ]
-    which_prefix = case(*((found, number) for number, found in enumerate(ranges)))
-    shared = func.count(distinct(which_prefix)).label("shared")
-    found = (
-        select(NameWord.record_id, shared)
-        .where(NameWord.record_type == model.__tablename__, or_(*ranges))
-        .group_by(NameWord.record_id)
-        .subquery()
+    # One indexed range per beginning, each tagged with its number; UNION keeps
+    # a (record, beginning) pair once. Written as one OR, SQLite read the index
+    # by record type alone (every entry) and PostgreSQL spent most of the
+    # query on count(DISTINCT CASE ...).
+    matching = union(
+        *(
+            select(NameWord.record_id, literal(number).label("prefix")).where(
+                NameWord.record_type == model.__tablename__,
+                NameWord.beginning >= prefix,
+                NameWord.beginning < _after(prefix),
+            )
+            for number, prefix in enumerate(prefixes)
+        )
+    ).subquery()
+    shared = func.count().label("shared")
+    ranked = (
+        select(matching.c.record_id, shared)
+        .group_by(matching.c.record_id)
+        .order_by(shared.desc(), matching.c.record_id)
     )
     records = select(model) if among is None else among
-    query = (
-        records.with_only_columns(model.id, model.name_skeletons)
-        .join(found, found.c.record_id == model.id)
-        .order_by(found.c.shared.desc(), model.id)
-        .limit(MAXIMUM_CANDIDATES)
+    rows: list = []
+    for page_number in count():
+        page = (
+            ranked.limit(MAXIMUM_CANDIDATES)
+            .offset(page_number * MAXIMUM_CANDIDATES)
+            .subquery()
+        )
+        skeletons_if_visible = (
+            records.with_only_columns(model.name_skeletons)
+            .where(model.id == page.c.record_id)
+            .scalar_subquery()
+        )
+        found = db.session.execute(
+            select(page.c.record_id, skeletons_if_visible).order_by(
+                page.c.shared.desc(), page.c.record_id
+            )
+        ).all()
+        rows += [
+            (record_id, packed) for record_id, packed in found if packed is not None
+        ]
+        if len(rows) >= MAXIMUM_CANDIDATES or len(found) < MAXIMUM_CANDIDATES:
+            return rows[:MAXIMUM_CANDIDATES]
+
+
+def _may_reach_likely(query: list[str], candidates: list, typing: bool = False):
+    """A test of a candidate name (word skeletons): may it score `LIKELY` with `query`?
+
+    The cheap form of the bound in `words_likeness`: each word of the shorter
+    name needs a partner at least 2 × LIKELY - 1 similar (with `typing`, the
+    last typed word may instead be that similar to a word's beginning). The
+    typed words are compared with every word of the candidates in one rapidfuzz
+    call each (in C), so the hundreds of names that fail are never scored word
+    by word (a save checking names spent most of its time there). A false
+    "may" costs only the full score; the test never says "may not" where the
+    score would reach LIKELY.
+    """
+    cutoff = 2 * LIKELY - 1 - 1e-9
+    words = list({word for _, names in candidates for name in names for word in name})
+
+    def close_to(typed: str, choices: list[str]) -> set[str]:
+        found = extract(
+            typed,
+            choices,
+            scorer=Levenshtein.normalized_similarity,
+            score_cutoff=cutoff,
+            limit=None,
+        )
+        return {choice for choice, _, _ in found}
+
+    close = {typed: close_to(typed, words) for typed in set(query)}
+    last = query[-1] if query else ""
+    close_beginnings = (
+        close_to(last, list({word[: len(last)] for word in words}))
+        if typing and len(last) > 1
+        else set()
     )
-    return db.session.execute(query).all()
+
+    def pair_well(index: int, word: str) -> bool:
+        typed = query[index]
+        if len(typed) == 1 or len(word) == 1:
+            return typed[0] == word[0]
+        if word in close[typed]:
+            return True
+        return (
+            typing
+            and index == len(query) - 1
+            and len(word) > len(typed)
+            and word[: len(typed)] in close_beginnings
+        )
+
+    def may_reach(name: list[str]) -> bool:
+        typed = range(len(query))
+        if len(query) > len(name):
+            return all(any(pair_well(index, word) for index in typed) for word in name)
+        return all(any(pair_well(index, word) for word in name) for index in typed)
+
+    return may_reach
 
 
 def likely_matches(
@@ -292,10 +412,17 @@ def likely_matches(
     if typing and skeleton_words(name, typing=True) != variants[0]:
         variants.append(skeleton_words(name, typing=True))
     beginnings = [word for words in variants for word in words]
+    candidates = [
+        (record_id, unpacked(packed))
+        for record_id, packed in _candidate_rows(model, beginnings, among)
+    ]
+    tests = [_may_reach_likely(words, candidates, typing) for words in variants]
     scored = []
-    for record_id, packed in _candidate_rows(model, beginnings, among):
-        names = unpacked(packed)
-        score = max(_best_score(words, names, typing) for words in variants)
+    for record_id, names in candidates:
+        score = max(
+            _best_score(words, [name for name in names if may_reach(name)], typing)
+            for words, may_reach in zip(variants, tests, strict=True)
+        )
         if score >= LIKELY:
             scored.append((score, record_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -366,7 +493,7 @@ def likely_pairs(
             key = (first, second) if first < second else (second, first)
             if key not in scores:
                 scores[key] = max(
-                    words_likeness(one, other)
+                    words_likeness(one, other, floor=LIKELY)
                     for one in names_by_id[first]
                     for other in names_by_id[second]
                 )

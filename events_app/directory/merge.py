@@ -7,7 +7,11 @@ becomes another name of the kept one; its notes are appended; the kept record is
 restricted if either was. Where both records took part in the same meeting, the
 removed record's row is dropped (one participant per meeting). All of it is one
 transaction, audited, and stored in a `DirectoryMerge` row so that `undo_merge`
-puts both records and every link back.
+puts both records and every link back, even after the kept record was itself
+merged into another since (its links and names then come back from that one).
+The kept record never gets more other names than its form accepts
+(`OTHER_NAMES_MAX_COUNT`): the most telling are kept, the rest are listed in the
+preview and the audit.
 
 Who may merge: editors, only two records they may see whose every meeting
 (trash included) they may read, and, for organizations, whose people they may
@@ -26,7 +30,13 @@ from sqlalchemy import select
 
 from events_app.audit import acting_user, record_event
 from events_app.directory.likeness import LikelyPair, likely_pairs, record_names
-from events_app.directory.names import name_key, split_other_names
+from events_app.directory.lookup import records_named
+from events_app.directory.names import (
+    OTHER_NAMES_MAX_COUNT,
+    name_key,
+    split_other_names,
+)
+from events_app.directory.skeletons import skeleton
 from events_app.extensions import db
 from events_app.models import (
     DirectoryMerge,
@@ -216,6 +226,9 @@ class MergePlan:
     moved: dict[str, list]  # table name -> rows moving to the kept record
     dropped: list[Participation]  # rows of meetings both records took part in
     added_names: list[str]
+    # Names of the removed record left out: the kept one would pass the forms'
+    # limit of other names (`OTHER_NAMES_MAX_COUNT`) and could not be saved.
+    left_out_names: list[str]
     notes: str
     restricted: bool
     filled: dict[str, object]
@@ -255,6 +268,31 @@ def _added_names(kept, removed) -> list[str]:
     return added
 
 
+def _names_within_limit(kept, names: list[str]) -> tuple[list[str], list[str]]:
+    """The names the kept record can take within the limit of other names, and the rest.
+
+    The most useful first: the removed record's own name (old revisions name
+    it), then spellings that look unlike every name kept so far (a different
+    skeleton: they find the record in other scripts and romanizations), then
+    the others, in their order.
+    """
+    room = max(0, OTHER_NAMES_MAX_COUNT - len(split_other_names(kept.other_names)))
+    if len(names) <= room:
+        return names, []
+    seen = {skeleton(name) for name in record_names(kept)}
+    ranked = []
+    for position, name in enumerate(names):
+        new_spelling = skeleton(name) not in seen
+        seen.add(skeleton(name))
+        ranked.append((position != 0, not new_spelling, position, name))
+    ranked.sort()
+    kept_names = {name for *_, name in ranked[:room]}
+    return (
+        [name for name in names if name in kept_names],
+        [name for name in names if name not in kept_names],
+    )
+
+
 def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     """What merging `removed` into `kept` would move, drop and change."""
     moved: dict[str, list] = {}
@@ -274,6 +312,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     added_names = _added_names(kept, removed)
     if kind is ORGANIZATION and "short_name" in filled:
         added_names = [name for name in added_names if name != filled["short_name"]]
+    added_names, left_out_names = _names_within_limit(kept, added_names)
     notes = (
         "\n\n".join(text for text in (kept.notes, removed.notes) if text)
         if (kind is PERSON)
@@ -286,6 +325,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
         moved=moved,
         dropped=dropped,
         added_names=added_names,
+        left_out_names=left_out_names,
         notes=notes,
         restricted=kept.restricted or removed.restricted,
         filled=filled,
@@ -381,6 +421,7 @@ def merge_records(plan: MergePlan) -> DirectoryMerge:
             "dropped": [row["id"] for row in dropped],
             "meetings": sorted(plan.meetings),
             "added_names": plan.added_names,
+            "left_out_names": plan.left_out_names,
         },
     )
     return merge
@@ -389,17 +430,51 @@ def merge_records(plan: MergePlan) -> DirectoryMerge:
 # --- Undo --------------------------------------------------------------------
 
 
-def merge_or_404(user, merge_id: int) -> tuple[DirectoryMerge, object]:
-    """A merge the user may see and undo, with its kept record; 404 otherwise.
+def holder_id(merge: DirectoryMerge) -> int | None:
+    """The id of the record that now holds what a merge gave its kept record.
 
-    The same rule as merging: the kept record (which now holds both records'
-    links) must be visible, and fully so to an editor.
+    The kept record itself, or, if it was merged away since, the record it went
+    into (followed through every later merge not undone); None if it is gone.
+    """
+    model = KINDS[merge.kind].model
+    record_id = merge.kept_id
+    seen: set[int] = set()
+    while record_id not in seen:
+        seen.add(record_id)
+        if db.session.get(model, record_id) is not None:
+            return record_id
+        later = db.session.scalar(
+            select(DirectoryMerge)
+            .where(
+                DirectoryMerge.kind == merge.kind,
+                DirectoryMerge.removed_id == record_id,
+                DirectoryMerge.undone_at.is_(None),
+                DirectoryMerge.id > merge.id,
+            )
+            .order_by(DirectoryMerge.id.desc())
+            .limit(1)
+        )
+        if later is None:
+            return None
+        record_id = later.kept_id
+    return None
+
+
+def merge_or_404(user, merge_id: int) -> tuple[DirectoryMerge, object]:
+    """A merge the user may see and undo, with the record now holding it; 404 else.
+
+    The same rule as merging: that record (which now holds both records'
+    links; the kept one, or the one it was merged into since) must be visible,
+    and fully so to an editor.
     """
     merge = db.session.get(DirectoryMerge, merge_id)
     if merge is None:
         abort(404)
     kind = KINDS[merge.kind]
-    kept = visible_record_or_404(user, kind.model, merge.kept_id)
+    holder = holder_id(merge)
+    if holder is None:
+        abort(404)
+    kept = visible_record_or_404(user, kind.model, holder)
     if merge_refusal(user, kind, [kept]) is not None:
         abort(404)
     return merge, kept
@@ -412,8 +487,12 @@ def _still_unchanged(record, column: str, merge: DirectoryMerge) -> bool:
 def undo_merge(merge: DirectoryMerge, kept) -> object:
     """Put back the removed record and every link the merge moved or dropped.
 
-    Links changed since (a meeting saved without that participant) stay as they
-    are now; so do the kept record's fields edited since the merge.
+    `kept` is the record now holding the merge (`holder_id`): the kept record,
+    or the one it was merged into since; then the links and names go back from
+    that one, and its other fields stay (they are another record's now, except
+    the removed record's notes, which are taken out again). Links changed since
+    (a meeting saved without that participant) stay as they are now; so do the
+    kept record's fields edited since the merge.
     """
     kind = KINDS[merge.kind]
     model = kind.model
@@ -426,14 +505,29 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
         for name in split_other_names(kept.other_names)
         if name_key(name) not in added
     )
-    before = _from_json(model, merge.kept_before)
-    for column, value in before.items():
-        if column in ("id", "other_names", "name_keys", "name_skeletons"):
-            continue
-        if _still_unchanged(kept, column, merge):
-            setattr(kept, column, value)
+    if kept.id == merge.kept_id:
+        before = _from_json(model, merge.kept_before)
+        for column, value in before.items():
+            if column in ("id", "other_names", "name_keys", "name_skeletons"):
+                continue
+            if _still_unchanged(kept, column, merge):
+                setattr(kept, column, value)
+    elif kind is PERSON and values.get("notes"):
+        kept.notes = _without_paragraphs(kept.notes, values["notes"])
     kept.refresh_name_keys()
     db.session.flush()
+    # A name another record has taken since stays with it (a name is one
+    # record's only); so do those of a merge into this record undone since.
+    values["other_names"] = "\n".join(
+        name
+        for name in split_other_names(values.get("other_names", ""))
+        if not records_named(model, name)
+    )
+    if kind is PERSON:
+        for earlier in _undone_merges_into(merge):
+            values["notes"] = _without_paragraphs(
+                values.get("notes", ""), earlier.removed.get("notes") or ""
+            )
     restored = model(**values)
     db.session.add(restored)
     db.session.flush()
@@ -468,20 +562,54 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
     return restored
 
 
+def _undone_merges_into(merge: DirectoryMerge) -> list[DirectoryMerge]:
+    """Earlier merges into the record `merge` removed, undone since it was removed."""
+    return list(
+        db.session.scalars(
+            select(DirectoryMerge).where(
+                DirectoryMerge.kind == merge.kind,
+                DirectoryMerge.kept_id == merge.removed_id,
+                DirectoryMerge.id < merge.id,
+                DirectoryMerge.undone_at.is_not(None),
+            )
+        )
+    )
+
+
+def _without_paragraphs(text: str, removed: str) -> str:
+    """`text` without the paragraphs of `removed` (notes a merge appended)."""
+    gone = {paragraph.strip() for paragraph in removed.split("\n\n")}
+    return "\n\n".join(
+        paragraph
+        for paragraph in (text or "").split("\n\n")
+        if paragraph.strip() not in gone
+    )
+
+
 def merges_for(
     user, kind: Kind, limit: int = 100
 ) -> list[tuple[DirectoryMerge, object]]:
-    """Recent merges of this kind whose kept record the user may fully see."""
+    """Recent merges of this kind whose record now holding them the user may fully
+    see (the kept record, or the one it was merged into since), with that record."""
     visible = visible_records_for(user, kind.model).with_only_columns(kind.model.id)
     merges = db.session.scalars(
         select(DirectoryMerge)
-        .where(DirectoryMerge.kind == kind.name, DirectoryMerge.kept_id.in_(visible))
+        .where(DirectoryMerge.kind == kind.name)
         .order_by(DirectoryMerge.merged_at.desc(), DirectoryMerge.id.desc())
         .limit(limit)
     ).all()
     shown = []
     for merge in merges:
-        kept = db.session.get(kind.model, merge.kept_id)
-        if merge_refusal(user, kind, [kept]) is None:
+        holder = holder_id(merge)
+        kept = (
+            db.session.scalar(
+                select(kind.model).where(
+                    kind.model.id == holder, kind.model.id.in_(visible)
+                )
+            )
+            if holder is not None
+            else None
+        )
+        if kept is not None and merge_refusal(user, kind, [kept]) is None:
             shown.append((merge, kept))
     return shown

@@ -83,20 +83,26 @@ NAME_TO_CONFIRM = (
 
 
 def chose_existing_record(form, question):
-    """The "did you mean" answer was an existing record: go there, add nothing new.
+    """The "did you mean" answer was an existing record: complete that one instead.
 
-    The typed spelling becomes one of its other names if the box stayed ticked;
-    the rest of the form is not saved (the record is edited on its own page).
+    The typed spelling becomes one of its other names if the box stayed ticked,
+    and the rest of the form fills what the record leaves empty
+    (`apply_where_free`); what differs from the record is not applied but
+    listed, so nothing typed is lost from sight.
     """
     existing = question.chosen
-    if form.name_keep_spelling.data:
-        add_other_name(existing, question.typed)
+    applied, not_applied = form.apply_where_free(existing)
+    if form.name_keep_spelling.data and add_other_name(existing, question.typed):
+        applied.insert(0, f"other name “{question.typed}”")
     db.session.commit()
-    flash(
-        f"Nothing new was added: “{question.typed}” is {existing.label}. "
-        "Edit that record to change its details.",
-        "success",
-    )
+    done = f"added {'; '.join(applied)}" if applied else "nothing new to add"
+    flash(f"No new record: “{question.typed}” is {existing.label}; {done}.", "success")
+    if not_applied:
+        flash(
+            f"Not applied, as {existing.label} has these already or they cannot be "
+            f"added here (edit the record to change them): {'; '.join(not_applied)}.",
+            "warning",
+        )
     return redirect(record_url(existing))
 
 

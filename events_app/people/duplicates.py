@@ -19,6 +19,7 @@ from events_app.directory.merge import (
     records_to_merge_or_abort,
     undo_merge,
 )
+from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.directory.pages import record_url
 from events_app.extensions import db
 from events_app.people import bp
@@ -77,11 +78,22 @@ def merge(kind: str, kept_id: int, removed_id: int):
     )
     plan = plan_merge(KINDS[kind], kept, removed)
     if request.method != "POST":
-        return render_template("people/merge_preview.html", kind=kind, plan=plan)
+        return render_template(
+            "people/merge_preview.html",
+            kind=kind,
+            plan=plan,
+            other_names_limit=OTHER_NAMES_MAX_COUNT,
+        )
     removed_label = removed.label
     done = merge_records(plan)
     db.session.commit()
     flash(f"{removed_label} merged into {kept.label}.", "success")
+    if plan.left_out_names:
+        flash(
+            f"Not kept as other names (limit {OTHER_NAMES_MAX_COUNT}): "
+            + "; ".join(plan.left_out_names),
+            "warning",
+        )
     return redirect(url_for("people.merge_record", merge_id=done.id))
 
 

@@ -68,6 +68,7 @@ class PersonForm(AsksBeforeCreating, AppForm):
 
     NAME_FIELD = "display_name"
     MODEL = Person
+    FILLABLE = (("title", "Title"),)
 
     display_name = name_field("Name", "Enter the person's name.")
     other_names = TextAreaField("Other names")
@@ -136,6 +137,25 @@ class PersonForm(AsksBeforeCreating, AppForm):
                 marked_organization_message(self.resolved_organization)
             )
 
+    def apply_more_where_free(self, record: Person, applied, not_applied) -> None:
+        """The usual organization when the person has none; typed notes appended.
+
+        A marked organization goes only to a marked person (restricted_marks).
+        """
+        typed = self.resolved_organization
+        if typed is not None and typed != record.organization:
+            if record.organization is None and (
+                record.restricted or not typed.restricted
+            ):
+                record.organization = typed
+                applied.append(f"usual organization “{typed.name}”")
+            else:
+                not_applied.append(f"Usual organization “{typed.name}”")
+        notes = (self.notes.data or "").strip()
+        if notes and notes not in (record.notes or ""):
+            record.notes = "\n\n".join(text for text in (record.notes, notes) if text)
+            applied.append("the notes (appended)")
+
     def apply_to(self, person: Person) -> None:
         """Copy the validated data onto the person and refresh its searchable names."""
         person.display_name = self.display_name.data
@@ -151,6 +171,8 @@ class OrganizationForm(AsksBeforeCreating, AppForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
 
     MODEL = Organization
+    FILLABLE = (("short_name", "Short name"), ("kind", "Kind"), ("country", "Country"))
+    DEFAULTS = {"kind": OrganizationKind.OTHER.value}
 
     name = name_field("Name", "Enter the organization's name.")
     short_name = StringField(
