@@ -60,7 +60,7 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **view_args, **args)
 
 
-def url_without(*names: str) -> str:
+def url_without(names: tuple[str, ...]) -> str:
     """The current URL without the named query arguments (a filter chip's ×)."""
     return url_with(**dict.fromkeys(names))
 

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
-from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
+from events_app.date_range import query_date_span
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
 from events_app.models import (
@@ -24,13 +24,6 @@ from events_app.models import (
 )
 from events_app.models.choices import MeetingKind, MeetingStatus, label
 from events_app.visibility import is_visible_to
-
-
-def _iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -52,16 +45,7 @@ class MeetingFilters:
     def from_args(cls, args: MultiDict) -> "MeetingFilters":
         """Parse query arguments; bad values are reported in `errors` and ignored."""
         filters = cls()
-        for name, attribute in (("from", "date_from"), ("to", "date_to")):
-            raw = args.get(name, "").strip()
-            if raw:
-                parsed = _iso_date(raw)
-                if parsed is None:
-                    filters.errors[name] = "Use a date like 2025-03-14."
-                elif not day_in_range(parsed):
-                    filters.errors[name] = OUT_OF_RANGE_MESSAGE
-                    parsed = None
-                setattr(filters, attribute, parsed)
+        filters.date_from, filters.date_to, filters.errors = query_date_span(args)
         for name in ("person", "organization", "topic"):
             raw = args.get(name, "").strip()
             if raw:
@@ -77,12 +61,6 @@ class MeetingFilters:
                 setattr(filters, name, raw)
         filters.series = " ".join(args.get("series", "").split())[:200]
         filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_SEARCH_LENGTH]
-        if (
-            filters.date_from
-            and filters.date_to
-            and filters.date_from > filters.date_to
-        ):
-            filters.errors["to"] = "The end of the range is before its start."
         return filters
 
     @classmethod

@@ -157,7 +157,24 @@ def may_undo_delete(meeting: Meeting) -> bool:
     """
     if not current_user.is_authenticated or not current_user.can_edit:
         return False
-    return current_user.is_admin or session.get("undo_delete") == meeting.id
+    return current_user.is_admin or undo_delete_offer() == meeting.id
+
+
+@bp.app_template_global()
+def undo_delete_offer() -> int | None:
+    """The meeting the signed-in user just deleted, whose Undo is still offered.
+
+    Kept with the user's id: a session that outlives a sign-out offers the
+    next user nothing.
+    """
+    offer = session.get("undo_delete")
+    if (
+        not isinstance(offer, dict)
+        or not current_user.is_authenticated
+        or offer.get("user") != current_user.id
+    ):
+        return None
+    return offer.get("meeting")
 
 
 def group_participants(participations: list[Participation]) -> list[tuple[str, list]]:
@@ -348,7 +365,7 @@ def delete(meeting_id: int):
         title = meeting.title
         move_to_trash(meeting)
         # The message's Undo button may restore this one meeting for its deleter.
-        session["undo_delete"] = meeting.id
+        session["undo_delete"] = {"meeting": meeting.id, "user": current_user.id}
         flash(f"Meeting “{title}” moved to the trash.", "undo-delete")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/delete.html", meeting=meeting)
