@@ -304,3 +304,17 @@ def test_a_trashed_meetings_address_says_so_to_those_who_could_read_it(client, a
     missing = client.get("/meetings/987654")
     assert hidden.status_code == missing.status_code == 404
     assert text_of(hidden) == text_of(missing)
+
+
+def test_word_diff_ignores_line_ending_and_spacing_changes():
+    marked = word_diff("First line\n- second", "First line\r\n-  second")
+    assert "<del>" not in marked and "<ins>" not in marked
+    assert "only spacing changed" in marked
+    assert str(word_diff("a\nb c", "a\r\nb d")) == "a\r\nb <del>c</del><ins>d</ins>"
+
+
+def test_changed_fields_read_in_the_meetings_order():
+    described = describe_changes(
+        {"notes": ["a", "b"], "uid": ["x", "y"], "title": ["Old", "New"]}
+    )
+    assert [field.name for field in described] == ["title", "notes", "uid"]

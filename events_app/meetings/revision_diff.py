@@ -37,6 +37,12 @@ ROW_FIELDS = {
     "outcomes": ("text", "owner", "due", "status"),
     "sources": ("url", "title"),
 }
+# The meeting's fields in the order the meeting page reads them.
+FIELD_ORDER = (
+    "title", "kind", "status", "confidentiality", "start", "end", "all_day",
+    "timezone", "series", "series_number", "location", "online_url", "summary",
+    "notes", "participants", "topics", "outcomes", "sources", "access", "uid",
+)  # fmt: skip
 # Fields whose values are vocabulary words, shown by their labels.
 VOCABULARY_FIELDS = {"kind", "status", "confidentiality", "role", "attendance"}
 # Words and the spaces between them: the units a text change is marked in.
@@ -63,7 +69,8 @@ class FieldDiff:
 def describe_changes(changes: dict) -> list[FieldDiff]:
     """Readable differences from {field: [old, new]} (old first), field by field."""
     described = []
-    for name, (old, new) in changes.items():
+    for name in sorted(changes, key=_reading_position):
+        old, new = changes[name]
         if name in ROW_KEYS:
             described.append(
                 FieldDiff(name, rows=row_changes(name, old or [], new or []))
@@ -76,11 +83,19 @@ def describe_changes(changes: dict) -> list[FieldDiff]:
 
 
 def word_diff(old: str, new: str) -> Markup:
-    """`new` with the words taken from `old` in <del> and the words added in <ins>."""
+    """`new` with the words taken from `old` in <del> and the words added in <ins>.
+
+    Spacing is not a change: a line break typed as CRLF (as browsers send
+    text areas) equals one typed as LF, and runs of spaces equal one space.
+    """
     old_tokens = _TOKENS.findall(old)
     new_tokens = _TOKENS.findall(new)
+    old_words = [_spacing_blind(token) for token in old_tokens]
+    new_words = [_spacing_blind(token) for token in new_tokens]
+    if old_words == new_words:
+        return Markup('%s <span class="muted">(only spacing changed)</span>') % new
     pieces = []
-    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
+    matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         removed = "".join(old_tokens[old_start:old_end])
         added = "".join(new_tokens[new_start:new_end])
@@ -135,6 +150,19 @@ def part_changes(old: dict, new: dict) -> list[RowDiff]:
             )
         )
     return found
+
+
+def _reading_position(name: str) -> tuple[int, str]:
+    return (
+        FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER),
+        name,
+    )
+
+
+def _spacing_blind(token: str) -> str:
+    if token.isspace():
+        return "\n" if "\n" in token else " "
+    return token
 
 
 def _row_key(row: dict, keys: tuple[str, ...]) -> tuple:
