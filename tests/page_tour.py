@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
 # axe-core comes from npm (tests/browser/package.json, `make install-test`).
 AXE_SCRIPT = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+NARROWEST = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 768}
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "a long enough password"
@@ -80,15 +81,22 @@ def main_pages(ids: dict[str, int]) -> dict[str, str]:
         "meeting-edit": f"/meetings/{meeting}/edit",
         "revisions": f"/meetings/{meeting}/revisions",
         "revision-diff": f"/meetings/{meeting}/revisions/1",
+        "meeting-delete": f"/meetings/{meeting}/delete",
         "people": "/people",
         "person": f"/people/{ids['person']}",
+        "person-edit": f"/people/{ids['person']}/edit",
+        "people-duplicates": "/people/duplicates",
+        "people-merges": "/people/merges",
         "organizations": "/organizations",
         "organization": f"/organizations/{ids['organization']}",
         "topics": "/topics",
         "topic": f"/topics/{ids['topic']}",
+        "topic-edit": f"/topics/{ids['topic']}/edit",
+        "organization-edit": f"/organizations/{ids['organization']}/edit",
         "import-ics": "/import/ics",
         "account": "/account",
         "users": "/users",
+        "user": "/users/1",
         "groups": "/groups",
         "trash": "/trash",
         "audit": "/audit",

@@ -62,6 +62,20 @@ def test_main_pages_fit_and_pass_axe(tour, width):
         violations = page_tour.axe_violations(page)
         if violations:
             problems[f"{name}: axe"] = violations
+    if width == "phone":
+        # The narrowest phones in use: still no sideways scrolling.
+        page.set_viewport_size(page_tour.NARROWEST)
+        for name, path in page_tour.main_pages(ids).items():
+            page.goto(base + path)
+            overflow = page_tour.sideways_overflow(page)
+            if overflow > 0:
+                problems[f"{name}: scrolls sideways at 360 px"] = f"{overflow}px"
+        # Signed out: the sign-in page.
+        page.context.clear_cookies()
+        page.set_viewport_size(viewport)
+        page.goto(base + "/sign-in")
+        assert page_tour.sideways_overflow(page) <= 0
+        assert page_tour.axe_violations(page) == []
     assert problems == {}
 
 
