@@ -318,3 +318,13 @@ def test_changed_fields_read_in_the_meetings_order():
         {"notes": ["a", "b"], "uid": ["x", "y"], "title": ["Old", "New"]}
     )
     assert [field.name for field in described] == ["title", "notes", "uid"]
+
+
+def test_filter_panel_is_served_open_when_a_filter_is_in_error(client, auth):
+    auth.sign_in_as("admin")
+    folded = '<details class="filter-panel" data-open-when="(min-width: 48rem)">'
+    opened = '<details class="filter-panel" data-open-when="(min-width: 48rem)" open>'
+    assert folded in text_of(client.get("/meetings"))
+    assert opened in text_of(client.get("/meetings?from=2025-99-01"))
+    assert folded in text_of(client.get("/audit"))
+    assert opened in text_of(client.get("/audit?to=yesterday"))

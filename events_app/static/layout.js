@@ -7,8 +7,10 @@
   "use strict";
   function follow(details) {
     var query = window.matchMedia(details.getAttribute("data-open-when"));
+    // Served open (a filter in error, say): stays open on every screen.
+    var servedOpen = details.open;
     function apply() {
-      details.open = query.matches;
+      details.open = servedOpen || query.matches;
     }
     apply();
     query.addEventListener("change", apply);
