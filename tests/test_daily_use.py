@@ -328,3 +328,13 @@ def test_filter_panel_is_served_open_when_a_filter_is_in_error(client, auth):
     assert opened in text_of(client.get("/meetings?from=2025-99-01"))
     assert folded in text_of(client.get("/audit"))
     assert opened in text_of(client.get("/audit?to=yesterday"))
+
+
+def test_the_deleter_can_restore_from_the_trashed_meetings_page(client, auth):
+    auth.sign_in_as("editor")
+    meeting_id = create_meeting(client)
+    client.post(f"/meetings/{meeting_id}/delete")
+    page = text_of(client.get(f"/meetings/{meeting_id}"))
+    assert f'action="/meetings/{meeting_id}/undo-delete"' in page
+    assert "You deleted it just now" in page
+    assert 'href="/trash"' not in page
