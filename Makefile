@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app events_app
 
-.PHONY: run test install install-test migrate lint format bench clean
+.PHONY: run test install install-test migrate lint format bench screenshots clean
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -32,9 +32,18 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
+# axe-core for the browser tests' accessibility checks, from npm at the locked version.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "npm not found: install Node.js and npm for the browser tests' axe-core" >&2; \
+		exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(AXE)
 
 ## Create the virtual environment, apply migrations to instance/events_app.sqlite and serve on 127.0.0.1:5000
 run: install
@@ -55,6 +64,10 @@ format: install-test
 
 bench: install-test
 	$(BIN)/python bench/feed_benchmark.py
+
+## Photograph the main pages at 390 px and 1366 px into docs/screenshots/ (Chromium)
+screenshots: install-test
+	$(BIN)/python -m tests.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

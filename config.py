@@ -62,6 +62,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # The product's name in page titles and the header.
+    APP_NAME = os.environ.get("APP_NAME", "Meeting records")
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
     # May visitors who are not signed in see public meetings (pages and feed)?
     ANONYMOUS_ACCESS = _flag("ANONYMOUS_ACCESS", False)

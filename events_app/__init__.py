@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, send_from_directory
 
 from config import Config
 
@@ -24,6 +24,7 @@ def create_app(config_object: type[Config] | None = None, **overrides) -> Flask:
     register_input_rules(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_site_icon(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -73,6 +74,18 @@ def register_template_helpers(app: Flask) -> None:
     from events_app import templating
 
     templating.init_app(app)
+
+
+def register_site_icon(app: Flask) -> None:
+    """Serve the favicon at /favicon.ico too: browsers and bookmarks ask there."""
+
+    def favicon():
+        """The site icon (an SVG, which current browsers take at any address)."""
+        return send_from_directory(
+            app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
+        )
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -44,6 +44,45 @@ def clamp_to_range(day: date) -> date:
     return min(max(day, FIRST_DAY), LAST_DAY)
 
 
+DATE_FORMAT_MESSAGE = "Use a date like 2025-03-14."
+
+
+def query_date(raw: str | None) -> tuple[date | None, str | None]:
+    """A date typed into a filter (YYYY-MM-DD): (the date, None) or (None, why not).
+
+    An empty value is (None, None): no filter.
+    """
+    text = (raw or "").strip()
+    if not text:
+        return None, None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None, DATE_FORMAT_MESSAGE
+    if not day_in_range(day):
+        return None, OUT_OF_RANGE_MESSAGE
+    return day, None
+
+
+def query_date_span(
+    args, start_name: str = "from", end_name: str = "to"
+) -> tuple[date | None, date | None, dict[str, str]]:
+    """The `from`/`to` dates of a filter form, with a message per field in error.
+
+    An end before the start is an error on the end field.
+    """
+    errors = {}
+    start, problem = query_date(args.get(start_name))
+    if problem:
+        errors[start_name] = problem
+    end, problem = query_date(args.get(end_name))
+    if problem:
+        errors[end_name] = problem
+    if start and end and start > end:
+        errors[end_name] = "The end of the range is before its start."
+    return start, end, errors
+
+
 def date_in_range(form, field) -> None:
     """Form validator: an empty field passes; a date outside the range is refused."""
     if field.data is not None and not day_in_range(field.data):

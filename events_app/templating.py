@@ -60,6 +60,20 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **view_args, **args)
 
 
+def url_without(names: tuple[str, ...]) -> str:
+    """The current URL without the named query arguments (a filter chip's ×)."""
+    return url_with(**dict.fromkeys(names))
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """The sentence for `count` in the right number, `%(num)d` replaced by it.
+
+    Takes ngettext's arguments, so wrapping it for translation later is a
+    rename: plural(n, "%(num)d meeting", "%(num)d meetings").
+    """
+    return (singular if count == 1 else plural_form) % {"num": count}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
@@ -70,4 +84,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["other_record_names"] = other_names_shown
     app.jinja_env.globals["meeting_when"] = meeting_when
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["url_without"] = url_without
+    app.jinja_env.globals["plural"] = plural
     app.jinja_env.globals["date_input_limits"] = DATE_INPUT_LIMITS

@@ -191,7 +191,7 @@ class TestPrivateFeeds:
         page = client.get("/account").get_data(as_text=True)
         assert token not in page
         assert "You have a private feed" in page
-        assert "<title>Your account · events_app</title>" in page
+        assert "<title>Your account · Meeting records</title>" in page
 
     def test_revoked_and_replaced_tokens_answer_404_at_once(
         self, client, auth, meetings

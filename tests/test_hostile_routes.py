@@ -63,6 +63,7 @@ ACTIONS_WITHOUT_INPUT = frozenset(
         "meetings.delete",
         "meetings.purge",
         "meetings.untrash",
+        "meetings.undo_delete",
         "meetings.restore_revision",
         "people.merge_organization",
         "people.merge_person",

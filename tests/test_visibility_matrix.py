@@ -223,3 +223,33 @@ def test_error_pages_reveal_nothing(client, world):
         response = client.get(path)
         assert response.status_code == 404
         assert visible_levels(response.get_data(as_text=True)) == set()
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_trashed_meeting_pages_tell_only_those_who_could_read_them(
+    app, client, world, who
+):
+    from datetime import datetime
+
+    from events_app.models import Meeting
+
+    for level in LEVELS:
+        db.session.get(Meeting, world[level]["meeting"]).deleted_at = datetime(
+            2025, 5, 1
+        )
+    db.session.commit()
+    sign_in(client, who)
+    missing = client.get("/meetings/987654").get_data(as_text=True)
+    for level in LEVELS:
+        meeting_id = world[level]["meeting"]
+        response = client.get(f"/meetings/{meeting_id}")
+        assert response.status_code == 404
+        # The sign-in link carries the address asked for; nothing else may differ.
+        text = response.get_data(as_text=True).replace(
+            f"/meetings/{meeting_id}?", "/meetings/987654?"
+        )
+        if level in EXPECTED[who] and who != "anonymous":
+            assert "This meeting is in the trash" in text, (who, level)
+            assert visible_levels(text) == {level}
+        else:
+            assert text == missing, (who, level)

@@ -1,6 +1,9 @@
 """Admin pages: groups of users for access lists, and the audit trail."""
 
+from datetime import datetime, time, timedelta
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -8,10 +11,12 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from events_app.audit import readable_changes, record_event
 from events_app.auth import bp
 from events_app.auth.permissions import admin_required
+from events_app.date_range import query_date_span
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, integer_arg
-from events_app.models import AuditEvent, User, UserGroup
+from events_app.models import AuditEvent, Meeting, User, UserGroup
+from events_app.visibility import readable_meeting_clause
 
 
 class GroupForm(AppForm):
@@ -100,17 +105,50 @@ def target_url(event: AuditEvent) -> str | None:
     return url_for(endpoint, **{id_argument: event.target_id})
 
 
+def meeting_titles_for(user, events: list[AuditEvent]) -> dict[int, str]:
+    """Titles of the meetings these events are about, for those the user may read.
+
+    Read through the visibility rule (trashed meetings included, as the trail
+    tells of deletions); a meeting the user may not read, or purged since, is
+    missing from the result and the page names it by number only.
+    """
+    meeting_ids = {
+        event.target_id
+        for event in events
+        if event.target_type == "meeting" and event.target_id is not None
+    }
+    if not meeting_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Meeting.id, Meeting.title).where(
+                Meeting.id.in_(meeting_ids), readable_meeting_clause(user)
+            )
+        ).all()
+    )
+
+
 @bp.get("/audit")
 @admin_required
 def audit_trail():
-    """The latest audit events, newest first, optionally of one kind or one user."""
+    """The latest audit events, newest first, narrowed by kind, user and UTC dates."""
     action = request.args.get("action", "").strip()[:50]
     email = request.args.get("user", "").strip().lower()[:254]
+    first_day, last_day, date_errors = query_date_span(request.args)
     statement = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         statement = statement.where(AuditEvent.action == action)
     if email:
         statement = statement.where(AuditEvent.actor_email == email)
+    if first_day and "from" not in date_errors:
+        statement = statement.where(
+            AuditEvent.occurred_at >= datetime.combine(first_day, time.min)
+        )
+    if last_day and "to" not in date_errors:
+        statement = statement.where(
+            AuditEvent.occurred_at
+            < datetime.combine(last_day + timedelta(days=1), time.min)
+        )
     page = db.paginate(
         statement,
         page=integer_arg("page", 1),
@@ -127,6 +165,8 @@ def audit_trail():
         actions=actions,
         action=action,
         email=email,
+        date_errors=date_errors,
         target_url=target_url,
+        meeting_titles=meeting_titles_for(current_user, page.items),
         readable_changes=readable_changes,
     )

@@ -70,7 +70,7 @@ def send_first_visitor_to_set_up():
     """While no account exists, every page leads to creating the first admin."""
     if current_app.extensions.get("events_app.has_user"):
         return None
-    if request.endpoint in ("auth.set_up", "static", None):
+    if request.endpoint in ("auth.set_up", "static", "favicon", None):
         return None
     if has_any_user():
         current_app.extensions["events_app.has_user"] = True
@@ -78,7 +78,13 @@ def send_first_visitor_to_set_up():
     return redirect(url_for("auth.set_up"))
 
 
-OPEN_ENDPOINTS = {"auth.sign_in", "auth.set_up", "static", "calendar.private_feed"}
+OPEN_ENDPOINTS = {
+    "auth.sign_in",
+    "auth.set_up",
+    "static",
+    "favicon",
+    "calendar.private_feed",
+}
 
 
 @bp.before_app_request

@@ -11,20 +11,21 @@ from flask import abort
 from sqlalchemy import Select, func, select
 from werkzeug.datastructures import MultiDict
 
-from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
+from events_app.date_range import query_date_span
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
-from events_app.models import Meeting, MeetingTopic, Participation, Topic
-from events_app.models.choices import MeetingKind, MeetingStatus
+from events_app.models import (
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
+from events_app.models.choices import MeetingKind, MeetingStatus, label
 from events_app.search.matching import matching
 from events_app.search.query import SearchQuery, parse_search
-
-
-def _iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+from events_app.visibility import is_visible_to
 
 
 @dataclass
@@ -46,16 +47,7 @@ class MeetingFilters:
     def from_args(cls, args: MultiDict) -> "MeetingFilters":
         """Parse query arguments; bad values are reported in `errors` and ignored."""
         filters = cls()
-        for name, attribute in (("from", "date_from"), ("to", "date_to")):
-            raw = args.get(name, "").strip()
-            if raw:
-                parsed = _iso_date(raw)
-                if parsed is None:
-                    filters.errors[name] = "Use a date like 2025-03-14."
-                elif not day_in_range(parsed):
-                    filters.errors[name] = OUT_OF_RANGE_MESSAGE
-                    parsed = None
-                setattr(filters, attribute, parsed)
+        filters.date_from, filters.date_to, filters.errors = query_date_span(args)
         for name in ("person", "organization", "topic"):
             raw = args.get(name, "").strip()
             if raw:
@@ -71,12 +63,6 @@ class MeetingFilters:
                 setattr(filters, name, raw)
         filters.series = " ".join(args.get("series", "").split())[:200]
         filters.query = " ".join(args.get("q", "").split())[:MAXIMUM_SEARCH_LENGTH]
-        if (
-            filters.date_from
-            and filters.date_to
-            and filters.date_from > filters.date_to
-        ):
-            filters.errors["to"] = "The end of the range is before its start."
         return filters
 
     @classmethod
@@ -173,3 +159,58 @@ def topic_and_descendant_ids(topic_id: int) -> list[int]:
                 found.add(child_id)
                 pending.append(child_id)
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One filter in force, as a removable chip: what it says and what removes it."""
+
+    label: str
+    # Query arguments to drop from the current URL to remove this filter.
+    removes: tuple[str, ...]
+
+
+# Which record each id filter names, and how its chip reads.
+_RECORD_FILTERS = (
+    ("person", "person_id", Person, "Person"),
+    ("organization", "organization_id", Organization, "Organization"),
+    ("topic", "topic_id", Topic, "Topic"),
+)
+
+
+def active_filters(filters: MeetingFilters, user) -> list[ActiveFilter]:
+    """The filters in force, in form order, each named for a person to read.
+
+    A record filter names its record only when the viewer may see it (the
+    visibility rule decides); an id they may not see reads as "not found", as
+    its page would say.
+    """
+    chips = []
+    if filters.query:
+        chips.append(ActiveFilter(f"Search: “{filters.query}”", ("q",)))
+    if filters.date_from:
+        chips.append(ActiveFilter(f"From {filters.date_from.isoformat()}", ("from",)))
+    if filters.date_to:
+        chips.append(ActiveFilter(f"To {filters.date_to.isoformat()}", ("to",)))
+    for argument, attribute, model, heading in _RECORD_FILTERS:
+        record_id = getattr(filters, attribute)
+        if not record_id:
+            continue
+        record = db.session.get(model, record_id)
+        name = (
+            _record_name(record)
+            if record is not None and is_visible_to(user, record)
+            else "not found"
+        )
+        chips.append(ActiveFilter(f"{heading}: {name}", (argument,)))
+    if filters.kind:
+        chips.append(ActiveFilter(f"Kind: {label(filters.kind)}", ("kind",)))
+    if filters.status:
+        chips.append(ActiveFilter(f"Status: {label(filters.status)}", ("status",)))
+    if filters.series:
+        chips.append(ActiveFilter(f"Series: {filters.series}", ("series",)))
+    return chips
+
+
+def _record_name(record) -> str:
+    return record.path if isinstance(record, Topic) else record.label

@@ -6,6 +6,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -31,8 +32,14 @@ from events_app.meetings.operations import (
     saved_revision,
     with_user_names,
 )
+from events_app.meetings.revision_diff import describe_changes
+from events_app.meetings.routes import may_undo_delete
 from events_app.models import Meeting, MeetingRevision
-from events_app.visibility import may_see_revision, visible_meeting_or_404
+from events_app.visibility import (
+    may_see_revision,
+    trashed_meeting_readable_by,
+    visible_meeting_or_404,
+)
 
 
 def revisions_of(meeting: Meeting, user) -> list[MeetingRevision]:
@@ -83,8 +90,8 @@ def revision(meeting_id: int, number: int):
     """One earlier revision, next to how the meeting is saved now."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
     earlier = revision_or_404(meeting, number)
-    differences = with_user_names(
-        record_changes(earlier.snapshot, meeting_to_record(meeting))
+    differences = describe_changes(
+        with_user_names(record_changes(earlier.snapshot, meeting_to_record(meeting)))
     )
     return render_template(
         "meetings/revision.html",
@@ -152,6 +159,22 @@ def trash():
 def untrash(meeting_id: int):
     """Bring a meeting back from the trash."""
     meeting = trashed_meeting_or_404(meeting_id)
+    restore_from_trash(meeting)
+    flash(f"“{meeting.title}” is back.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/undo-delete")
+@editor_required
+def undo_delete(meeting_id: int):
+    """Put back a meeting just moved to the trash (the Undo in the deletion message).
+
+    Anyone but its deleter (or an admin) gets the 404 of a missing meeting.
+    """
+    meeting = trashed_meeting_readable_by(current_user, meeting_id)
+    if meeting is None or not may_undo_delete(meeting):
+        abort(404)
+    session.pop("undo_delete", None)
     restore_from_trash(meeting)
     flash(f"“{meeting.title}” is back.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))

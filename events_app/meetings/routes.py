@@ -4,11 +4,13 @@ from itertools import groupby
 
 from flask import (
     Response,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -19,7 +21,7 @@ from events_app.extensions import db
 from events_app.input_rules import integer_arg
 from events_app.meetings import bp
 from events_app.meetings.csv_export import meetings_to_csv
-from events_app.meetings.filters import MeetingFilters
+from events_app.meetings.filters import MeetingFilters, active_filters
 from events_app.meetings.forms import MeetingForm, known_timezones
 from events_app.meetings.operations import (
     ChangedMeanwhile,
@@ -90,6 +92,7 @@ def index():
     return render_template(
         "meetings/index.html",
         filters=filters,
+        active_filters=active_filters(filters, current_user),
         page=page,
         months=months,
         choices=filter_choices(),
@@ -128,14 +131,66 @@ def filter_choices() -> dict:
 
 @bp.route("/meetings/<int:meeting_id>")
 def show(meeting_id: int):
-    """Everything recorded about one meeting."""
-    meeting = visible_meeting_or_404(current_user, meeting_id)
+    """Everything recorded about one meeting.
+
+    A meeting in the trash that the user could otherwise read says so, with
+    the way back; for anyone else it is the same 404 as a hidden one.
+    """
+    meeting = db.session.scalar(
+        visible_meetings_for(current_user).where(Meeting.id == meeting_id)
+    )
+    if meeting is None:
+        return render_trashed_or_404(meeting_id)
     participants_by_organization = group_participants(meeting.participations)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
         participants_by_organization=participants_by_organization,
     )
+
+
+def render_trashed_or_404(meeting_id: int):
+    """The "in the trash" page for those who could read the meeting, else 404."""
+    trashed = (
+        trashed_meeting_readable_by(current_user, meeting_id)
+        if current_user.is_authenticated
+        else None
+    )
+    if trashed is None:
+        abort(404)
+    return render_template(
+        "meetings/in_trash.html",
+        meeting=trashed,
+        may_undo=may_undo_delete(trashed),
+    ), 404
+
+
+def may_undo_delete(meeting: Meeting) -> bool:
+    """Whether the user may take this trashed meeting back out of the trash.
+
+    Admins may restore anything from the trash; an editor only the meeting
+    they themselves just deleted (the Undo offered in the deletion message).
+    """
+    if not current_user.is_authenticated or not current_user.can_edit:
+        return False
+    return current_user.is_admin or undo_delete_offer() == meeting.id
+
+
+@bp.app_template_global()
+def undo_delete_offer() -> int | None:
+    """The meeting the signed-in user just deleted, whose Undo is still offered.
+
+    Kept with the user's id: a session that outlives a sign-out offers the
+    next user nothing.
+    """
+    offer = session.get("undo_delete")
+    if (
+        not isinstance(offer, dict)
+        or not current_user.is_authenticated
+        or offer.get("user") != current_user.id
+    ):
+        return None
+    return offer.get("meeting")
 
 
 def group_participants(participations: list[Participation]) -> list[tuple[str, list]]:
@@ -325,7 +380,9 @@ def delete(meeting_id: int):
     if request.method == "POST":
         title = meeting.title
         move_to_trash(meeting)
-        flash(f"Meeting “{title}” moved to the trash.", "success")
+        # The message's Undo button may restore this one meeting for its deleter.
+        session["undo_delete"] = {"meeting": meeting.id, "user": current_user.id}
+        flash(f"Meeting “{title}” moved to the trash.", "undo-delete")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/delete.html", meeting=meeting)
 
