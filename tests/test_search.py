@@ -125,7 +125,7 @@ class TestWhatIsFound:
         make.meeting("Vilnius visit", kind="visit", city="Vilnius")
         page = client.get("/meetings?q=vilnius&kind=call").get_data(True)
         assert "Vilnius call" in page and "Vilnius visit" not in page
-        assert "1 meeting match these filters" in page
+        assert "1 meeting matches these filters" in page
 
     def test_pages_through_ranked_results_with_the_count(self, client, make):
         for number in range(7):
