@@ -63,6 +63,10 @@ class Config:
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+    # A feed without from=/to= holds the meetings from the first day of the
+    # month this many months ago onward (0: every meeting). Calendar apps give
+    # up on feeds of many megabytes; see "Calendar feeds" in the README.
+    FEED_WINDOW_MONTHS = int(os.environ.get("FEED_WINDOW_MONTHS", "12"))
     # May visitors who are not signed in see public meetings (pages and feed)?
     ANONYMOUS_ACCESS = _flag("ANONYMOUS_ACCESS", False)
     # Largest .ics file the import page accepts, and the zone for event times
@@ -101,5 +105,8 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False
     MEETINGS_PER_PAGE = 5
+    # Test meetings have fixed dates that "12 months ago" would leave behind as
+    # the years pass; the window's own tests set it.
+    FEED_WINDOW_MONTHS = 0
     # Hashing cost is not under test; scrypt's deliberate slowness would dominate.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
