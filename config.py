@@ -20,8 +20,18 @@ def _secret_key() -> str:
     key_file = INSTANCE / "secret_key"
     if not key_file.exists():
         INSTANCE.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Workers starting together must all end up with one key: each writes
+        # its own candidate aside, and only the first link to the real name
+        # wins; the others read the winner's key.
+        candidate = INSTANCE / f"secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.write_text(secrets.token_hex(32))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return key_file.read_text().strip()
 
 
