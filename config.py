@@ -77,6 +77,9 @@ class Config:
     # month this many months ago onward (0: every meeting). Calendar apps give
     # up on feeds of many megabytes; see "Calendar feeds" in the README.
     FEED_WINDOW_MONTHS = int(os.environ.get("FEED_WINDOW_MONTHS", "12"))
+    # ...and its events take at most this many bytes: when the window holds
+    # more, its oldest meetings are left out (0: no limit).
+    FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(4_000_000)))
     # May visitors who are not signed in see public meetings (pages and feed)?
     ANONYMOUS_ACCESS = _flag("ANONYMOUS_ACCESS", False)
     # Largest .ics file the import page accepts, and the zone for event times

@@ -5,7 +5,7 @@ kind of change below must serve exactly what a build from nothing serves.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -295,6 +295,30 @@ class TestWindow:
             client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code
             == 200
         )
+
+    def test_a_window_too_large_leaves_out_its_oldest_meetings(
+        self, app, client, dated
+    ):
+        app.config["FEED_WINDOW_MONTHS"] = 0
+        whole = served(client)
+        newest_size = len(
+            re.findall(rb"BEGIN:VEVENT.*?END:VEVENT\r\n", whole, re.DOTALL)[-1]
+        )
+        app.config["FEED_WINDOW_MONTHS"] = 36
+        app.config["FEED_MAX_BYTES"] = newest_size * 2 + 10
+        assert titles(served(client)) == {"Five months ago", "Next month"}
+        app.config["FEED_MAX_BYTES"] = newest_size
+        assert titles(served(client)) == {"Next month"}
+        # Asked for by date, a feed holds every meeting asked for.
+        assert len(titles(served(client, "/calendar.ics?from=1990-01-01"))) == 3
+
+    def test_last_modified_moves_with_the_window(self, client, dated):
+        response = client.get("/calendar.ics")
+        month_start = dated.replace(day=1, hour=0, tzinfo=UTC)
+        assert response.last_modified >= month_start
+        before = (month_start - timedelta(days=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        stale = client.get("/calendar.ics", headers={"If-Modified-Since": before})
+        assert stale.status_code == 200
 
 
 @pytest.mark.parametrize(

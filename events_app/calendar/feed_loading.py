@@ -42,8 +42,12 @@ def feed_body(
     *,
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
+    max_event_bytes: int | None = None,
 ) -> bytes:
     """The .ics feed of what `meetings` selects (see `load_calendar_meetings`).
+
+    `max_event_bytes` leaves out the oldest meetings beyond that size (see
+    `meetings_to_ical`).
 
     Events already written and stored (by any worker) are reused; the ones
     written now are stored for the next build (see `event_store`).
@@ -58,6 +62,7 @@ def feed_body(
             calendar_name=calendar_name,
             meeting_url=meeting_url,
             write=store.write,
+            max_event_bytes=max_event_bytes,
         )
     store.save()
     return body

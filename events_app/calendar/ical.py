@@ -223,6 +223,7 @@ def meetings_to_ical(
     meeting_url: Callable[[CalendarMeeting], str],
     skip_unwritable: bool = True,
     write: EventWriter | None = None,
+    max_event_bytes: int | None = None,
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
 
@@ -237,28 +238,44 @@ def meetings_to_ical(
     logged, so one bad record never takes a whole feed down; with
     `skip_unwritable=False` the error is raised instead. `write` replaces
     `write_event` (feeds pass one that reuses stored events).
+
+    With `max_event_bytes`, the events take at most that many bytes: the first
+    meetings given (the oldest, in a feed's start order) are left out until
+    the others fit.
     """
-    # Local dates of the timed meetings of each zone, for its VTIMEZONE.
-    zone_ranges: dict[str, tuple[date, date]] = {}
-    events = []
+    budget = max_event_bytes
+    if budget is not None:
+        # Newest first, so that the meetings left out are the oldest ones and
+        # are never written at all.
+        meetings = reversed(list(meetings))
+    events: list[WrittenEvent] = []
     for meeting in meetings:
         if not isinstance(meeting, CalendarMeeting):
             meeting = calendar_meeting_from(meeting)
         try:
-            text, zone_span = checked_event_text(meeting, meeting_url(meeting), write)
+            written = checked_event_text(meeting, meeting_url(meeting), write)
         except UnwritableMeeting as error:
             if not skip_unwritable:
                 raise
             log.warning("Left out of a calendar file: %s", error)
             continue
-        events.append(text)
+        if budget is not None:
+            budget -= len(written.text)
+            if budget < 0:
+                break
+        events.append(written)
+    if max_event_bytes is not None:
+        events.reverse()
+    # Local dates of the timed meetings of each zone, for its VTIMEZONE.
+    zone_ranges: dict[str, tuple[date, date]] = {}
+    for _, zone_span in events:
         if zone_span is not None:
             tzid, first, last = zone_span
             known = zone_ranges.get(tzid)
             if known is not None:
                 first, last = min(first, known[0]), max(last, known[1])
             zone_ranges[tzid] = (first, last)
-    body = b"".join(events)
+    body = b"".join(text for text, _ in events)
     return b"".join(
         [
             calendar_header(calendar_name),

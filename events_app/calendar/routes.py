@@ -8,7 +8,7 @@ minutes get a 304 without the calendar ever being built.
 import hashlib
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from flask import (
@@ -93,7 +93,9 @@ def private_feed(token: str):
 
 def feed_response(user, *, private: bool) -> Response:
     """Build the feed for this viewer and these filters, or answer 304 on a match."""
-    filters = feed_filters(MeetingFilters.from_args_or_400(request.args))
+    asked = MeetingFilters.from_args_or_400(request.args)
+    filters = feed_filters(asked)
+    windowed = filters is not asked
     stamp = current_data_stamp()
     fingerprint = "|".join(
         [
@@ -105,12 +107,19 @@ def feed_response(user, *, private: bool) -> Response:
             current_app.config["CALENDAR_NAME"],
             request.host_url,
             current_app.config.get("PUBLIC_BASE_URL", ""),
+            str(current_app.config.get("FEED_MAX_BYTES")) if windowed else "",
         ]
     )
     response = Response(content_type=CALENDAR_MIMETYPE)
     response.set_etag(hashlib.sha256(fingerprint.encode()).hexdigest())
-    if stamp.changed_at is not None:
-        response.last_modified = stamp.changed_at.replace(tzinfo=UTC, microsecond=0)
+    changed_at = stamp.changed_at
+    if windowed:
+        # The window moves on the first of each month: the feed changes then.
+        today = utc_now().date()
+        moved_at = datetime(today.year, today.month, 1)
+        changed_at = max(changed_at, moved_at) if changed_at else moved_at
+    if changed_at is not None:
+        response.last_modified = changed_at.replace(tzinfo=UTC, microsecond=0)
     if private:
         # Revalidated on every poll (security.py makes it "private, no-cache").
         response.headers["Cache-Control"] = "private"
@@ -125,6 +134,9 @@ def feed_response(user, *, private: bool) -> Response:
             filters.apply(visible_meetings_for(user)),
             calendar_name=current_app.config["CALENDAR_NAME"],
             meeting_url=feed_meeting_url(),
+            max_event_bytes=(
+                current_app.config.get("FEED_MAX_BYTES") or None if windowed else None
+            ),
         )
     )
     return response
@@ -135,7 +147,9 @@ def feed_filters(filters: MeetingFilters) -> MeetingFilters:
 
     A feed of every meeting grows without end, and calendar apps refuse or
     time out on large ones; `from=`/`to=` reach as far as asked. The window's
-    start is in the filters, so it is in the feed's validators too.
+    start is in the filters, so it is in the feed's validators too. A windowed
+    feed is also held to FEED_MAX_BYTES (its oldest meetings are left out),
+    which depends on the data alone, so the validators cover it as well.
     """
     months = current_app.config.get("FEED_WINDOW_MONTHS", 0)
     if months <= 0 or filters.date_from or filters.date_to:
