@@ -350,9 +350,11 @@ def event_fingerprint(meeting: CalendarMeeting, meeting_url: str) -> str:
         meeting.created_at,
         meeting.updated_at,
         meeting.sequence,
-        meeting.participants,
-        meeting.topics,
-        meeting.outcomes,
+        # As plain tuples: a named tuple's repr is written in Python, and
+        # took most of a rebuild's fingerprinting time.
+        tuple(map(tuple, meeting.participants)),
+        tuple(map(tuple, meeting.topics)),
+        tuple(map(tuple, meeting.outcomes)),
     )
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
