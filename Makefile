@@ -10,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app events_app
 
-.PHONY: run test install install-test migrate lint format bench screenshots clean
+.PHONY: run serve-production test install install-test migrate lint format bench screenshots clean
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -49,6 +49,12 @@ install-test: $(VENV)/.installed-test $(AXE)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Apply migrations, then serve with gunicorn and several workers (see gunicorn.conf.py);
+## set DATABASE_URL (PostgreSQL), SECRET_KEY and PUBLIC_BASE_URL first
+serve-production: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py "events_app:create_app()"
 
 ## Install test dependencies and run the whole suite (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)
 test: install-test

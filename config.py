@@ -20,8 +20,18 @@ def _secret_key() -> str:
     key_file = INSTANCE / "secret_key"
     if not key_file.exists():
         INSTANCE.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Workers starting together must all end up with one key: each writes
+        # its own candidate aside, and only the first link to the real name
+        # wins; the others read the winner's key.
+        candidate = INSTANCE / f"secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        candidate.write_text(secrets.token_hex(32))
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return key_file.read_text().strip()
 
 
@@ -65,6 +75,13 @@ class Config:
     # The product's name in page titles and the header.
     APP_NAME = os.environ.get("APP_NAME", "Meeting records")
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+    # A feed without from=/to= holds the meetings from the first day of the
+    # month this many months ago onward (0: every meeting). Calendar apps give
+    # up on feeds of many megabytes; see "Calendar feeds" in the README.
+    FEED_WINDOW_MONTHS = int(os.environ.get("FEED_WINDOW_MONTHS", "12"))
+    # ...and its events take at most this many bytes: when the window holds
+    # more, its oldest meetings are left out (0: no limit).
+    FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(4_000_000)))
     # May visitors who are not signed in see public meetings (pages and feed)?
     ANONYMOUS_ACCESS = _flag("ANONYMOUS_ACCESS", False)
     # Largest .ics file the import page accepts, and the zone for event times
@@ -103,5 +120,8 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False
     MEETINGS_PER_PAGE = 5
+    # Test meetings have fixed dates that "12 months ago" would leave behind as
+    # the years pass; the window's own tests set it.
+    FEED_WINDOW_MONTHS = 0
     # Hashing cost is not under test; scrypt's deliberate slowness would dominate.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"

@@ -35,6 +35,9 @@ def register_extensions(app: Flask) -> None:
         audit,  # noqa: F401  (its session listeners audit the directory)
         models,  # noqa: F401  (models must be known to Alembic)
     )
+    from events_app.calendar import (
+        event_store,  # noqa: F401  (its session listener removes purged events)
+    )
     from events_app.directory import (
         name_words,  # noqa: F401  (its session listener keeps the name index)
     )

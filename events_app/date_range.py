@@ -87,3 +87,13 @@ def date_in_range(form, field) -> None:
     """Form validator: an empty field passes; a date outside the range is refused."""
     if field.data is not None and not day_in_range(field.data):
         raise ValidationError(OUT_OF_RANGE_MESSAGE)
+
+
+def months_before(day: date, months: int) -> date:
+    """The first day of the month `months` calendar months before `day`'s month.
+
+    Feeds without a date filter start there (see `FEED_WINDOW_MONTHS`): a whole
+    month, so a window moves, and feed validators change, once a month.
+    """
+    month_index = max(day.year * 12 + (day.month - 1) - months, FIRST_DAY.year * 12)
+    return clamp_to_range(date(month_index // 12, month_index % 12 + 1, 1))

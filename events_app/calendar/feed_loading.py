@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Select, select
 
+from events_app.calendar.event_store import EventStore
 from events_app.calendar.ical import (
     CalendarMeeting,
     CalendarOutcome,
@@ -41,14 +42,30 @@ def feed_body(
     *,
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
+    max_event_bytes: int | None = None,
 ) -> bytes:
-    """The .ics feed of what `meetings` selects (see `load_calendar_meetings`)."""
+    """The .ics feed of what `meetings` selects (see `load_calendar_meetings`).
+
+    `max_event_bytes` leaves out the oldest meetings beyond that size (see
+    `meetings_to_ical`).
+
+    Events already written and stored (by any worker) are reused; the ones
+    written now are stored for the next build (see `event_store`).
+    """
     with garbage_collection_paused():
-        return meetings_to_ical(
-            load_calendar_meetings(meetings),
+        calendar_meetings = load_calendar_meetings(meetings)
+        store = EventStore(
+            meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
+        )
+        body = meetings_to_ical(
+            calendar_meetings,
             calendar_name=calendar_name,
             meeting_url=meeting_url,
+            write=store.write,
+            max_event_bytes=max_event_bytes,
         )
+    store.save()
+    return body
 
 
 class _CollectorPause:
@@ -84,8 +101,8 @@ def garbage_collection_paused():
 
     A feed of 10,000 meetings makes some 100,000 short-lived rows, tuples and
     strings, none of them in reference cycles. Each batch of new objects sets
-    off a collection that walks every live object (the written events kept in
-    memory included): about a third of a build's time went there. Whatever
+    off a collection that walks every live object: about a third of a build's
+    time went there. Whatever
     cycles the build does leave are collected as usual once it is over.
     """
     return _COLLECTOR_PAUSE.paused()

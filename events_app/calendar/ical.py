@@ -15,6 +15,7 @@ and the VTIMEZONEs, which are few.
 """
 
 import functools
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -40,6 +41,9 @@ from events_app.models.choices import (
 log = logging.getLogger(__name__)
 
 PRODUCT_ID = "-//events_app//Meeting records//EN"
+# Bump when the bytes written for the same data change (a new code release):
+# feed validators and stored events' fingerprints include it.
+FORMAT_VERSION = "3"
 REFRESH_INTERVAL = timedelta(hours=1)
 # Length given to a timed meeting that has no (or no later) end time.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -139,6 +143,17 @@ class UnwritableMeeting(ValueError):
         self.reason = reason
 
 
+class WrittenEvent(NamedTuple):
+    """A meeting's folded VEVENT and the (zone, first, last day) its VTIMEZONE needs."""
+
+    text: bytes
+    zone_span: tuple[str, date, date] | None
+
+
+# The writer of one event, given the meeting and its absolute link.
+EventWriter = Callable[[CalendarMeeting, str], WrittenEvent]
+
+
 def organization_label(name: str, short_name: str) -> str:
     """An organization's name with its short name, as `Organization.label` gives it."""
     if short_name and short_name != name:
@@ -207,6 +222,8 @@ def meetings_to_ical(
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
     skip_unwritable: bool = True,
+    write: EventWriter | None = None,
+    max_event_bytes: int | None = None,
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
 
@@ -219,29 +236,46 @@ def meetings_to_ical(
 
     A meeting that cannot be written (`UnwritableMeeting`) is left out and
     logged, so one bad record never takes a whole feed down; with
-    `skip_unwritable=False` the error is raised instead.
+    `skip_unwritable=False` the error is raised instead. `write` replaces
+    `write_event` (feeds pass one that reuses stored events).
+
+    With `max_event_bytes`, the events take at most that many bytes: the first
+    meetings given (the oldest, in a feed's start order) are left out until
+    the others fit.
     """
-    # Local dates of the timed meetings of each zone, for its VTIMEZONE.
-    zone_ranges: dict[str, tuple[date, date]] = {}
-    events = []
+    budget = max_event_bytes
+    if budget is not None:
+        # Newest first, so that the meetings left out are the oldest ones and
+        # are never written at all.
+        meetings = reversed(list(meetings))
+    events: list[WrittenEvent] = []
     for meeting in meetings:
         if not isinstance(meeting, CalendarMeeting):
             meeting = calendar_meeting_from(meeting)
         try:
-            text, zone_span = checked_event_text(meeting, meeting_url(meeting))
+            written = checked_event_text(meeting, meeting_url(meeting), write)
         except UnwritableMeeting as error:
             if not skip_unwritable:
                 raise
             log.warning("Left out of a calendar file: %s", error)
             continue
-        events.append(text)
+        if budget is not None:
+            budget -= len(written.text)
+            if budget < 0:
+                break
+        events.append(written)
+    if max_event_bytes is not None:
+        events.reverse()
+    # Local dates of the timed meetings of each zone, for its VTIMEZONE.
+    zone_ranges: dict[str, tuple[date, date]] = {}
+    for _, zone_span in events:
         if zone_span is not None:
             tzid, first, last = zone_span
             known = zone_ranges.get(tzid)
             if known is not None:
                 first, last = min(first, known[0]), max(last, known[1])
             zone_ranges[tzid] = (first, last)
-    body = b"".join(events)
+    body = b"".join(text for text, _ in events)
     return b"".join(
         [
             calendar_header(calendar_name),
@@ -255,21 +289,10 @@ def meetings_to_ical(
     )
 
 
-# Written VEVENTs by everything they show: a feed rebuilt after one edit writes
-# one event and reuses the rest. Bounded; cleared whole when full.
-_EVENT_CACHE: dict[tuple, tuple[bytes, tuple[str, date, date] | None]] = {}
-EVENT_CACHE_SIZE = 50_000
-
-
-def forget_written_events() -> None:
-    """Empty the written-event cache, as after a restart (for measurements)."""
-    _EVENT_CACHE.clear()
-
-
 def checked_event_text(
-    meeting: CalendarMeeting, meeting_url: str
-) -> tuple[bytes, tuple[str, date, date] | None]:
-    """`cached_event_text`, or UnwritableMeeting for a meeting that cannot be written.
+    meeting: CalendarMeeting, meeting_url: str, write: EventWriter | None = None
+) -> WrittenEvent:
+    """The written event, or UnwritableMeeting for a meeting that cannot be written.
 
     Dates outside the served range are refused before any zone arithmetic
     (which overflows near years 1 and 9999); whatever else the writer cannot
@@ -280,24 +303,37 @@ def checked_event_text(
     ):
         raise UnwritableMeeting(meeting, OUT_OF_RANGE_MESSAGE)
     try:
-        return cached_event_text(meeting, meeting_url)
+        return (write or write_event)(meeting, meeting_url)
     except Exception as error:  # one record's bad values must not fail a feed
         raise UnwritableMeeting(meeting, repr(error)) from error
 
 
-def cached_event_text(
-    meeting: CalendarMeeting, meeting_url: str
-) -> tuple[bytes, tuple[str, date, date] | None]:
+def write_event(meeting: CalendarMeeting, meeting_url: str) -> WrittenEvent:
     """The meeting's folded VEVENT and the (zone, first, last day) its VTIMEZONE needs.
 
     Events are written unfolded; each line of 75 octets or more is folded once,
     when the event is written (VTIMEZONEs and the header come folded from
     icalendar).
-
-    The key holds every value the event is written from, so a cached text can
-    never be stale: any change to the meeting or a name it shows is a new key.
     """
-    key = (
+    ranges: dict[str, tuple[date, date]] = {}
+    text = event_text(meeting, meeting_url=meeting_url, ranges=ranges)
+    zone_span = next(
+        ((tzid, first, last) for tzid, (first, last) in ranges.items()), None
+    )
+    return WrittenEvent(_LONG_LINE.sub(_fold_match, text.encode()), zone_span)
+
+
+def event_fingerprint(meeting: CalendarMeeting, meeting_url: str) -> str:
+    """A digest of every value the event is written from, and of the writer's version.
+
+    Two meetings with equal fingerprints are written as equal bytes, so a
+    stored event whose fingerprint matches the meeting's current one can never
+    be stale: an edit, a renamed participant, organization or topic (paths
+    included), a merge or a restore all give a new fingerprint. `repr` of these
+    plain values is the same in every process, unlike `hash`.
+    """
+    values = (
+        FORMAT_VERSION,
         meeting_url,
         meeting.id,
         meeting.uid,
@@ -314,22 +350,13 @@ def cached_event_text(
         meeting.created_at,
         meeting.updated_at,
         meeting.sequence,
-        tuple(meeting.participants),
-        tuple(meeting.topics),
-        tuple(meeting.outcomes),
+        # As plain tuples: a named tuple's repr is written in Python, and
+        # took most of a rebuild's fingerprinting time.
+        tuple(map(tuple, meeting.participants)),
+        tuple(map(tuple, meeting.topics)),
+        tuple(map(tuple, meeting.outcomes)),
     )
-    cached = _EVENT_CACHE.get(key)
-    if cached is None:
-        ranges: dict[str, tuple[date, date]] = {}
-        text = event_text(meeting, meeting_url=meeting_url, ranges=ranges)
-        zone_span = next(
-            ((tzid, first, last) for tzid, (first, last) in ranges.items()), None
-        )
-        if len(_EVENT_CACHE) >= EVENT_CACHE_SIZE:
-            _EVENT_CACHE.clear()
-        folded = _LONG_LINE.sub(_fold_match, text.encode())
-        cached = _EVENT_CACHE[key] = (folded, zone_span)
-    return cached
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 def new_calendar(calendar_name: str) -> Calendar:

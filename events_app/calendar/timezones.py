@@ -135,10 +135,18 @@ def _transitions(
     """Every change of offset, DST flag or abbreviation between naive-UTC instants."""
     found = []
     instant, state = start, initial
+    # The day-by-day scan is most of a cold feed build's VTIMEZONE time (a
+    # new worker's first feed): compare plain values, and make a _ZoneState
+    # only where something changed.
+    state_values = (state.offset, state.daylight, state.name)
     while instant < end:
         probe = instant + _SCAN_STEP
-        probe_state = _state_at(zone, probe)
-        if probe_state == state:
+        local = probe.replace(tzinfo=UTC).astimezone(zone)
+        if (
+            local.utcoffset() or timedelta(),
+            bool(local.dst()),
+            local.tzname() or "",
+        ) == state_values:
             instant = probe
             continue
         low, high = instant, probe
@@ -151,6 +159,7 @@ def _transitions(
         after = _state_at(zone, high)
         found.append(_Transition(instant=high, before=state, after=after))
         instant, state = high, after
+        state_values = (state.offset, state.daylight, state.name)
     return found
 
 

@@ -1,10 +1,18 @@
 """Private calendar feed tokens and the data version that makes feed caching cheap."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import ForeignKey, String, event, inspect, select, update
+from sqlalchemy import (
+    ForeignKey,
+    LargeBinary,
+    String,
+    event,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from events_app.extensions import db
@@ -26,6 +34,31 @@ class FeedToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class StoredEvent(db.Model):
+    """A meeting's written VEVENT, kept in the database for every worker to reuse.
+
+    `fingerprint` digests everything the bytes were written from (see
+    `events_app.calendar.ical.event_fingerprint`); a feed uses the bytes only
+    while the meeting's current fingerprint is the same, so a stored event is
+    never served stale, and a new process starts with every event written.
+    The text is the same for everyone who may see the meeting. Removed with
+    its meeting (see `events_app.calendar.event_store`).
+    """
+
+    __tablename__ = "stored_event"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    text: Mapped[bytes] = mapped_column(LargeBinary)
+    # The zone of a timed meeting outside UTC and the local days it spans,
+    # which decide the feed's VTIMEZONE; all None otherwise.
+    zone: Mapped[str | None] = mapped_column(String(64))
+    zone_first_day: Mapped[date | None]
+    zone_last_day: Mapped[date | None]
 
 
 def new_epoch() -> str:
