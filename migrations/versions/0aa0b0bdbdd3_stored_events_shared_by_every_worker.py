@@ -1,7 +1,7 @@
 """stored events shared by every worker
 
 Revision ID: 0aa0b0bdbdd3
-Revises: 02a63f6012b8
+Revises: 5c1e7a9d3b20
 Create Date: 2026-11-26 03:22:09.223727
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0aa0b0bdbdd3'
-down_revision = '02a63f6012b8'
+down_revision = '5c1e7a9d3b20'
 branch_labels = None
 depends_on = None
 
