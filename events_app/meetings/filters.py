@@ -12,10 +12,10 @@ from sqlalchemy import Select, and_, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import OUT_OF_RANGE_MESSAGE, day_in_range
-from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
-from events_app.models import Meeting, MeetingTopic, Participation, Topic
+from events_app.models import Meeting, MeetingTopic, Participation
 from events_app.models.choices import MeetingKind, MeetingStatus
+from events_app.topic_tree import subtree_closure
 
 
 def _iso_date(value: str) -> date | None:
@@ -166,17 +166,9 @@ def text_match(query: str):
     return and_(*conditions)
 
 
-def topic_and_descendant_ids(topic_id: int) -> list[int]:
-    """A topic's id with those of all its sub-topics (a parent filter includes them)."""
-    rows = db.session.execute(select(Topic.id, Topic.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for child_id, parent_id in rows:
-        children.setdefault(parent_id, []).append(child_id)
-    found = {topic_id}
-    pending = [topic_id]
-    while pending:
-        for child_id in children.get(pending.pop(), []):
-            if child_id not in found:
-                found.add(child_id)
-                pending.append(child_id)
-    return sorted(found)
+def topic_and_descendant_ids(topic_id: int) -> Select:
+    """A topic's id with those of all its sub-topics (a parent filter includes them).
+
+    A select for IN, walked by the database: the history never loads the tree.
+    """
+    return select(subtree_closure([topic_id]).c.descendant_id)
