@@ -144,3 +144,9 @@ def test_an_unknown_or_malformed_id_is_reported_next_to_the_field(client, world)
     for value in ("99999", "abc"):
         page = client.get(f"/meetings?person={value}").get_data(as_text=True)
         assert 'id="person-message">Unknown person.</p>' in page
+
+
+def test_a_very_long_typed_name_is_cut_not_an_error(client, world):
+    page = client.get("/meetings?topic_name=" + "Sanctions " * 2000)
+    assert page.status_code == 200
+    assert "No topic you may see is named" in page.get_data(as_text=True)

@@ -111,12 +111,14 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
     if not record_id:
         return shown
     visible_ids = visible_topic_ids_for(user) if model is Topic else None
-    visible = (
-        topics_among(visible_ids)
-        if model is Topic
-        else visible_records_for(user, model)
-    )
-    record = db.session.scalar(visible.where(model.id == record_id))
+    if model is not Topic:
+        record = db.session.scalar(
+            visible_records_for(user, model).where(model.id == record_id)
+        )
+    elif visible_ids is None or record_id in visible_ids:
+        record = db.session.get(Topic, record_id)
+    else:
+        record = None
     if record is None:
         # Hidden and missing alike; the filter stays, and finds nothing.
         shown.message = f"Unknown {NOUNS[argument]}."
