@@ -14,7 +14,7 @@ from events_app.extensions import db
 from events_app.models import Meeting
 from events_app.models.choices import MeetingStatus
 from events_app.models.meetings import utc_now
-from events_app.visibility import visible_meetings_for
+from events_app.visibility import meeting_visibility_clause, visible_meetings_for
 
 # A meeting that was called off did not bring anyone together.
 NOT_HELD_STATUSES = (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value)
@@ -54,12 +54,7 @@ def meeting_stats_by_owner(
     last met are the meeting's own local dates, of meetings that took place.
     """
     pairs = owner_meeting_pairs.subquery()
-    counted = (
-        select(pairs.c.owner_id, pairs.c.meeting_id)
-        .where(pairs.c.meeting_id.in_(visible_meeting_ids(user)))
-        .distinct()
-        .subquery()
-    )
+    counted = select(pairs.c.owner_id, pairs.c.meeting_id).distinct().subquery()
     taken_place = (Meeting.start_utc <= utc_now()) & Meeting.status.not_in(
         NOT_HELD_STATUSES
     )
@@ -71,7 +66,10 @@ def meeting_stats_by_owner(
             func.min(met_on),
             func.max(met_on),
         )
+        # Joined to the rule itself, not IN (every visible id): the database
+        # then reads only these owners' meetings.
         .join(Meeting, Meeting.id == counted.c.meeting_id)
+        .where(meeting_visibility_clause(user))
         .group_by(counted.c.owner_id)
     )
     return {

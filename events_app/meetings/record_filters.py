@@ -19,6 +19,7 @@ that does not exist.
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from events_app.directory.likeness import likely_matches
@@ -116,7 +117,7 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
             visible_records_for(user, model).where(model.id == record_id)
         )
     elif visible_ids is None or record_id in visible_ids:
-        record = db.session.get(Topic, record_id)
+        record = db.session.scalar(select(Topic).where(Topic.id == record_id))
     else:
         record = None
     if record is None:
