@@ -41,9 +41,6 @@ from events_app.visibility import (
 # Query argument of each filter's id, and the kind of record it names.
 FILTERED_RECORDS = {"person": Person, "organization": Organization, "topic": Topic}
 
-# What a filter is called in its messages.
-NOUNS = {"person": "person", "organization": "organization", "topic": "topic"}
-
 
 def name_argument(argument: str) -> str:
     """The query argument of the typed name of a filter: "person" -> "person_name"."""
@@ -122,7 +119,7 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
         record = None
     if record is None:
         # Hidden and missing alike; the filter stays, and finds nothing.
-        shown.message = f"Unknown {NOUNS[argument]}."
+        shown.message = f"Unknown {argument}."
         return shown
     if model is Topic:
         preload_ancestors([record.id])
@@ -168,7 +165,7 @@ def _field_for_name(
         (record, record_name(record, visible_ids)) for record in candidates
     ]
     if not shown.matches:
-        shown.message = f"No {NOUNS[argument]} you may see is named “{text}”."
+        shown.message = f"No {argument} you may see is named “{text}”."
     return shown
 
 
