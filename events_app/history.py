@@ -28,12 +28,45 @@ from events_app.visibility import visible_meetings_for
 RecordType = TypeVar("RecordType")
 
 
+# Records a "people met" or "topics discussed" list shows, most frequent first:
+# a topic discussed at thousands of meetings met thousands of people.
+COUNTED_SHOWN = 25
+
+
 @dataclass(frozen=True)
 class CountedRecord(Generic[RecordType]):
     """A person, organization or topic and the number of visible meetings it shares."""
 
     record: RecordType
     meeting_count: int
+
+
+class ShownRecords(list):
+    """The first rows of a longer list (at most `COUNTED_SHOWN`), and its `total`."""
+
+    def __init__(self, shown=(), total: int = 0):
+        super().__init__(shown)
+        self.total = max(total, len(self))
+
+
+def first_rows(query: Select) -> ShownRecords:
+    """The first `COUNTED_SHOWN` rows of a select, and how many it has in all.
+
+    The total comes from a window over the rows (grouped ones too) in the same
+    query, so a list costs one statement however long it would be.
+    """
+    rows = db.session.execute(
+        query.add_columns(func.count().over().label("total")).limit(COUNTED_SHOWN)
+    ).all()
+    return ShownRecords([tuple(row)[:-1] for row in rows], rows[0].total if rows else 0)
+
+
+def _counted(query: Select) -> ShownRecords:
+    """Counted records from a select of (record, meeting count) rows."""
+    rows = first_rows(query)
+    return ShownRecords(
+        [CountedRecord(record, count) for record, count in rows], rows.total
+    )
 
 
 def visible_meeting_ids_where(user, condition: ColumnElement[bool]) -> Select:
@@ -69,7 +102,7 @@ def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
 
 def topics_discussed(
     meeting_ids: Select, excluded_topic_ids: set[int] | None = None
-) -> list[CountedRecord[Topic]]:
+) -> ShownRecords:
     """Topics on the agenda of those meetings, most frequent first."""
     meeting_count = func.count(distinct(MeetingTopic.meeting_id))
     query = (
@@ -81,16 +114,14 @@ def topics_discussed(
     )
     if excluded_topic_ids:
         query = query.where(Topic.id.not_in(excluded_topic_ids))
-    counted = [
-        CountedRecord(topic, count) for topic, count in db.session.execute(query)
-    ]
+    counted = _counted(query)
     preload_ancestors(item.record.id for item in counted)
     return counted
 
 
 def _counted_participants(
     model, record_id_column, name_column, meeting_ids: Select, condition
-) -> list[CountedRecord]:
+) -> ShownRecords:
     """Records with a participation matching `condition` in those meetings.
 
     `record_id_column` is the participation's column pointing at `model`; the
@@ -104,12 +135,12 @@ def _counted_participants(
         .group_by(model.id)
         .order_by(desc(meeting_count), func.lower(name_column), model.id)
     )
-    return [CountedRecord(record, count) for record, count in db.session.execute(query)]
+    return _counted(query)
 
 
 def people_present(
     meeting_ids: Select, participation_condition: ColumnElement[bool]
-) -> list[CountedRecord[Person]]:
+) -> ShownRecords:
     """People with a participation matching the condition in those meetings."""
     return _counted_participants(
         Person,
@@ -122,7 +153,7 @@ def people_present(
 
 def organizations_present(
     meeting_ids: Select, participation_condition: ColumnElement[bool]
-) -> list[CountedRecord[Organization]]:
+) -> ShownRecords:
     """Organizations with a participation matching the condition in those meetings."""
     return _counted_participants(
         Organization,

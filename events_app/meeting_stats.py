@@ -14,7 +14,7 @@ from events_app.extensions import db
 from events_app.models import Meeting
 from events_app.models.choices import MeetingStatus
 from events_app.models.meetings import utc_now
-from events_app.visibility import visible_meetings_for
+from events_app.visibility import meeting_visibility_clause, visible_meetings_for
 
 # A meeting that was called off did not bring anyone together.
 NOT_HELD_STATUSES = (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value)
@@ -22,10 +22,11 @@ NOT_HELD_STATUSES = (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.valu
 
 @dataclass(frozen=True)
 class MeetingStats:
-    """Number of visible meetings of one record and the date it last met."""
+    """Number of visible meetings of one record and the dates it first and last met."""
 
     meeting_count: int = 0
     last_met: date | None = None
+    first_met: date | None = None
 
 
 NO_MEETINGS = MeetingStats()
@@ -44,56 +45,39 @@ def has_taken_place(meeting: Meeting) -> bool:
 def meeting_stats_by_owner(
     owner_meeting_pairs: Select, user
 ) -> dict[int, MeetingStats]:
-    """Visible-meeting statistics per record, in one query.
+    """Visible-meeting statistics per record, in one aggregate query.
 
     `owner_meeting_pairs` selects two columns labelled `owner_id` (a person,
     organization or topic id) and `meeting_id`. Pairs whose meeting the user may
     not see are dropped before anything is counted. Owners without visible
-    meetings are absent from the result (use `NO_MEETINGS` for them).
+    meetings are absent from the result (use `NO_MEETINGS` for them). First and
+    last met are the meeting's own local dates, of meetings that took place.
     """
     pairs = owner_meeting_pairs.subquery()
-    counted = (
-        select(pairs.c.owner_id, pairs.c.meeting_id)
-        .where(pairs.c.meeting_id.in_(visible_meeting_ids(user)))
-        .distinct()
-        .subquery()
+    counted = select(pairs.c.owner_id, pairs.c.meeting_id).distinct().subquery()
+    taken_place = (Meeting.start_utc <= utc_now()) & Meeting.status.not_in(
+        NOT_HELD_STATUSES
     )
-    taken_place_first = case(
-        (
-            (Meeting.start_utc <= utc_now()) & Meeting.status.not_in(NOT_HELD_STATUSES),
-            0,
-        ),
-        else_=1,
-    )
-    ranked = (
+    met_on = case((taken_place, Meeting.start_local_date), else_=None)
+    rows = db.session.execute(
         select(
             counted.c.owner_id,
-            counted.c.meeting_id,
-            func.count().over(partition_by=counted.c.owner_id).label("meeting_count"),
-            func.row_number()
-            .over(
-                partition_by=counted.c.owner_id,
-                order_by=(
-                    taken_place_first,
-                    Meeting.start_utc.desc(),
-                    Meeting.id.desc(),
-                ),
-            )
-            .label("recency"),
+            func.count(),
+            func.min(met_on),
+            func.max(met_on),
         )
+        # Joined to the rule itself, not IN (every visible id): the database
+        # then reads only these owners' meetings.
         .join(Meeting, Meeting.id == counted.c.meeting_id)
-        .subquery()
+        .where(meeting_visibility_clause(user))
+        .group_by(counted.c.owner_id)
     )
-    rows = db.session.execute(
-        select(ranked.c.owner_id, ranked.c.meeting_count, Meeting)
-        .join(Meeting, Meeting.id == ranked.c.meeting_id)
-        .where(ranked.c.recency == 1)
-    )
-    stats: dict[int, MeetingStats] = {}
-    for owner_id, meeting_count, latest in rows:
-        last_met = latest.start_date if has_taken_place(latest) else None
-        stats[owner_id] = MeetingStats(meeting_count=meeting_count, last_met=last_met)
-    return stats
+    return {
+        owner_id: MeetingStats(
+            meeting_count=meeting_count, last_met=last_met, first_met=first_met
+        )
+        for owner_id, meeting_count, first_met, last_met in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ def test_zone_names_that_are_no_place_are_refused(app, client, auth, zone):
     [
         "/meetings?q=%00",
         "/meetings?series=a%00b",
+        "/meetings?person_name=a%00b",
         "/meetings.csv?q=%1b",
         "/calendar.ics?series=%00",
         "/people?q=%00",

@@ -171,6 +171,32 @@ def test_record_pages_answer_200_or_404(app, client, world, who):
             assert visible_levels(page.get_data(as_text=True)) <= EXPECTED[who]
 
 
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_history_filters_typed_as_names_resolve_only_visible_records(
+    client, world, who
+):
+    sign_in(client, who)
+    for level in LEVELS:
+        for filter_name, prefix in (
+            ("person", "Person"),
+            ("organization", "Org"),
+            ("topic", "Topic"),
+        ):
+            typed = f"{prefix}{level.capitalize()}"
+            response = client.get(f"/meetings?{filter_name}_name={typed}")
+            if level in EXPECTED[who]:
+                assert response.status_code == 302, (who, typed)
+                expected = f"{filter_name}={world[level][filter_name]}"
+                assert response.headers["Location"].endswith(expected)
+                continue
+            # Hidden answers exactly like a name nobody has.
+            assert response.status_code == 200, (who, typed)
+            page = response.get_data(as_text=True)
+            nobody = client.get(f"/meetings?{filter_name}_name=Zzyzx")
+            assert page.replace(typed, "Zzyzx") == nobody.get_data(as_text=True)
+            assert visible_levels(page.replace(typed, "")) <= EXPECTED[who]
+
+
 @pytest.mark.parametrize("who", ["editor", "grouped_editor", "admin"])
 def test_edit_and_delete_follow_visibility(client, world, who):
     sign_in(client, who)

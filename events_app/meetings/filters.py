@@ -25,6 +25,7 @@ from events_app.models import (
 from events_app.models.choices import MeetingKind, MeetingStatus, label
 from events_app.search.matching import matching
 from events_app.search.query import SearchQuery, parse_search
+from events_app.topic_tree import subtree_closure
 from events_app.visibility import is_visible_to
 
 
@@ -145,20 +146,12 @@ class MeetingFilters:
         return parse_search(self.query)
 
 
-def topic_and_descendant_ids(topic_id: int) -> list[int]:
-    """A topic's id with those of all its sub-topics (a parent filter includes them)."""
-    rows = db.session.execute(select(Topic.id, Topic.parent_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for child_id, parent_id in rows:
-        children.setdefault(parent_id, []).append(child_id)
-    found = {topic_id}
-    pending = [topic_id]
-    while pending:
-        for child_id in children.get(pending.pop(), []):
-            if child_id not in found:
-                found.add(child_id)
-                pending.append(child_id)
-    return sorted(found)
+def topic_and_descendant_ids(topic_id: int) -> Select:
+    """A topic's id with those of all its sub-topics (a parent filter includes them).
+
+    A select for IN, walked by the database: the history never loads the tree.
+    """
+    return select(subtree_closure([topic_id]).c.descendant_id)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from events_app.auth.permissions import editor_required
 from events_app.extensions import db
@@ -33,6 +32,7 @@ from events_app.meetings.operations import (
     save_meeting,
     started_from_revision,
 )
+from events_app.meetings.record_filters import record_filter_fields, typed_names_sent
 from events_app.models import (
     Meeting,
     Organization,
@@ -63,18 +63,24 @@ def home():
 def index():
     """Reverse-chronological history, grouped by month, filtered by the query string."""
     filters = MeetingFilters.from_args(request.args)
-    if not filters.errors and any(value == "" for value in request.args.values()):
-        # The filter form sends every field; bookmarks should only keep the set ones.
+    record_fields = record_filter_fields(filters, request.args, current_user)
+    resolved = not any(field.unresolved for field in record_fields.values())
+    if (
+        not filters.errors
+        and resolved
+        and (
+            any(value == "" for value in request.args.values())
+            or typed_names_sent(request.args)
+        )
+    ):
+        # The filter form sends every field, and names: bookmarks keep the set
+        # filters, by id.
         page_number = request.args.get("page") or None
         return redirect(
             url_for("meetings.index", **filters.as_args(), page=page_number)
         )
-    statement = (
-        filters.apply(visible_meetings_for(current_user), ranked=True)
-        .options(
-            selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
-        )
-        .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    statement = filters.apply(visible_meetings_for(current_user), ranked=True).order_by(
+        Meeting.start_utc.desc(), Meeting.id.desc()
     )
     page = db.paginate(
         statement,
@@ -95,7 +101,7 @@ def index():
         active_filters=active_filters(filters, current_user),
         page=page,
         months=months,
-        choices=filter_choices(),
+        record_fields=record_fields,
         **search_results(filters, page.items),
     )
 
@@ -110,22 +116,6 @@ def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
         if integer_arg("page", 1) <= 1
         else [],
         "snippets": snippets_for([meeting.id for meeting in meetings], filters.search),
-    }
-
-
-def filter_choices() -> dict:
-    """Options of the filter selects: the records the viewer may see, by name."""
-    return {
-        "people": db.session.scalars(
-            visible_people_for(current_user).order_by(Person.display_name)
-        ).all(),
-        "organizations": db.session.scalars(
-            visible_organizations_for(current_user).order_by(Organization.name)
-        ).all(),
-        "topics": sorted(
-            db.session.scalars(visible_topics_for(current_user)).all(),
-            key=lambda t: t.path.lower(),
-        ),
     }
 
 

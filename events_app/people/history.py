@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
     CountedRecord,
+    ShownRecords,
+    first_rows,
     organizations_present,
     people_present,
     topics_discussed,
@@ -53,7 +56,7 @@ class OrganizationHistory:
     stats: MeetingStats
     meetings: object  # Pagination of Meeting, newest first
     representatives: dict[int, list[Participation]]  # meeting id -> its participations
-    members: list[Person]
+    members: ShownRecords  # of Person, A–Z: the first ones, and how many in all
     topics: list[CountedRecord[Topic]]
     represented_by: list[CountedRecord[Person]]
     people_met: list[CountedRecord[Person]]
@@ -75,10 +78,11 @@ def participation_pairs(record_id_column, condition) -> Select:
     ).where(condition)
 
 
-# What an index of each record type is sorted by, and how it takes part in meetings.
+# What an index of each record type is sorted by, how it takes part in meetings,
+# and what its rows show besides (loaded with the page, not once per row).
 LISTED_BY = {
-    Person: (Person.display_name, Participation.person_id),
-    Organization: (Organization.name, Participation.organization_id),
+    Person: (Person.display_name, Participation.person_id, [Person.organization]),
+    Organization: (Organization.name, Participation.organization_id, []),
 }
 
 
@@ -87,11 +91,13 @@ def directory_listing(model, user, text: str, page: int) -> ListedRecords:
 
     Each comes with its statistics over the meetings the user may see.
     """
-    name_column, record_id_column = LISTED_BY[model]
+    name_column, record_id_column, shown_with = LISTED_BY[model]
     visible = visible_records_for(user, model)
-    query = visible.where(
-        search_clause(model, name_column, text, among=visible)
-    ).order_by(func.lower(name_column), model.id)
+    query = (
+        visible.where(search_clause(model, name_column, text, among=visible))
+        .order_by(func.lower(name_column), model.id)
+        .options(*(selectinload(related) for related in shown_with))
+    )
     pagination = db.paginate(query, page=page, per_page=_per_page(), error_out=False)
     ids = [record.id for record in pagination.items]
     stats = meeting_stats_by_owner(
@@ -170,17 +176,17 @@ def organization_history(
         Participation.organization_id.is_(None),
         Participation.organization_id != organization.id,
     )
-    members = db.session.scalars(
+    members = first_rows(
         visible_people_for(user)
         .where(Person.organization_id == organization.id)
         .order_by(func.lower(Person.display_name), Person.id)
-    ).all()
+    )
     return OrganizationHistory(
         organization=organization,
         stats=_single_stats(Participation.organization_id, organization.id, user),
         meetings=meetings,
         representatives=representatives,
-        members=list(members),
+        members=ShownRecords([person for (person,) in members], members.total),
         topics=topics_discussed(meeting_ids),
         represented_by=people_present(meeting_ids, for_this_organization),
         people_met=people_present(meeting_ids, for_someone_else),

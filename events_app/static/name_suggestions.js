@@ -4,6 +4,9 @@
 // pointer). Picking one fills the field with that record's own name, which the
 // server links exactly. Without this script the field is a plain input and
 // the server asks "did you mean" before saving.
+// A field that also names a hidden id field (data-suggest-id="person", as the
+// history's filters do) puts the picked record's id there, and empties it as
+// soon as the name is typed again: the server then resolves the typed name.
 (function () {
   "use strict";
   var DELAY_MS = 150;
@@ -41,8 +44,14 @@
     owner.setAttribute("aria-activedescendant", all[active].id);
   }
 
+  function idField(input) {
+    var id = input.getAttribute("data-suggest-id");
+    return id ? document.getElementById(id) : null;
+  }
+
   function choose(option) {
     owner.value = option.getAttribute("data-name");
+    if (idField(owner)) { idField(owner).value = option.getAttribute("data-id"); }
     owner.dispatchEvent(new Event("change", { bubbles: true }));
     hide();
   }
@@ -56,6 +65,7 @@
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.setAttribute("data-name", suggestion.name);
+      option.setAttribute("data-id", suggestion.id);
       option.textContent = suggestion.name;
       if (suggestion.matched && suggestion.matched !== suggestion.name) {
         var matched = document.createElement("small");
@@ -109,6 +119,7 @@
     var input = event.target;
     if (!input.matches || !input.matches("input[data-suggest]")) { return; }
     prepare(input);
+    if (idField(input)) { idField(input).value = ""; }
     owner = input;
     clearTimeout(timer);
     timer = setTimeout(function () { suggest(input); }, DELAY_MS);

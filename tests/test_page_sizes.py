@@ -1,0 +1,171 @@
+"""Pages whose cost does not grow with the directory (issue 10, item 2).
+
+Every history page, record page and index sends the same number of SQL
+statements with 3 and with 30 meetings, people, organizations and topics, and
+none of them lists the whole directory.
+"""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from events_app import history
+from tests.conftest import AuthActions
+from tests.factories import Factories
+from tests.statements import statements_and_page
+
+
+def add_meetings(make: Factories, world: dict, count: int) -> None:
+    """`count` more meetings of the regulars, each with a new person, organization
+    and topic (a sub-topic of the regular topic), plus as many records in no meeting."""
+    start = len(world["meetings"])
+    for number in range(start, start + count):
+        newcomer = make.person(f"Newcomer Person{number:03d}")
+        organization = make.organization(f"Newcomer Org{number:03d}")
+        topic = make.topic(f"Newcomer Topic{number:03d}", parent=world["topic"])
+        make.person(f"Unattached Person{number:03d}")
+        make.organization(f"Unattached Org{number:03d}")
+        make.topic(f"Unattached Topic{number:03d}")
+        meeting = make.meeting(
+            title=f"Meeting number {number:03d}",
+            start_utc=datetime(2024, 1, 1, 9) + timedelta(days=number),
+            end_utc=datetime(2024, 1, 1, 10) + timedelta(days=number),
+            confidentiality=("public", "internal")[number % 2],
+            participants=[
+                (world["person"], world["organization"], "speaker"),
+                (newcomer, organization, "participant"),
+            ],
+            topics=[(world["topic"], "Regular topic"), (topic, "Its own")],
+        )
+        world["meetings"].append(meeting.id)
+
+
+@pytest.fixture
+def world(app, make):
+    # One meeting a page, so that 3 meetings (2 public) already have a second page.
+    app.config["MEETINGS_PER_PAGE"] = 1
+    regulars = {
+        "person": make.person("Matvei Kupreichyk", other_names="Kupreychyk"),
+        "organization": make.organization("Belarusian Investigative Center"),
+        "topic": make.topic("Sanctions"),
+        "meetings": [],
+    }
+    add_meetings(make, regulars, 3)
+    return regulars
+
+
+def pages_of(world: dict) -> list[str]:
+    person = world["person"].id
+    organization = world["organization"].id
+    topic = world["topic"].id
+    return [
+        "/meetings",
+        "/meetings?page=2",
+        f"/meetings?person={person}",
+        f"/meetings?organization={organization}",
+        f"/meetings?topic={topic}",
+        f"/meetings?person={person}&organization={organization}&topic={topic}",
+        "/meetings?person_name=Kupreich",  # matches to pick from
+        "/meetings?person_name=Nobody+At+All",  # a message
+        f"/people/{person}",
+        f"/people/{person}?page=2",
+        f"/organizations/{organization}",
+        f"/topics/{topic}",
+        "/people",
+        "/people?q=Newcomer",
+        "/organizations",
+        "/topics",
+    ]
+
+
+def statement_counts(app, client, world) -> dict[str, int]:
+    return {
+        path: len(statements_and_page(app, client, path)[0]) for path in pages_of(world)
+    }
+
+
+def test_every_page_sends_as_many_statements_for_30_meetings_as_for_3(
+    app, client, auth: AuthActions, make, world
+):
+    auth.sign_in_as("editor")
+    client.get("/meetings")  # the first request also checks the app is set up
+    make.person("Matvei Kupreichik")  # so that "Kupreich" has two matches
+    few = statement_counts(app, client, world)
+    add_meetings(make, world, 27)
+    many = statement_counts(app, client, world)
+    assert many == few
+
+
+def test_anonymous_pages_send_as_many_statements_too(app, client, make, world):
+    make.user()  # an installation with an account answers anonymous visitors
+    client.get("/meetings")
+    paths = [path for path in pages_of(world) if "_name=" not in path]
+    few = {path: len(statements_and_page(app, client, path)[0]) for path in paths}
+    add_meetings(make, world, 27)
+    many = {path: len(statements_and_page(app, client, path)[0]) for path in paths}
+    assert many == few
+
+
+def test_the_history_page_does_not_list_the_directory(
+    app, client, auth: AuthActions, make, world
+):
+    auth.sign_in_as("editor")
+    add_meetings(make, world, 3)
+    before = statements_and_page(app, client, "/meetings")[1]
+    for number in range(200):
+        make.person(f"Someone Else{number:03d}")
+        make.organization(f"Another Org{number:03d}")
+        make.topic(f"Another Topic{number:03d}")
+    after = statements_and_page(app, client, "/meetings")[1]
+    assert after == before
+    assert "<select" not in after.split('id="person_name"')[1].split('for="kind"')[0]
+    assert "Unattached" not in after
+
+
+def test_record_pages_show_the_most_frequent_and_how_many_more(
+    app, client, auth: AuthActions, make, world, monkeypatch
+):
+    monkeypatch.setattr(history, "COUNTED_SHOWN", 10)
+    auth.sign_in_as("editor")
+    add_meetings(make, world, 27)
+    # (newcomers shown, how many more): a topic's people include the regular.
+    pages = {
+        f"/people/{world['person'].id}": (10, 20),
+        f"/organizations/{world['organization'].id}": (10, 20),
+        f"/topics/{world['topic'].id}": (9, 21),
+    }
+    for path, (shown, more) in pages.items():
+        page = statements_and_page(app, client, path)[1]
+        assert page.count("Newcomer Person") == shown, path
+        assert f"and {more} more" in page, path
+    person_page = statements_and_page(app, client, pages_of(world)[8])[1]
+    # 30 meetings, the regular topic's 30 sub-topics beside it: 10 shown.
+    assert person_page.count("Newcomer Topic") == 10
+
+
+def test_first_and_last_met_come_from_visible_meetings_that_took_place(
+    app, client, auth: AuthActions, make, world
+):
+    app.config["MEETINGS_PER_PAGE"] = 25
+    make.user()
+    for title, day, status in (
+        ("Called off", 4, "cancelled"),
+        ("Ahead", 900, "planned"),
+    ):
+        make.meeting(
+            title=title,
+            start_utc=datetime(2024, 1, day, 9) if day < 30 else datetime(2099, 1, 1),
+            end_utc=None,
+            status=status,
+            participants=[(world["person"], None, "speaker")],
+        )
+    page = statements_and_page(app, client, f"/people/{world['person'].id}")[1]
+    # Anonymous visitors see the public meetings only: numbers 000 and 002.
+    assert "Meeting number 001" not in page
+    assert "Called off" in page and "Ahead" in page
+    assert '<dd class="first-met">Mon 1 Jan 2024</dd>' in page
+    assert '<dd class="last-met">Wed 3 Jan 2024</dd>' in page
+    auth.sign_in_as("editor")
+    page = statements_and_page(app, client, f"/people/{world['person'].id}")[1]
+    assert "Meeting number 001" in page
+    assert '<dd class="last-met">Wed 3 Jan 2024</dd>' in page
