@@ -44,9 +44,12 @@ login_manager.login_message = "Please sign in to see this page."
 login_manager.login_message_category = "info"
 
 
-@bp.context_processor
+@bp.app_context_processor
 def password_rules() -> dict:
-    """Let the auth templates state the password rule the forms enforce."""
+    """Let templates state the password rule the forms enforce.
+
+    App-wide: the account page is also rendered by other blueprints' views.
+    """
     return {"minimum_password_length": MINIMUM_PASSWORD_LENGTH}
 
 
@@ -78,7 +81,13 @@ def send_first_visitor_to_set_up():
     return redirect(url_for("auth.set_up"))
 
 
-OPEN_ENDPOINTS = {"auth.sign_in", "auth.set_up", "static", "calendar.private_feed"}
+OPEN_ENDPOINTS = {
+    "auth.sign_in",
+    "auth.set_up",
+    "static",
+    "calendar.private_feed",
+    "calendar.private_meeting_ics",
+}
 
 
 @bp.before_app_request
