@@ -268,11 +268,11 @@ def new_private_feed_links() -> dict[str, str] | None:
 def subscribe():
     """One click from a page: the user's private feed (created if need be),
     narrowed by the page's filters; then the page showing its address (PRG)."""
-    ensure_feed_token(current_user._get_current_object())
     meeting_id = database_id(request.form.get("meeting"))
+    filters = MeetingFilters.from_args_or_400(request.form)
+    ensure_feed_token(current_user._get_current_object())
     if meeting_id:
         return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#calendar")
-    filters = MeetingFilters.from_args_or_400(request.form)
     return redirect(url_for("calendar.subscription", **filters.as_args()))
 
 
