@@ -18,13 +18,9 @@
   if (summary) { summary.focus(); }
 
   // Show a part of the form only when it applies; without this script all show.
+  // Hidden fields are still posted, so nothing typed there is lost.
   function showWhen(elements, visible) {
-    elements.forEach(function (element) {
-      element.hidden = !visible;
-      element.querySelectorAll("input, select, textarea").forEach(function (input) {
-        input.disabled = false;  // hidden input is still posted, and kept
-      });
-    });
+    elements.forEach(function (element) { element.hidden = !visible; });
   }
   var confidentiality = form.querySelector("select[name=confidentiality]");
   var accessParts = form.querySelectorAll("[data-shown-for-confidentiality]");
