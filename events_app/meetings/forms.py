@@ -86,6 +86,9 @@ def valid_timezone(form, field) -> None:
     if field.data in known_timezones():
         return
     candidates = zones_matching(field.data or "", limit=6)
+    if len(candidates) == 1:
+        place = candidates[0]
+        raise ValidationError(f"Did you mean {place.zone} ({place.label})?")
     if candidates:
         listed = "; ".join(f"{place.zone} ({place.label})" for place in candidates)
         raise ValidationError(f"Several time zones match: {listed}. Type one of them.")
