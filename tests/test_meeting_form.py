@@ -122,6 +122,15 @@ class TestTimeZoneByPlace:
         assert zone_named("Atlantis") is None
         assert zones_matching("Vilnius")[0].label == "Vilnius, Lithuania"
 
+    def test_a_near_name_is_asked_about(self, app, client, auth):
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/meetings/new", data=meeting_form_data(timezone="Vilni")
+        )
+        assert "Did you mean Europe/Vilnius (Vilnius, Lithuania)?" in errors_in(
+            response
+        )
+
     def test_the_form_takes_a_city_or_country(self, app, client, auth):
         auth.sign_in_as("editor")
         response = client.post(
