@@ -148,7 +148,9 @@ class TestPublicFeed:
 
 class TestPrivateFeeds:
     def issue(self, client) -> str:
-        page = client.post("/account/feed").get_data(as_text=True)
+        page = client.post(
+            "/account/feed", data={"confirm": "yes"}, follow_redirects=True
+        ).get_data(as_text=True)
         match = re.search(r'value="(http://localhost/feeds/[^"]+\.ics)"', page)
         assert match, page
         return match.group(1).removeprefix("http://localhost")
@@ -188,6 +190,11 @@ class TestPrivateFeeds:
         with app.app_context():
             stored = db.session.scalars(select(FeedToken.token_hash)).all()
         assert stored and token not in stored
+        # A reload shows the same address for a few minutes, then never again.
+        assert token in client.get("/account").get_data(as_text=True)
+        with client.session_transaction() as browser_session:
+            shown = dict(browser_session["new_private_feed"])
+            browser_session["new_private_feed"] = {**shown, "at": shown["at"] - 601}
         page = client.get("/account").get_data(as_text=True)
         assert token not in page
         assert "You have a private feed" in page

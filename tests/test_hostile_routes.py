@@ -59,6 +59,7 @@ ACTIONS_WITHOUT_INPUT = frozenset(
     {
         "auth.sign_out",
         "calendar.issue_private_feed",
+        "calendar.subscribe",
         "calendar.revoke_private_feed",
         "meetings.delete",
         "meetings.purge",

@@ -39,6 +39,9 @@ def meeting_form_data(**overrides) -> dict:
         "outcomes-0-status": "open",
         "sources-0-url": "https://example.org/report",
         "sources-0-title": "Public report",
+        # The answer to "show this meeting to more people?" (tests/test_meeting_form.py
+        # covers the question itself, without this answer).
+        "confirm_disclosure": "yes",
     }
     data.update(overrides)
     return data

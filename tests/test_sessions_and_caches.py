@@ -31,7 +31,9 @@ def signed_in_client(app, email: str, role: str):
 
 
 def issue_feed(client) -> str:
-    page = client.post("/account/feed").get_data(as_text=True)
+    page = client.post(
+        "/account/feed", data={"confirm": "yes"}, follow_redirects=True
+    ).get_data(as_text=True)
     match = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page)
     assert match, page
     return match.group(1)

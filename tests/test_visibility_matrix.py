@@ -218,12 +218,25 @@ def feed_levels(body: bytes) -> set[str]:
 def test_feeds_carry_exactly_the_visible(client, world, who):
     sign_in(client, who)
     assert feed_levels(client.get("/calendar.ics").data) == {"public"}
-    page = client.post("/account/feed").get_data(as_text=True)
+    page = client.post("/account/feed", follow_redirects=True).get_data(as_text=True)
     path = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page).group(1)
+    client.post("/subscribe")
+    page = client.get("/subscribe").get_data(as_text=True)
+    key = re.search(r'value="http://localhost/feeds/([^"/]+)\.ics"', page).group(1)
     client.post("/sign-out")
-    body = client.get(path).data
-    assert feed_levels(body) == EXPECTED[who]
-    assert visible_levels(body.decode()) == EXPECTED[who]
+    for door in (path, f"/feeds/{key}.ics"):
+        body = client.get(door).data
+        assert feed_levels(body) == EXPECTED[who]
+        assert visible_levels(body.decode()) == EXPECTED[who]
+    single_meeting_levels = {
+        level
+        for level in LEVELS
+        if client.get(
+            f"/feeds/{key}/meetings/{world[level]['meeting']}.ics"
+        ).status_code
+        == 200
+    }
+    assert single_meeting_levels == EXPECTED[who]
 
 
 def test_anonymous_public_feed(client, world):

@@ -44,9 +44,12 @@ login_manager.login_message = "Please sign in to see this page."
 login_manager.login_message_category = "info"
 
 
-@bp.context_processor
+@bp.app_context_processor
 def password_rules() -> dict:
-    """Let the auth templates state the password rule the forms enforce."""
+    """Let templates state the password rule the forms enforce.
+
+    App-wide: the account page is also rendered by other blueprints' views.
+    """
     return {"minimum_password_length": MINIMUM_PASSWORD_LENGTH}
 
 
@@ -84,6 +87,7 @@ OPEN_ENDPOINTS = {
     "static",
     "favicon",
     "calendar.private_feed",
+    "calendar.private_meeting_ics",
 }
 
 

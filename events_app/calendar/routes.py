@@ -6,6 +6,7 @@ minutes get a 304 without the calendar ever being built.
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,18 +18,22 @@ from flask import (
     current_app,
     flash,
     redirect,
+    render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from events_app.auth.feed_tokens import (
     active_feed_token,
+    ensure_feed_token,
     issue_feed_token,
     revoke_feed_tokens,
+    subscription_key,
+    token_digest,
     user_for_feed_token,
 )
-from events_app.auth.routes import account_page
 from events_app.calendar import bp
 from events_app.calendar.feed_loading import feed_body
 from events_app.calendar.filenames import ics_filename
@@ -39,8 +44,10 @@ from events_app.calendar.ical import (
     meetings_to_ical,
 )
 from events_app.date_range import months_before
+from events_app.extensions import db
+from events_app.input_rules import database_id
 from events_app.meetings.filters import MeetingFilters
-from events_app.models import Meeting
+from events_app.models import Meeting, Organization, Person, Topic
 from events_app.models.feeds import current_data_stamp
 from events_app.models.meetings import utc_now
 from events_app.urls import absolute_meeting_url, absolute_url
@@ -48,16 +55,28 @@ from events_app.visibility import (
     visibility_key_for,
     visible_meeting_or_404,
     visible_meetings_for,
+    visible_organizations_for,
+    visible_people_for,
+    visible_topics_for,
 )
 
 CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
 FEED_MAX_AGE_SECONDS = 300
+# How long a new private feed's address stays on the account page, so that a
+# reload shows it again instead of losing it (it lives in the signed session).
+NEW_FEED_SHOWN_SECONDS = 600
+NEW_FEED_SESSION_KEY = "new_private_feed"
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     """One meeting the current user may see, as a downloadable .ics file."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
+    return single_meeting_response(meeting)
+
+
+def single_meeting_response(meeting: Meeting) -> Response:
+    """One meeting as a downloadable .ics (409 if its saved data cannot be written)."""
     try:
         response = calendar_response([meeting], skip_unwritable=False)
     except UnwritableMeeting as error:
@@ -89,6 +108,19 @@ def private_feed(token: str):
     if user is None:
         abort(404)
     return feed_response(user, private=True)
+
+
+@bp.get("/feeds/<token>/meetings/<int:meeting_id>.ics")
+def private_meeting_ics(token: str, meeting_id: int):
+    """One meeting as .ics for a calendar app: the feed key is the credential."""
+    user = user_for_feed_token(token)
+    if user is None:
+        abort(404)
+    meeting = visible_meeting_or_404(user, meeting_id)
+    response = single_meeting_response(meeting)
+    response.headers["Cache-Control"] = "private"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def feed_response(user, *, private: bool) -> Response:
@@ -217,10 +249,114 @@ def public_feed_links(**filter_args) -> dict[str, str]:
 @bp.post("/account/feed")
 @login_required
 def issue_private_feed():
-    """Create (or replace) the user's secret feed URL and show it this once."""
-    token = issue_feed_token(current_user._get_current_object())
-    links = feed_links(absolute_url("calendar.private_feed", token=token))
-    return account_page(new_feed_links=links)
+    """Create the user's secret feed URL; replacing a live one needs confirming.
+
+    Post/redirect/get: the new address rides in the session to the account
+    page, so reloading that page shows it again rather than replacing it.
+    """
+    user = current_user._get_current_object()
+    if active_feed_token(user) is not None and request.form.get("confirm") != "yes":
+        return redirect(url_for("calendar.confirm_new_private_feed"))
+    token = issue_feed_token(user)
+    session[NEW_FEED_SESSION_KEY] = {"token": token, "at": int(time.time())}
+    return redirect(url_for("auth.account") + "#private-feed")
+
+
+@bp.get("/account/feed/replace")
+@login_required
+def confirm_new_private_feed():
+    """Ask before replacing a working feed address (works without JavaScript)."""
+    if active_feed_token(current_user._get_current_object()) is None:
+        return redirect(url_for("auth.account") + "#private-feed")
+    return render_template("calendar/replace_feed.html")
+
+
+@bp.app_template_global()
+def new_private_feed_links() -> dict[str, str] | None:
+    """The links of the feed just created, for a few minutes after, else None.
+
+    Only while that token is still the user's live one: a replaced or stopped
+    feed is never shown again.
+    """
+    if not current_user.is_authenticated:
+        return None
+    shown = session.get(NEW_FEED_SESSION_KEY)
+    if not isinstance(shown, dict):
+        return None
+    token = str(shown.get("token", ""))
+    live = active_feed_token(current_user._get_current_object())
+    fresh = time.time() - int(shown.get("at", 0)) < NEW_FEED_SHOWN_SECONDS
+    if not fresh or live is None or live.token_hash != token_digest(token):
+        session.pop(NEW_FEED_SESSION_KEY, None)
+        return None
+    return feed_links(absolute_url("calendar.private_feed", token=token))
+
+
+@bp.post("/subscribe")
+@login_required
+def subscribe():
+    """One click from a page: the user's private feed (created if need be),
+    narrowed by the page's filters; then the page showing its address (PRG)."""
+    meeting_id = database_id(request.form.get("meeting"))
+    filters = MeetingFilters.from_args_or_400(request.form)
+    ensure_feed_token(current_user._get_current_object())
+    if meeting_id:
+        return redirect(url_for("meetings.show", meeting_id=meeting_id) + "#calendar")
+    return redirect(url_for("calendar.subscription", **filters.as_args()))
+
+
+@bp.get("/subscribe")
+@login_required
+def subscription():
+    """The address of the user's private feed narrowed by these filters."""
+    filters = MeetingFilters.from_args_or_400(request.args)
+    live = active_feed_token(current_user._get_current_object())
+    links = None
+    if live is not None:
+        links = feed_links(
+            absolute_url(
+                "calendar.private_feed",
+                token=subscription_key(live),
+                **filters.as_args(),
+            )
+        )
+    return render_template(
+        "calendar/subscription.html",
+        filters=filters,
+        links=links,
+        narrowed_by=filter_labels(filters),
+    )
+
+
+def filter_labels(filters: MeetingFilters) -> list[str]:
+    """The filters in words ("topic Sanctions"), naming only records the user sees."""
+    labels = []
+    for record_id, model, select_for, word in (
+        (filters.person_id, Person, visible_people_for, "person"),
+        (
+            filters.organization_id,
+            Organization,
+            visible_organizations_for,
+            "organization",
+        ),
+        (filters.topic_id, Topic, visible_topics_for, "topic"),
+    ):
+        if record_id:
+            record = db.session.scalar(
+                select_for(current_user).where(model.id == record_id)
+            )
+            labels.append(f"{word} {record.label if record else '(unknown)'}")
+    for word, value in (
+        ("from", filters.date_from),
+        ("to", filters.date_to),
+        ("kind", filters.kind),
+        ("status", filters.status),
+        ("series", filters.series),
+        ("search", filters.query),
+    ):
+        if value:
+            labels.append(f"{word} {value}")
+    return labels
 
 
 @bp.post("/account/feed/revoke")
@@ -228,6 +364,7 @@ def issue_private_feed():
 def revoke_private_feed():
     """Stop the user's secret feed URL at once."""
     revoke_feed_tokens(current_user._get_current_object())
+    session.pop(NEW_FEED_SESSION_KEY, None)
     flash("Your private feed URL no longer works.", "success")
     return redirect(url_for("auth.account") + "#private-feed")
 
@@ -241,16 +378,46 @@ def has_private_feed() -> bool:
 
 
 @bp.app_template_global()
+def public_feed_offered() -> bool:
+    """Whether the public feed answers at all (calendar apps cannot sign in)."""
+    return bool(current_app.config.get("ANONYMOUS_ACCESS"))
+
+
+@bp.app_template_global()
 def subscribe_links_for(**filter_args) -> dict[str, str]:
     """Template access to the public feed links for some history filters."""
     return public_feed_links(**filter_args)
 
 
 @bp.app_template_global()
-def meeting_calendar_links(meeting: Meeting) -> dict[str, str]:
-    """Links to put one meeting in a calendar: its .ics (https and webcal), Google."""
-    links = feed_links(absolute_url("calendar.meeting_ics", meeting_id=meeting.id))
-    links["google"] = google_event_link(meeting)
+def meeting_calendar_links(meeting: Meeting) -> dict[str, str] | None:
+    """Links that put one meeting in a calendar app with no browser session.
+
+    The plain .ics address when anonymous visitors may read the meeting;
+    otherwise the signed-in user's private key (None when they have no feed
+    yet: the page then offers to create it).
+    """
+    if public_feed_offered() and db.session.scalar(
+        visible_meetings_for(None).where(Meeting.id == meeting.id)
+    ):
+        links = feed_links(absolute_url("calendar.meeting_ics", meeting_id=meeting.id))
+    elif current_user.is_authenticated and (
+        live := active_feed_token(current_user._get_current_object())
+    ):
+        links = feed_links(
+            absolute_url(
+                "calendar.private_meeting_ics",
+                token=subscription_key(live),
+                meeting_id=meeting.id,
+            )
+        )
+        links["private"] = "yes"
+    else:
+        return None
+    # Google's "add event" carries the title to Google: not for restricted ones.
+    links["google"] = (
+        google_event_link(meeting) if meeting.confidentiality != "restricted" else ""
+    )
     return links
 
 

@@ -36,6 +36,7 @@ from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, AppSubform
+from events_app.meetings.timezone_places import zone_named, zones_matching
 from events_app.models import Organization, Person, User, UserGroup
 from events_app.models.choices import (
     Attendance,
@@ -48,6 +49,12 @@ from events_app.models.choices import (
 )
 
 EMPTY_ROWS = {"participants": 3, "topics": 3, "outcomes": 2, "sources": 2}
+ROW_HEADINGS = {
+    "participants": "Participant",
+    "topics": "Topic",
+    "outcomes": "Outcome",
+    "sources": "Source",
+}
 ROWS_ADDED_PER_CLICK = 3
 # Rows per list (participants, topics, ...): the form refuses more, the page's
 # "add rows" script stops there, and the .ics import keeps the first ones.
@@ -66,12 +73,29 @@ def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones()) - NOT_PLACES
 
 
+def zone_for_place(value):
+    """A typed city or country ("Vilnius", "France") becomes its zone's name."""
+    value = strip_text(value)
+    if not value or value in known_timezones():
+        return value
+    return zone_named(value) or value
+
+
 def valid_timezone(form, field) -> None:
-    """The zone must be a real IANA name such as Europe/Paris."""
-    if field.data not in known_timezones():
-        raise ValidationError(
-            "Use an IANA time zone name such as Europe/Paris or America/New_York."
-        )
+    """The zone must be a real IANA name such as Europe/Paris (or name one)."""
+    if field.data in known_timezones():
+        return
+    candidates = zones_matching(field.data or "", limit=6)
+    if len(candidates) == 1:
+        place = candidates[0]
+        raise ValidationError(f"Did you mean {place.zone} ({place.label})?")
+    if candidates:
+        listed = "; ".join(f"{place.zone} ({place.label})" for place in candidates)
+        raise ValidationError(f"Several time zones match: {listed}. Type one of them.")
+    raise ValidationError(
+        "Use an IANA time zone name such as Europe/Paris, or a city or country "
+        "(Vilnius, France)."
+    )
 
 
 def web_url(form, field) -> None:
@@ -329,7 +353,7 @@ class MeetingForm(AppForm):
     end_time = TimeField("End time", format=TIME_FORMATS, validators=[Optional()])
     timezone = StringField(
         "Time zone",
-        filters=[strip_text],
+        filters=[zone_for_place],
         validators=[DataRequired("Give the time zone."), valid_timezone],
         default="UTC",
     )
@@ -421,7 +445,12 @@ class MeetingForm(AppForm):
                 "(the clocks move forward then)."
             )
 
+    # The fields whose values the cross-field checks below combine.
+    WHEN_FIELDS = ("all_day", "start_date", "start_time", "end_date", "end_time")
+
     def validate(self, extra_validators=None) -> bool:
+        """Every check in one pass: the cross-field ones run whenever the fields
+        they read are valid themselves, whatever errors other fields have."""
         valid = super().validate(extra_validators)
         if not self.all_day.data and self.start_time.data is None:
             if not self.start_time.errors:
@@ -430,8 +459,11 @@ class MeetingForm(AppForm):
                     "Give the start time, or tick All day.",
                 ]
             valid = False
-        start, end = self.instants()
-        if valid and start is not None and end is not None and end <= start:
+        when_valid = not any(self[name].errors for name in self.WHEN_FIELDS) and (
+            not self.timezone.errors
+        )
+        start, end = self.instants() if when_valid else (None, None)
+        if start is not None and end is not None and end <= start:
             message = (
                 "The last day cannot be before the first."
                 if self.all_day.data
@@ -444,6 +476,29 @@ class MeetingForm(AppForm):
             ).errors.append(message)
             valid = False
         return valid
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, field label, message) of every error, in page order.
+
+        Row fields are labelled with their list and row ("Participant 2:
+        Person"); a list's own errors point at its section.
+        """
+        summary = []
+        for field in self:
+            if isinstance(field, RowList):
+                heading = ROW_HEADINGS.get(field.name, field.name)
+                for number, row in enumerate(field, start=1):
+                    for subfield in row.form:
+                        for message in subfield.errors:
+                            label = f"{heading} {number}: {subfield.label.text}"
+                            summary.append((subfield.id, label, message))
+                for message in field.list_errors:
+                    summary.append((field.name, heading + "s", message))
+            else:
+                for message in field.errors:
+                    if isinstance(message, str):
+                        summary.append((field.id, field.label.text, message))
+        return summary
 
     def instants(self) -> tuple[datetime | None, datetime | None]:
         """Start and end as naive UTC (the storage form), or None where not given."""

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -20,8 +21,9 @@ from events_app.extensions import db
 from events_app.input_rules import integer_arg
 from events_app.meetings import bp
 from events_app.meetings.csv_export import meetings_to_csv
+from events_app.meetings.disclosure import CONFIRMED, Disclosure, disclosure_of
 from events_app.meetings.filters import MeetingFilters, active_filters
-from events_app.meetings.forms import MeetingForm, known_timezones
+from events_app.meetings.forms import MeetingForm
 from events_app.meetings.operations import (
     ChangedMeanwhile,
     MarkedRecordLinked,
@@ -33,6 +35,7 @@ from events_app.meetings.operations import (
     started_from_revision,
 )
 from events_app.meetings.record_filters import record_filter_fields, typed_names_sent
+from events_app.meetings.timezone_places import zones_matching
 from events_app.models import (
     Meeting,
     Organization,
@@ -213,19 +216,36 @@ def render_form(
     status: int = 200,
     conflict: dict | None = None,
     gone: dict | None = None,
+    disclosure: Disclosure | None = None,
 ):
-    form.ensure_empty_rows()
+    """The form page; a posted form comes back with exactly the rows it had."""
+    if request.method == "GET":
+        form.ensure_empty_rows()
     return (
         render_template(
             "meetings/form.html",
             form=form,
             meeting=meeting,
             names=name_suggestions(),
-            timezone_names=sorted(known_timezones()),
             conflict=conflict,
             gone=gone,
+            disclosure=disclosure,
+            error_summary=form.error_summary(),
         ),
         status,
+    )
+
+
+@bp.get("/timezones/suggest")
+@editor_required
+def timezones_suggest():
+    """JSON: time zones named by the typed ?q= (city, country or zone name)."""
+    places = zones_matching(request.args.get("q", "")[:100])
+    return jsonify(
+        [
+            {"name": place.zone, "matched": place.label, "score": 100 - position}
+            for position, place in enumerate(places)
+        ]
     )
 
 
@@ -280,11 +300,15 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         if started_from != meeting.revision:
             return render_conflict(form, meeting, started_from)
     if not form.validate():
-        flash("Please correct the fields marked below; nothing was saved yet.", "error")
+        # The page's error summary lists every problem, with links to the fields.
         return render_form(form, meeting, 422)
     if not form.ask_about_names(current_user):
         flash(NAMES_TO_CONFIRM, "error")
         return render_form(form, meeting, 422)
+    disclosure = disclosure_of(meeting, form, current_user)
+    if disclosure and request.form.get("confirm_disclosure") != CONFIRMED:
+        # Nothing saved yet; the page says who would see what and asks.
+        return render_form(form, meeting, 200, disclosure=disclosure)
     meeting_id = meeting.id if meeting is not None else None
     try:
         saved = save_meeting(meeting, form, started_from=started_from)

@@ -13,6 +13,34 @@
     } catch (error) { /* keep the server default */ }
   }
 
+  // After a failed save, the error summary takes the focus (its links lead on).
+  var summary = document.getElementById("error-summary") || document.getElementById("disclosure");
+  if (summary) { summary.focus(); }
+
+  // Show a part of the form only when it applies; without this script all show.
+  // Hidden fields are still posted, so nothing typed there is lost.
+  function showWhen(elements, visible) {
+    elements.forEach(function (element) { element.hidden = !visible; });
+  }
+  var confidentiality = form.querySelector("select[name=confidentiality]");
+  var accessParts = form.querySelectorAll("[data-shown-for-confidentiality]");
+  function updateAccess() {
+    accessParts.forEach(function (part) {
+      showWhen([part], confidentiality.value === part.getAttribute("data-shown-for-confidentiality"));
+    });
+  }
+  if (confidentiality) {
+    confidentiality.addEventListener("change", updateAccess);
+    updateAccess();
+  }
+  var allDay = form.querySelector("input[name=all_day]");
+  var timesOfDay = form.querySelectorAll(".time-of-day");
+  function updateTimes() { showWhen(timesOfDay, !allDay.checked); }
+  if (allDay) {
+    allDay.addEventListener("change", updateTimes);
+    updateTimes();
+  }
+
   // "Add more rows" clones an empty row in place instead of reloading the page,
   // up to the number of rows the server accepts (data-maximum-rows).
   function stopAtMaximum(button, rowCount) {
