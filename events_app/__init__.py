@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     from events_app import (
         audit,  # noqa: F401  (its session listeners audit the directory)
         models,  # noqa: F401  (models must be known to Alembic)
+        sql_statement_count,
     )
     from events_app.directory import (
         name_words,  # noqa: F401  (its session listener keeps the name index)
@@ -40,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     from events_app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    sql_statement_count.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
