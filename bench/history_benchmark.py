@@ -1057,6 +1057,9 @@ def arguments() -> argparse.Namespace:
 
 def main() -> None:
     args = arguments()
+    # Stopped with SIGTERM (`kill PID`; SIGINT is ignored when run in the
+    # background), it still stops its gunicorns and drops its tables.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     print(
         f"run on {date.today()} with Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
