@@ -522,7 +522,7 @@ def history_filter_pages() -> list[Page]:
     pages = [
         Page("/meetings", "page", lambda f: "/meetings"),
         Page("/meetings as admin", "page", lambda f: "/meetings", user="admin"),
-        Page("/meetings page 40", "page", lambda f: "/meetings?page=40"),
+        Page("/meetings page 20", "page", lambda f: "/meetings?page=20"),
         Page(
             "/meetings?person=",
             "page",
