@@ -668,6 +668,8 @@ def gunicorn(
             stderr=output,
         )
     try:
+        # Ready once it answers a page: the worker's own warm-up (imports,
+        # templates) is then done, and not counted against the first request.
         deadline = time.monotonic() + 60
         while True:
             try:
