@@ -776,17 +776,26 @@ class Row:
         return "", "-"
 
 
-def measure(port: int, path: str, cookie: dict, repeats: int) -> Answer:
-    """Median of `repeats` GETs after a warm-up; the last answer carries it."""
+def measure(
+    port: int, path: str, cookie: dict, repeats: int, hello_port: int
+) -> tuple[Answer, float]:
+    """Median of `repeats` GETs after a warm-up, and of hello-world's between them.
+
+    Each page request follows a hello-world one, so the ratio compares the two
+    under the same load even when other work on the machine comes and goes.
+    The last answer carries the page's median.
+    """
     answers = [timed(port, path, cookie)]  # warm-up
+    hellos = []
     for _ in range(repeats):
+        hellos.append(timed(hello_port, "/").milliseconds)
         answers.append(timed(port, path, cookie))
     for answer in answers:
         if answer.status != 200:
             raise RuntimeError(f"{path} answered {answer.status}")
     last = answers[-1]
     last.milliseconds = statistics.median(a.milliseconds for a in answers[1:])
-    return last
+    return last, statistics.median(hellos)
 
 
 def statements_of(answer: Answer) -> int | None:
@@ -806,17 +815,21 @@ def count_statements(port: int, facts: DataSetFacts, cookies: dict) -> dict[str,
 
 def measure_pages(
     port: int,
+    hello_port: int,
     facts: DataSetFacts,
     cookies: dict,
-    hello_ms: float,
     repeats: int,
     reference: dict[str, int],
 ) -> list[Row]:
     """One row per page of `pages_measured()`."""
     rows = []
     for page in pages_measured():
-        answer = measure(
-            port, page.path(facts), cookies[page.user], page.repeats or repeats
+        answer, hello_ms = measure(
+            port,
+            page.path(facts),
+            cookies[page.user],
+            page.repeats or repeats,
+            hello_port,
         )
         rows.append(
             Row(
@@ -905,7 +918,10 @@ def print_table(rows: list[Row], hello_ms: float, reference_meetings: int) -> No
         f"{'page':44} {'median ms':>10} {'x hello':>8} {'kB':>9} {'SQL':>5} "
         f"{'SQL@' + format(reference_meetings, ','):>9}  {'target':27} result"
     )
-    print(f"\nhello-world (gunicorn, 1 worker): {hello_ms:.2f} ms median")
+    print(
+        f"\nhello-world (gunicorn, 1 worker): {hello_ms:.2f} ms median before the "
+        "pages; each page's ratio is to hello-world requests sent between its own"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -1091,7 +1107,7 @@ def main() -> None:
                 "admin": sign_in(port, "admin@example.org"),
             }
             rows = measure_pages(
-                port, facts, cookies, hello_ms, args.repeats, reference
+                port, hello_port, facts, cookies, args.repeats, reference
             )
             rows.append(feed_304_row(port, facts, hello_ms, args.repeats))
         rows += restart_rows(facts, url, log, hello_ms)
