@@ -98,6 +98,9 @@ class Config:
     # (4/3 of its size) as one form field, so both limits leave room for that.
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+    # Each response says how many SQL statements its request sent, in an
+    # X-SQL-Statements header (events_app/sql_statement_count.py): for benchmarks.
+    COUNT_SQL_STATEMENTS = _flag("COUNT_SQL_STATEMENTS", False)
 
     @staticmethod
     def resolve(app_config: dict) -> None:

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import MetaData
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,8 +24,12 @@ from events_app.extensions import db  # noqa: E402
 
 
 @contextmanager
-def benchmark_app() -> Iterator[Flask]:
-    """An app with empty tables; says which database it runs on."""
+def benchmark_app(*, migrated: bool = False) -> Iterator[Flask]:
+    """An app with empty tables; says which database it runs on.
+
+    `migrated` builds the schema with the migrations, as an install does:
+    tables that are not models (a full-text index, say) exist only that way.
+    """
     database_url = os.environ.get("BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
@@ -34,9 +40,16 @@ def benchmark_app() -> Iterator[Flask]:
         backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
         print(f"database: {backend}")
         with app.app_context():
-            db.create_all()
+            if migrated:
+                upgrade()
+            else:
+                db.create_all()
         yield app
         with app.app_context():
+            db.session.remove()
             if database_url:
-                db.drop_all()
+                # Every table, the migrations' own ones included, not only the models'.
+                tables = MetaData()
+                tables.reflect(db.engine)
+                tables.drop_all(db.engine)
             db.engine.dispose()

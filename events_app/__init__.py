@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from events_app import (
         audit,  # noqa: F401  (its session listeners audit the directory)
         models,  # noqa: F401  (models must be known to Alembic)
+        sql_statement_count,
     )
     from events_app.calendar import (
         event_store,  # noqa: F401  (its session listener removes purged events)
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
+    sql_statement_count.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
