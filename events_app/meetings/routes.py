@@ -40,6 +40,7 @@ from events_app.models import (
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
+from events_app.search.results import search_listing
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
     trashed_meeting_readable_by,
@@ -67,8 +68,10 @@ def index():
         return redirect(
             url_for("meetings.index", **filters.as_args(), page=page_number)
         )
+    visible = visible_meetings_for(current_user)
+    listing = search_listing(filters, visible) if filters.query else None
     statement = (
-        filters.apply(visible_meetings_for(current_user), ranked=True)
+        (listing.statement if listing else filters.apply(visible))
         .options(
             selectinload(Meeting.participations), selectinload(Meeting.meeting_topics)
         )
@@ -80,7 +83,10 @@ def index():
         per_page=current_app.config["MEETINGS_PER_PAGE"],
         max_per_page=100,
         error_out=False,
+        count=listing is None,
     )
+    if listing:
+        page.total = listing.total
     months = [
         (month, list(meetings))
         for month, meetings in groupby(
@@ -93,6 +99,7 @@ def index():
         page=page,
         months=months,
         choices=filter_choices(),
+        listing=listing,
         **search_results(filters, page.items),
     )
 
