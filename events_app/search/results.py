@@ -12,11 +12,14 @@ says anything about hidden meetings.
 """
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select
 
-from events_app.meetings.filters import MeetingFilters
 from events_app.search.matching import counted_at_most, matching
+
+if TYPE_CHECKING:  # the filters import the search; this module is theirs to use
+    from events_app.meetings.filters import MeetingFilters
 
 RANKED_AT_MOST = 2_000
 COUNTED_AT_MOST = 10_000
@@ -36,7 +39,7 @@ class SearchListing:
         return self.total > COUNTED_AT_MOST
 
 
-def search_listing(filters: MeetingFilters, visible: Select) -> SearchListing:
+def search_listing(filters: "MeetingFilters", visible: Select) -> SearchListing:
     """The meetings of `visible` that match the filters and their text search.
 
     `visible` comes from the one visibility rule; the caller adds the date order
