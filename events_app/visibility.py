@@ -270,13 +270,16 @@ def visible_topic_ids_for(user) -> set[int] | None:
     """
     if visible_confidentialities_for(user) is None:
         return None
-    in_restricted_meeting = _linked_to_meetings(
-        Topic,
-        TOPIC_LINKS,
-        and_(
-            meeting_visibility_clause(user),
+    # Read from the restricted meetings (an indexed tenth or so of them) once,
+    # not per topic: a test per topic walked every meeting of every topic (4 s
+    # at 100,000 meetings).
+    in_restricted_meeting = Topic.id.in_(
+        select(MeetingTopic.topic_id)
+        .join(Meeting, Meeting.id == MeetingTopic.meeting_id)
+        .where(
             Meeting.confidentiality == Confidentiality.RESTRICTED.value,
-        ),
+            meeting_visibility_clause(user),
+        )
     )
     rows = db.session.execute(
         select(

@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from events_app.extensions import db
 from events_app.models import Meeting, Outcome, Person, SourceLink, Topic
+from events_app.search import results
 from events_app.search.index import rebuild_search_index
 from events_app.search.matching import highlighted, matching
 from events_app.search.query import parse_search
@@ -374,3 +375,79 @@ class TestDirectoryOffers:
         )
         page = client.get("/meetings?q=Contactperson").get_data(True)
         assert "directory-offers" not in page and "Hidden" not in page
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch):
+    """Rank at most 2 matches and count at most 3, so a few meetings cross both."""
+    monkeypatch.setattr(results, "RANKED_AT_MOST", 2)
+    monkeypatch.setattr(results, "COUNTED_AT_MOST", 3)
+
+
+class TestManyMatches:
+    """Beyond `RANKED_AT_MOST` visible matches the search lists them newest first,
+    beyond `COUNTED_AT_MOST` it says "more than"; both judged on what the viewer
+    may see (search/results.py)."""
+
+    def test_few_matches_are_ranked_and_counted_exactly(
+        self, client, make, small_thresholds
+    ):
+        make.meeting("Something else", notes="Minsk", start_utc=datetime(2025, 5, 1))
+        make.meeting("Minsk round table", start_utc=datetime(2020, 1, 1, 9))
+        page = client.get("/meetings?q=minsk").get_data(True)
+        assert titles(client, "minsk") == ["Minsk round table", "Something else"]
+        assert "2 meetings match these filters." in page
+        assert "newest first" not in page
+
+    def test_many_matches_come_newest_first_with_a_label(
+        self, client, make, small_thresholds
+    ):
+        make.meeting("Minsk round table", start_utc=datetime(2020, 1, 1, 9))
+        make.meeting("Later", notes="Minsk", start_utc=datetime(2025, 5, 1))
+        make.meeting("Latest", notes="Minsk", start_utc=datetime(2025, 6, 1))
+        make.meeting("Unrelated", notes="Riga", start_utc=datetime(2025, 7, 1))
+        page = client.get("/meetings?q=minsk").get_data(True)
+        assert titles(client, "minsk") == ["Latest", "Later", "Minsk round table"]
+        assert "3 meetings match these filters." in page
+        assert "Too many to rank: newest first" in page
+
+    def test_more_than_counted_says_so(self, client, make, small_thresholds):
+        for number in range(7):
+            make.meeting(
+                f"Tbilisi meeting {number}", start_utc=datetime(2025, 1, 1 + number)
+            )
+        page = client.get("/meetings?q=tbilisi").get_data(True)
+        assert "More than 3 meetings match these filters." in page
+        assert titles(client, "tbilisi") == [
+            f"Tbilisi meeting {number}" for number in (6, 5, 4, 3, 2)
+        ]
+
+    def test_hidden_matches_neither_counted_nor_listed_nor_change_the_order(
+        self, client, auth, make, small_thresholds
+    ):
+        make.meeting("Minsk round table", start_utc=datetime(2020, 1, 1, 9))
+        make.meeting("Later", notes="Minsk", start_utc=datetime(2025, 5, 1))
+        for number in range(4):
+            make.meeting(
+                f"Restricted {number}", notes="Minsk", confidentiality="restricted"
+            )
+        trashed = make.meeting("Trashed", notes="Minsk")
+        trashed.deleted_at = datetime(2025, 1, 1)
+        db.session.commit()
+        auth.sign_in_as("editor")
+        page = client.get("/meetings?q=minsk").get_data(True)
+        assert "2 meetings match these filters." in page
+        assert "newest first" not in page and "More than" not in page
+        assert titles(client, "minsk") == ["Minsk round table", "Later"]
+        assert "Restricted" not in page and "Trashed" not in page
+
+
+class TestOffersOnlyForNames:
+    def test_phrases_and_prefixes_offer_no_record(self, client, auth, make):
+        kupreichyk = make.person("Matvei Kupreichyk")
+        make.meeting("Briefing", participants=[(kupreichyk, None, "speaker")])
+        auth.sign_in_as("admin")
+        assert "directory-offers" in client.get("/meetings?q=Kupreichyk").get_data(True)
+        for query in ('"Matvei Kupreichyk"', "Kupreich*"):
+            page = client.get("/meetings", query_string={"q": query}).get_data(True)
+            assert "Briefing" in page and "directory-offers" not in page

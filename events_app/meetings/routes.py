@@ -45,6 +45,7 @@ from events_app.models import (
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
+from events_app.search.results import search_listing
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
     trashed_meeting_readable_by,
@@ -82,7 +83,9 @@ def index():
         return redirect(
             url_for("meetings.index", **filters.as_args(), page=page_number)
         )
-    statement = filters.apply(visible_meetings_for(current_user), ranked=True).order_by(
+    visible = visible_meetings_for(current_user)
+    listing = search_listing(filters, visible) if filters.query else None
+    statement = (listing.statement if listing else filters.apply(visible)).order_by(
         Meeting.start_utc.desc(), Meeting.id.desc()
     )
     page = db.paginate(
@@ -91,7 +94,10 @@ def index():
         per_page=current_app.config["MEETINGS_PER_PAGE"],
         max_per_page=100,
         error_out=False,
+        count=listing is None,
     )
+    if listing:
+        page.total = listing.total
     months = [
         (month, list(meetings))
         for month, meetings in groupby(
@@ -105,6 +111,7 @@ def index():
         page=page,
         months=months,
         record_fields=record_fields,
+        listing=listing,
         **search_results(filters, page.items),
     )
 

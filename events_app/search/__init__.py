@@ -6,6 +6,8 @@
 - `query.py`: what the user typed, as safe FTS5 / tsquery syntax.
 - `matching.py`: narrowing a select of meetings to the matches, ranking them,
   and their highlighted snippets.
+- `results.py`: how many meetings a search lists and in which order (best
+  match first up to 2,000, newest first beyond; counted up to 10,000).
 - `directory_offers.py`: the people, organizations and topics the search box
   offers above the meetings.
 

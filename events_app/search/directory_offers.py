@@ -9,7 +9,7 @@ Records and counts both go through the one visibility rule.
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, select, union
+from sqlalchemy import func, literal_column, select, union
 
 from events_app.directory.likeness import likely_matches
 from events_app.extensions import db
@@ -24,6 +24,8 @@ from events_app.visibility import (
 
 # Offers per kind of record, at most.
 OFFERS_PER_KIND = 3
+# Longer searches are not names (organizations' names included).
+MAXIMUM_NAME_WORDS = 6
 KINDS = (
     (Person, PERSON_LINKS, "people.person", "person_id"),
     (Organization, ORGANIZATION_LINKS, "people.organization", "organization_id"),
@@ -40,45 +42,76 @@ class DirectoryOffer:
     meetings: int
 
 
-def visible_meeting_counts(user, links, record_ids: list[int]) -> dict[int, int]:
-    """Meetings the user may see that link each record (by any of `links`), in one
-    query for all the records."""
-    if not record_ids:
+def _kind(links) -> str:
+    """A name for a kind of record: its first link ("Participation.person_id")."""
+    return f"{links[0].class_.__name__}.{links[0].key}"
+
+
+def visible_meeting_counts(user, records_by_kind) -> dict[tuple[str, int], int]:
+    """Meetings the user may see that link each record, keyed (kind, record id), in
+    one query for every kind: `records_by_kind` pairs a kind's links (see KINDS)
+    with the ids of its records."""
+    linked = [
+        select(
+            literal_column(f"'{_kind(links)}'").label("kind"),
+            link.label("record_id"),
+            link.class_.meeting_id.label("meeting_id"),
+        )
+        .join(Meeting, Meeting.id == link.class_.meeting_id)
+        .where(link.in_(record_ids), meeting_visibility_clause(user))
+        for links, record_ids in records_by_kind
+        if record_ids
+        for link in links
+    ]
+    if not linked:
         return {}
-    linked = union(
-        *(
-            select(link.label("record_id"), link.class_.meeting_id.label("meeting_id"))
-            .join(Meeting, Meeting.id == link.class_.meeting_id)
-            .where(link.in_(record_ids), meeting_visibility_clause(user))
-            for link in links
-        )
-    ).subquery()
-    rows = db.session.execute(
-        select(linked.c.record_id, func.count(linked.c.meeting_id)).group_by(
-            linked.c.record_id
-        )
+    rows = union(*linked).subquery()
+    counted = select(rows.c.kind, rows.c.record_id, func.count(rows.c.meeting_id))
+    counted = counted.group_by(rows.c.kind, rows.c.record_id)
+    return {
+        (kind, record_id): count
+        for kind, record_id, count in db.session.execute(counted)
+    }
+
+
+def looks_like_a_name(text: str) -> bool:
+    """Whether the search could be a name: a few plain words, no "phrase" or
+    prefix* syntax. Other searches offer no record (and skip the lookup)."""
+    words = text.split()
+    return 0 < len(words) <= MAXIMUM_NAME_WORDS and not any(
+        mark in text for mark in '"*'
     )
-    return dict(rows.all())
 
 
 def directory_offers(user, text: str) -> list[DirectoryOffer]:
     """People, then organizations, then topics the user may see named like `text`."""
     text = " ".join((text or "").split())
-    if not text:
+    if not looks_like_a_name(text):
         return []
-    offers = []
-    for model, links, endpoint, argument in KINDS:
-        matches = likely_matches(
-            model, text, visible_records_for(user, model), OFFERS_PER_KIND
+    found = [
+        (
+            links,
+            endpoint,
+            argument,
+            [
+                match.record
+                for match in likely_matches(
+                    model, text, visible_records_for(user, model), OFFERS_PER_KIND
+                )
+            ],
         )
-        records = [match.record for match in matches]
-        counts = visible_meeting_counts(user, links, [record.id for record in records])
-        offers.extend(
-            DirectoryOffer(
-                record.label,
-                url_for(endpoint, **{argument: record.id}),
-                counts.get(record.id, 0),
-            )
-            for record in records
+        for model, links, endpoint, argument in KINDS
+    ]
+    counts = visible_meeting_counts(
+        user,
+        [(links, [record.id for record in records]) for links, _, _, records in found],
+    )
+    return [
+        DirectoryOffer(
+            record.label,
+            url_for(endpoint, **{argument: record.id}),
+            counts.get((_kind(links), record.id), 0),
         )
-    return offers
+        for links, endpoint, argument, records in found
+        for record in records
+    ]

@@ -49,38 +49,73 @@ def _match(dialect: str, index, query: SearchQuery) -> ColumnElement[bool]:
     return index.c.document.op("@@")(_tsquery(query))
 
 
-def _hits(dialect: str, query: SearchQuery):
-    """The matching meeting ids with their rank (lower is better), as a CTE.
+def _hits(dialect: str, query: SearchQuery, ranked: bool):
+    """The matching meeting ids, with their rank when `ranked` (lower is better),
+    as a CTE.
 
     On SQLite the CTE is MATERIALIZED: joined directly, the planner may walk the
     meetings and run the full-text match once per meeting (15 s at 100,000
-    meetings for the count) instead of once.
+    meetings for the count) instead of once. The rank is computed only when the
+    order needs it: bm25() reads each match's statistics, the bulk of the time
+    for a common word (counting never needs it).
     """
     index = search_table(dialect)
-    if dialect == "sqlite":
+    columns = [index.c[KEY_COLUMN[dialect]].label("meeting_id")]
+    if ranked and dialect == "sqlite":
         # bm25() is lower for better matches.
-        rank = func.bm25(literal_column(SEARCH_TABLE), *SQLITE_WEIGHTS)
-    else:
-        rank = -func.ts_rank(index.c.document, _tsquery(query))
-    hits = (
-        select(index.c[KEY_COLUMN[dialect]].label("meeting_id"), rank.label("rank"))
-        .where(_match(dialect, index, query))
-        .cte("search_hits")
-    )
+        columns.append(
+            func.bm25(literal_column(SEARCH_TABLE), *SQLITE_WEIGHTS).label("rank")
+        )
+    elif ranked:
+        columns.append((-func.ts_rank(index.c.document, _tsquery(query))).label("rank"))
+    hits = select(*columns).where(_match(dialect, index, query)).cte("search_hits")
     return hits.prefix_with("MATERIALIZED") if dialect == "sqlite" else hits
 
 
-def matching(statement: Select, query: SearchQuery, ranked: bool = False) -> Select:
+def _holds_match(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
+    """True for a meeting whose document matches: one index probe per meeting.
+
+    For a walk over meetings in date order that stops after a page, when the
+    matches are so many that listing them all first would be the slow part.
+    """
+    index = search_table(dialect)
+    return (
+        select(index.c[KEY_COLUMN[dialect]])
+        .where(_match(dialect, index, query))
+        .where(index.c[KEY_COLUMN[dialect]] == Meeting.id)
+        .exists()
+    )
+
+
+def matching(
+    statement: Select, query: SearchQuery, ranked: bool = False, probed: bool = False
+) -> Select:
     """Narrow a select of meetings to those whose document matches the query;
     `ranked` orders them best match first (before any order added later).
 
-    A query with no words in it matches nothing.
+    `probed` tests each meeting the statement reaches against the index instead
+    of listing the matches first: only for a statement walked in an indexed
+    order and cut short (a page of a search matching a large share of the
+    meetings, see `search_page_statement`). A query with no words matches
+    nothing.
     """
     if query.is_empty:
         return statement.where(false())
-    hits = _hits(_dialect(), query)
+    if probed:
+        return statement.where(_holds_match(_dialect(), query))
+    hits = _hits(_dialect(), query, ranked)
     statement = statement.join(hits, hits.c.meeting_id == Meeting.id)
     return statement.order_by(hits.c.rank) if ranked else statement
+
+
+def counted_at_most(statement: Select, limit: int) -> int:
+    """How many rows `statement` selects, counting no further than `limit` + 1.
+
+    A result above `limit` means "more than `limit`": exact counts of tens of
+    thousands of matches cost more than the page itself.
+    """
+    capped = statement.order_by(None).with_only_columns(Meeting.id).limit(limit + 1)
+    return db.session.scalar(select(func.count()).select_from(capped.subquery())) or 0
 
 
 def snippets_for(meeting_ids: list[int], query: SearchQuery) -> dict[int, Markup]:

@@ -1,0 +1,54 @@
+"""The meetings a search lists: how many, and in which order, fast at any size.
+
+A search matching a few thousand meetings lists them best match first, with
+their exact number. One matching many more (a word in a third of 100,000
+meetings) would spend its time ranking and counting matches nobody pages
+through, so beyond `RANKED_AT_MOST` the meetings come newest first (the
+history's own order: the page walks the meetings by date and tests each
+against the index, stopping after a page) and beyond `COUNTED_AT_MOST` the
+count reads "more than 10,000". Both thresholds are judged on the meetings the
+viewer may see, never on the index alone, so neither the order nor the count
+says anything about hidden meetings.
+"""
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Select
+
+from events_app.search.matching import counted_at_most, matching
+
+if TYPE_CHECKING:  # the filters import the search; this module is theirs to use
+    from events_app.meetings.filters import MeetingFilters
+
+RANKED_AT_MOST = 2_000
+COUNTED_AT_MOST = 10_000
+
+
+@dataclass(frozen=True)
+class SearchListing:
+    """The select of a search's meetings, in its order, and how many there are."""
+
+    statement: Select
+    total: int
+    by_relevance: bool
+
+    @property
+    def more_than_counted(self) -> bool:
+        """The count stopped at `COUNTED_AT_MOST`: there are more."""
+        return self.total > COUNTED_AT_MOST
+
+
+def search_listing(filters: "MeetingFilters", visible: Select) -> SearchListing:
+    """The meetings of `visible` that match the filters and their text search.
+
+    `visible` comes from the one visibility rule; the caller adds the date order
+    (after the relevance order, when there is one) and takes a page.
+    """
+    total = counted_at_most(filters.apply(visible), COUNTED_AT_MOST)
+    if total <= RANKED_AT_MOST:
+        return SearchListing(filters.apply(visible, ranked=True), total, True)
+    without_text = replace(filters, query="").apply(visible)
+    return SearchListing(
+        matching(without_text, filters.search, probed=True), total, False
+    )
