@@ -1,7 +1,15 @@
 """Outside review of the new doors (search, typed filters, subscriptions, undo,
 stored events, revision diff): nothing hidden shows through any of them."""
 
+import base64
+import re
+import zlib
+
 import pytest
+from sqlalchemy import select
+
+from events_app.extensions import db
+from events_app.models import FeedToken
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +49,32 @@ def test_pages_leave_out_a_hidden_parent(client, auth, hidden_parent, address):
     assert page.status_code == 200
     assert "Fieldwork" in page.get_data(True)
     assert "Covertparentzz" not in page.get_data(True)
+
+
+def cookie_text(client) -> str:
+    """Everything the browser keeps in its session cookie, decoded."""
+    cookie = client.get_cookie("session")
+    if cookie is None:
+        return ""
+    payload = cookie.value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    if cookie.value.startswith("."):
+        raw = zlib.decompress(raw)
+    return raw.decode("utf-8", "replace")
+
+
+def test_a_new_feed_address_keeps_no_secret_in_the_cookie(client, auth, app):
+    auth.sign_in_as("viewer")
+    page = client.post("/account/feed", follow_redirects=True).get_data(True)
+    address = re.search(r'value="http://localhost(/feeds/[^"]+\.ics)"', page)
+    assert address and client.get(address.group(1)).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(FeedToken.id)) is not None
+    cookie = cookie_text(client)
+    assert "new_private_feed" in cookie
+    assert address.group(1).split("/")[-1].removesuffix(".ics") not in cookie
+    # Whoever signs in next on this browser sees no address of the first user.
+    auth.sign_out()
+    assert "new_private_feed" not in cookie_text(client)
+    auth.sign_in_as("editor")
+    assert "/feeds/" not in client.get("/account").get_data(True)
