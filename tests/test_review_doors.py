@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from events_app.extensions import db
-from events_app.models import FeedToken
+from events_app.models import FeedToken, Topic
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +78,38 @@ def test_a_new_feed_address_keeps_no_secret_in_the_cookie(client, auth, app):
     assert "new_private_feed" not in cookie_text(client)
     auth.sign_in_as("editor")
     assert "/feeds/" not in client.get("/account").get_data(True)
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("where", ["sub-topic", "meeting"])
+def test_marking_a_topic_that_still_shows_its_name_is_refused(
+    client, auth, make, app, where
+):
+    """Marked, the parent would 404 while a public meeting's path (page, CSV,
+    feeds) still named it."""
+    parent = make.topic("Parentmarkzz")
+    child = make.topic("Childtopic", parent=parent)
+    meeting_topic = child if where == "sub-topic" else parent
+    make.meeting("Open meeting", topics=[(meeting_topic, "")])
+    auth.sign_in_as("editor")
+    form = client.get(f"/topics/{parent.id}/edit").get_data(True)
+    answer = client.post(
+        f"/topics/{parent.id}/edit",
+        data={
+            "csrf_token": csrf_token(form),
+            "name": "Parentmarkzz",
+            "parent_id": "",
+            "description": "",
+            "restricted": "y",
+        },
+    )
+    assert answer.status_code == 200
+    assert "first." in answer.get_data(True)
+    with app.app_context():
+        assert db.session.get(Topic, parent.id).restricted is False
+    auth.sign_out()
+    auth.sign_in_as("viewer")
+    assert client.get(f"/topics/{parent.id}").status_code == 200

@@ -10,7 +10,11 @@ from events_app.directory.forms import (
     taken_name_message,
 )
 from events_app.directory.lookup import records_named
-from events_app.directory.restricted_marks import marked_on_path, marked_parent_message
+from events_app.directory.restricted_marks import (
+    marked_on_path,
+    marked_parent_message,
+    topic_marking_refusal,
+)
 from events_app.extensions import db
 from events_app.input_rules import AppForm, database_id
 from events_app.models import Topic
@@ -91,6 +95,16 @@ class TopicForm(AppForm):
         """
         if not super().validate(extra_validators=extra_validators):
             return False
+        if (
+            self.restricted.data
+            and self.record is not None
+            and self.record.id is not None
+            and not self.record.restricted
+        ):
+            refusal = topic_marking_refusal(self.record)
+            if refusal is not None:
+                self.restricted.errors.append(refusal)
+                return False
         parent_id = self.resolved_parent.id if self.resolved_parent else None
         own_id = self.record.id if self.record is not None else None
         for existing in records_named(Topic, self.name.data):
