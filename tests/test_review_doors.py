@@ -41,6 +41,7 @@ def test_topic_suggestions_leave_out_a_hidden_parent(client, auth, hidden_parent
         "/meetings?topic={child}",
         "/meetings?topic_name=Fieldwork",
         "/meetings?topic_name=Fieldw",
+        "/subscribe?topic={child}",
     ],
 )
 def test_pages_leave_out_a_hidden_parent(client, auth, hidden_parent, address):

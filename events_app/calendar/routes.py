@@ -49,6 +49,7 @@ from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting, Organization, Person, Topic
 from events_app.models.feeds import current_data_stamp
 from events_app.models.meetings import utc_now
+from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url, absolute_url
 from events_app.visibility import (
     visibility_key_for,
@@ -56,6 +57,7 @@ from events_app.visibility import (
     visible_meetings_for,
     visible_organizations_for,
     visible_people_for,
+    visible_topic_ids_for,
     visible_topics_for,
 )
 
@@ -358,7 +360,13 @@ def filter_labels(filters: MeetingFilters) -> list[str]:
             record = db.session.scalar(
                 select_for(current_user).where(model.id == record_id)
             )
-            labels.append(f"{word} {record.label if record else '(unknown)'}")
+            if record is None:
+                name = "(unknown)"
+            elif model is Topic:
+                name = visible_path(record, visible_topic_ids_for(current_user))
+            else:
+                name = record.label
+            labels.append(f"{word} {name}")
     for word, value in (
         ("from", filters.date_from),
         ("to", filters.date_to),
