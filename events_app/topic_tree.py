@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from events_app.extensions import db
 from events_app.models import Topic
+from events_app.models.topics import PATH_SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,16 @@ def visible_ancestors(topic: Topic, visible_ids: set[int] | None) -> list[Topic]
         ancestors.append(ancestor)
         ancestor = ancestor.parent
     return list(reversed(ancestors))
+
+
+def visible_path(topic: Topic, visible_ids: set[int] | None) -> str:
+    """The topic's path as a viewer may read it: through visible ancestors only.
+
+    `Topic.path` names every ancestor, a hidden marked parent too; every door
+    that shows a path to a viewer (suggestions, pickers, filter chips) uses this.
+    """
+    along = [*visible_ancestors(topic, visible_ids), topic]
+    return PATH_SEPARATOR.join(ancestor.name for ancestor in along)
 
 
 def children_by_parent(topics: Select) -> dict[int | None, list[Topic]]:

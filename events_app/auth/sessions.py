@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select
 
@@ -61,6 +61,10 @@ def end_session() -> None:
             )
         )
         db.session.commit()
+    # Nothing the signed-out user left in the cookie (a new feed's address, an
+    # undo offer) passes to whoever uses this browser next. Before logout_user,
+    # which then asks for the remember-me cookie to be cleared.
+    session.clear()
     logout_user()
 
 

@@ -31,7 +31,6 @@ from events_app.auth.feed_tokens import (
     issue_feed_token,
     revoke_feed_tokens,
     subscription_key,
-    token_digest,
     user_for_feed_token,
 )
 from events_app.calendar import bp
@@ -50,6 +49,7 @@ from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting, Organization, Person, Topic
 from events_app.models.feeds import current_data_stamp
 from events_app.models.meetings import utc_now
+from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url, absolute_url
 from events_app.visibility import (
     visibility_key_for,
@@ -57,6 +57,7 @@ from events_app.visibility import (
     visible_meetings_for,
     visible_organizations_for,
     visible_people_for,
+    visible_topic_ids_for,
     visible_topics_for,
 )
 
@@ -257,8 +258,16 @@ def issue_private_feed():
     user = current_user._get_current_object()
     if active_feed_token(user) is not None and request.form.get("confirm") != "yes":
         return redirect(url_for("calendar.confirm_new_private_feed"))
-    token = issue_feed_token(user)
-    session[NEW_FEED_SESSION_KEY] = {"token": token, "at": int(time.time())}
+    issue_feed_token(user)
+    # The session cookie is only signed, not encrypted, and outlives sign-out:
+    # it carries the new token's row id, never a secret; the page shows the
+    # subscription key, which works as the token does and dies with it.
+    live = active_feed_token(user)
+    session[NEW_FEED_SESSION_KEY] = {
+        "token_id": live.id,
+        "user_id": user.id,
+        "at": int(time.time()),
+    }
     return redirect(url_for("auth.account") + "#private-feed")
 
 
@@ -283,13 +292,19 @@ def new_private_feed_links() -> dict[str, str] | None:
     shown = session.get(NEW_FEED_SESSION_KEY)
     if not isinstance(shown, dict):
         return None
-    token = str(shown.get("token", ""))
     live = active_feed_token(current_user._get_current_object())
     fresh = time.time() - int(shown.get("at", 0)) < NEW_FEED_SHOWN_SECONDS
-    if not fresh or live is None or live.token_hash != token_digest(token):
+    if (
+        not fresh
+        or live is None
+        or shown.get("token_id") != live.id
+        or shown.get("user_id") != current_user.id
+    ):
         session.pop(NEW_FEED_SESSION_KEY, None)
         return None
-    return feed_links(absolute_url("calendar.private_feed", token=token))
+    return feed_links(
+        absolute_url("calendar.private_feed", token=subscription_key(live))
+    )
 
 
 @bp.post("/subscribe")
@@ -345,7 +360,13 @@ def filter_labels(filters: MeetingFilters) -> list[str]:
             record = db.session.scalar(
                 select_for(current_user).where(model.id == record_id)
             )
-            labels.append(f"{word} {record.label if record else '(unknown)'}")
+            if record is None:
+                name = "(unknown)"
+            elif model is Topic:
+                name = visible_path(record, visible_topic_ids_for(current_user))
+            else:
+                name = record.label
+            labels.append(f"{word} {name}")
     for word, value in (
         ("from", filters.date_from),
         ("to", filters.date_to),

@@ -14,7 +14,12 @@ from events_app.directory.likeness import likely_matches
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, integer_arg
 from events_app.models import Organization, Person, Topic
-from events_app.visibility import visible_records_for
+from events_app.topic_tree import visible_path
+from events_app.visibility import (
+    topics_among,
+    visible_records_for,
+    visible_topic_ids_for,
+)
 
 # Suggestions answered for one ?q= (a dropdown's worth).
 SUGGESTIONS_LIMIT = 10
@@ -106,10 +111,11 @@ def chose_existing_record(form, question):
     return redirect(record_url(existing))
 
 
-def suggested_name(record) -> str:
-    """The name a form field takes for a record: a topic's path, else its own name."""
+def suggested_name(record, visible_topic_ids: set[int] | None = None) -> str:
+    """The name a form field takes for a record: a topic's path through the
+    topics the viewer may see (`visible_topic_ids`), else its own name."""
     if isinstance(record, Topic):
-        return record.path
+        return visible_path(record, visible_topic_ids)
     return record.display_name if isinstance(record, Person) else record.name
 
 
@@ -122,10 +128,13 @@ def suggestions_response(model) -> Response:
     text = search_text()
     if not text:
         return jsonify([])
+    visible_topic_ids = visible_topic_ids_for(current_user) if model is Topic else None
     matches = likely_matches(
         model,
         text,
-        among=visible_records_for(current_user, model),
+        among=topics_among(visible_topic_ids)
+        if model is Topic
+        else visible_records_for(current_user, model),
         limit=SUGGESTIONS_LIMIT,
         typing=True,
     )
@@ -133,7 +142,7 @@ def suggestions_response(model) -> Response:
         [
             {
                 "id": match.record.id,
-                "name": suggested_name(match.record),
+                "name": suggested_name(match.record, visible_topic_ids),
                 "matched": match.matched,
                 "score": round(match.score, 2),
                 "url": record_url(match.record),

@@ -16,7 +16,11 @@ editor who may see the record could show it to everyone without clearing its
 mark.
 """
 
-from events_app.models import Organization, Person, Topic
+from sqlalchemy import exists, select
+
+from events_app.extensions import db
+from events_app.models import Meeting, MeetingTopic, Organization, Person, Topic
+from events_app.models.choices import Confidentiality
 
 
 class MarkedRecordLinked(ValueError):
@@ -38,6 +42,40 @@ def marked_on_path(topic: Topic) -> Topic | None:
             return topic
         seen.add(topic.id)
         topic = topic.parent
+    return None
+
+
+def topic_marking_refusal(topic: Topic) -> str | None:
+    """Why this topic may not be given the mark now, or None.
+
+    Marked, it would be hidden from most users while a free sub-topic or a
+    meeting that is not restricted (trash included) still shows its name
+    (as the parent on a path, in pages, feeds and exports): mark the sub-topics
+    first, or make those meetings restricted. Nothing here names a sub-topic
+    or a meeting, which may be hidden from the editor.
+    """
+    free_child = db.session.scalar(
+        select(exists().where(Topic.parent_id == topic.id, Topic.restricted.is_(False)))
+    )
+    in_open_meeting = db.session.scalar(
+        select(
+            exists().where(
+                MeetingTopic.topic_id == topic.id,
+                Meeting.id == MeetingTopic.meeting_id,
+                Meeting.confidentiality != Confidentiality.RESTRICTED.value,
+            )
+        )
+    )
+    if free_child:
+        return (
+            "A sub-topic of this topic is not marked restricted, and would still "
+            "show this topic's name: mark its sub-topics first."
+        )
+    if in_open_meeting:
+        return (
+            "This topic is on the agenda of a meeting that is not restricted: "
+            "make that meeting restricted or remove the topic from it first."
+        )
     return None
 
 

@@ -25,8 +25,8 @@ from events_app.models import (
 from events_app.models.choices import MeetingKind, MeetingStatus, label
 from events_app.search.matching import matching
 from events_app.search.query import SearchQuery, parse_search
-from events_app.topic_tree import subtree_closure
-from events_app.visibility import is_visible_to
+from events_app.topic_tree import subtree_closure, visible_path
+from events_app.visibility import is_visible_to, visible_topic_ids_for
 
 
 @dataclass
@@ -191,7 +191,7 @@ def active_filters(filters: MeetingFilters, user) -> list[ActiveFilter]:
             continue
         record = db.session.get(model, record_id)
         name = (
-            _record_name(record)
+            _record_name(record, user)
             if record is not None and is_visible_to(user, record)
             else "not found"
         )
@@ -205,5 +205,7 @@ def active_filters(filters: MeetingFilters, user) -> list[ActiveFilter]:
     return chips
 
 
-def _record_name(record) -> str:
-    return record.path if isinstance(record, Topic) else record.label
+def _record_name(record, user) -> str:
+    if isinstance(record, Topic):
+        return visible_path(record, visible_topic_ids_for(user))
+    return record.label

@@ -30,8 +30,7 @@ from events_app.directory.resolve import clean_name, find_topic, split_topic_pat
 from events_app.extensions import db
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Organization, Person, Topic
-from events_app.models.topics import PATH_SEPARATOR
-from events_app.topic_tree import preload_ancestors, visible_ancestors
+from events_app.topic_tree import preload_ancestors, visible_path
 from events_app.visibility import (
     topics_among,
     visible_records_for,
@@ -95,8 +94,7 @@ def typed_names_sent(args: MultiDict) -> bool:
 def record_name(record, visible_topic_ids: set[int] | None = None) -> str:
     """The name a filter field shows: a topic's path through visible topics only."""
     if isinstance(record, Topic):
-        along = [*visible_ancestors(record, visible_topic_ids), record]
-        return PATH_SEPARATOR.join(topic.name for topic in along)
+        return visible_path(record, visible_topic_ids)
     return record.display_name if isinstance(record, Person) else record.name
 
 

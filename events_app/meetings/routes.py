@@ -46,14 +46,16 @@ from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
 from events_app.search.results import search_listing
+from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
+    topics_among,
     trashed_meeting_readable_by,
     visible_meeting_or_404,
     visible_meetings_for,
     visible_organizations_for,
     visible_people_for,
-    visible_topics_for,
+    visible_topic_ids_for,
 )
 
 
@@ -256,6 +258,15 @@ def timezones_suggest():
     )
 
 
+def _visible_topic_paths(user) -> list[str]:
+    """Paths of the topics the user may see, each through visible topics only."""
+    visible_ids = visible_topic_ids_for(user)
+    return sorted(
+        visible_path(topic, visible_ids)
+        for topic in db.session.scalars(topics_among(visible_ids))
+    )
+
+
 def name_suggestions() -> dict[str, list[str]]:
     """Names offered in the form's datalists, so existing records are picked.
 
@@ -272,9 +283,7 @@ def name_suggestions() -> dict[str, list[str]]:
             .with_only_columns(Organization.name)
             .order_by(Organization.name)
         ).all(),
-        "topics": sorted(
-            topic.path for topic in db.session.scalars(visible_topics_for(current_user))
-        ),
+        "topics": _visible_topic_paths(current_user),
     }
 
 

@@ -10,12 +10,16 @@ from events_app.directory.forms import (
     taken_name_message,
 )
 from events_app.directory.lookup import records_named
-from events_app.directory.restricted_marks import marked_on_path, marked_parent_message
+from events_app.directory.restricted_marks import (
+    marked_on_path,
+    marked_parent_message,
+    topic_marking_refusal,
+)
 from events_app.extensions import db
 from events_app.input_rules import AppForm, database_id
 from events_app.models import Topic
-from events_app.topic_tree import subtree_ids, topics_in_tree_order
-from events_app.visibility import visible_topics_for
+from events_app.topic_tree import subtree_ids, topics_in_tree_order, visible_path
+from events_app.visibility import topics_among, visible_topic_ids_for
 
 DESCRIPTION_MAX_LENGTH = 20_000
 NO_PARENT = ""
@@ -46,9 +50,10 @@ class TopicForm(AppForm):
         self.resolved_parent: Topic | None = None
         self._own_subtree = subtree_ids(record) if record is not None else set()
         # Only topics the editor may see are offered, or accepted, as parents.
-        self._visible_topics = visible_topics_for(current_user)
+        visible_ids = visible_topic_ids_for(current_user)
+        self._visible_topics = topics_among(visible_ids)
         self.parent_id.choices = [(NO_PARENT, "— None (a top-level topic) —")] + [
-            (str(topic.id), topic.path)
+            (str(topic.id), visible_path(topic, visible_ids))
             for topic in topics_in_tree_order(
                 self._visible_topics, excluded_ids=self._own_subtree
             )
@@ -90,6 +95,16 @@ class TopicForm(AppForm):
         """
         if not super().validate(extra_validators=extra_validators):
             return False
+        if (
+            self.restricted.data
+            and self.record is not None
+            and self.record.id is not None
+            and not self.record.restricted
+        ):
+            refusal = topic_marking_refusal(self.record)
+            if refusal is not None:
+                self.restricted.errors.append(refusal)
+                return False
         parent_id = self.resolved_parent.id if self.resolved_parent else None
         own_id = self.record.id if self.record is not None else None
         for existing in records_named(Topic, self.name.data):
