@@ -14,7 +14,7 @@ from events_app.extensions import db
 from events_app.models import Meeting
 from events_app.models.choices import MeetingStatus
 from events_app.models.meetings import utc_now
-from events_app.visibility import meeting_visibility_clause, visible_meetings_for
+from events_app.visibility import meeting_visibility_clause
 
 # A meeting that was called off did not bring anyone together.
 NOT_HELD_STATUSES = (MeetingStatus.CANCELLED.value, MeetingStatus.POSTPONED.value)
@@ -30,11 +30,6 @@ class MeetingStats:
 
 
 NO_MEETINGS = MeetingStats()
-
-
-def visible_meeting_ids(user) -> Select:
-    """A select of the ids of the meetings the user may see (for IN clauses)."""
-    return visible_meetings_for(user).with_only_columns(Meeting.id)
 
 
 def has_taken_place(meeting: Meeting) -> bool:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 import pytest
 from icalendar.parser.string import _escape_char, _foldline
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from events_app.auth.feed_tokens import issue_feed_token
@@ -23,6 +23,7 @@ from events_app.calendar.routes import absolute_meeting_url
 from events_app.extensions import db
 from events_app.models import Meeting, MeetingTopic, Outcome, Participation
 from tests import ical_reference
+from tests.statements import statements_sent
 
 BASE_URL = "https://events.example.org"
 LONG_CYRILLIC = (
@@ -259,15 +260,8 @@ def test_feed_uses_the_same_number_of_queries_for_any_number_of_meetings(
     app, client, make
 ):
     def statements_for_feed() -> int:
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(app) as statements:
             assert client.get("/calendar.ics").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     varied_meetings(make)

@@ -6,13 +6,14 @@ from datetime import datetime
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from events_app.calendar import feed_loading
 from events_app.calendar import routes as calendar_routes
 from events_app.calendar.feed_loading import garbage_collection_paused
 from events_app.extensions import db
 from events_app.models import FeedToken, Meeting, Person
+from tests.statements import statements_sent
 from tests.test_meetings import meeting_form_data
 
 
@@ -112,12 +113,7 @@ class TestPublicFeed:
             raise AssertionError("the calendar was built for a 304")
 
         monkeypatch.setattr(calendar_routes, "meetings_to_ical", must_not_build)
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with statements_sent(app) as statements:
             cached = client.get(
                 f"/calendar.ics?topic={meetings['ids']['topic']}",
                 headers={"If-None-Match": first.headers["ETag"]},
@@ -126,8 +122,6 @@ class TestPublicFeed:
                 f"/calendar.ics?topic={meetings['ids']['topic']}",
                 headers={"If-Modified-Since": first.headers["Last-Modified"]},
             )
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert cached.status_code == since.status_code == 304
         assert cached.data == b"" and since.data == b""
         assert cached.headers["ETag"] == first.headers["ETag"]
