@@ -8,24 +8,15 @@ axe-core; `python -m tests.screenshots` photographs each into docs/screenshots/.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 from sqlalchemy import select
 
 from events_app.extensions import db
 from events_app.models import Meeting, Organization, Person, Topic
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_missing_reason
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # axe-core comes from npm (tests/browser/package.json, `make install-test`).
 AXE_SCRIPT = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -138,12 +129,9 @@ def sideways_overflow(page) -> int:
 
 def missing_tools() -> str | None:
     """Why the tour cannot run here, or None."""
-    if not Path(CHROMIUM).exists():
-        return f"Chromium not found at {CHROMIUM}"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed"
+    reason = _browser_missing_reason()
+    if reason:
+        return reason
     if not AXE_SCRIPT.exists():
         return f"axe-core not installed at {AXE_SCRIPT} (run `make install-test`)"
     return None
