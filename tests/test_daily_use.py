@@ -12,15 +12,13 @@ from sqlalchemy import select
 from events_app.extensions import db
 from events_app.meetings.revision_diff import describe_changes, word_diff
 from events_app.models import AuditEvent, Meeting
+from tests.pages import without_csrf_token
 from tests.test_meetings import meeting_form_data
 from tests.test_revisions import create_meeting
 
 
 def text_of(response) -> str:
     return response.get_data(as_text=True)
-
-
-CSRF_TOKEN_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 
 
 def without_csrf_token(page: str) -> str:
