@@ -21,12 +21,6 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def without_csrf_token(page: str) -> str:
-    """The page with its CSRF token blanked: the token carries a timestamp in
-    whole seconds, so two pages served a second apart differ only there."""
-    return CSRF_TOKEN_VALUE.sub(r'\1"', page)
-
-
 def test_app_name_is_a_setting_in_titles_and_header(app, client, auth):
     auth.sign_in_as("viewer")
     page = text_of(client.get("/meetings"))
