@@ -5,7 +5,7 @@ filtered history view has a matching feed with identical contents.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from flask import abort
 from sqlalchemy import Select, func, select
@@ -99,9 +99,15 @@ class MeetingFilters:
         With `ranked`, a text search orders the meetings best match first.
         """
         if self.date_from:
-            statement = statement.where(Meeting.start_local_date >= self.date_from)
+            statement = statement.where(
+                Meeting.start_local_date >= self.date_from,
+                Meeting.start_utc >= start_utc_before(self.date_from),
+            )
         if self.date_to:
-            statement = statement.where(Meeting.start_local_date <= self.date_to)
+            statement = statement.where(
+                Meeting.start_local_date <= self.date_to,
+                Meeting.start_utc < start_utc_after(self.date_to),
+            )
         if self.person_id:
             statement = statement.where(
                 Meeting.id.in_(
@@ -144,6 +150,27 @@ class MeetingFilters:
     def search(self) -> SearchQuery:
         """The `q` text parsed for the search index (see events_app/search/)."""
         return parse_search(self.query)
+
+
+# Local dates lie within 14 hours of UTC ones; two days leave room to spare.
+_LOCAL_DATE_MARGIN = timedelta(days=2)
+
+
+def start_utc_before(local_date: date) -> datetime:
+    """An instant before the start of every meeting starting on `local_date` or later.
+
+    A date filter also bounds `start_utc` with it (a condition that removes no
+    meeting), so the database reads the range of its newest-first index that
+    the dates cover instead of walking it from the newest meeting.
+    """
+    return datetime.combine(local_date, time.min) - _LOCAL_DATE_MARGIN
+
+
+def start_utc_after(local_date: date) -> datetime:
+    """An instant after the start of every meeting starting by `local_date`."""
+    return (
+        datetime.combine(local_date, time.min) + _LOCAL_DATE_MARGIN + timedelta(days=1)
+    )
 
 
 def topic_and_descendant_ids(topic_id: int) -> Select:

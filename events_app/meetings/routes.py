@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
+from events_app.capped_pages import capped_page
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
 from events_app.meetings import bp
@@ -90,16 +91,12 @@ def index():
     statement = (listing.statement if listing else filters.apply(visible)).order_by(
         Meeting.start_utc.desc(), Meeting.id.desc()
     )
-    page = db.paginate(
+    page = capped_page(
         statement,
         page=integer_arg("page", 1),
-        per_page=current_app.config["MEETINGS_PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
-        count=listing is None,
+        per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
+        total=listing.total if listing else None,
     )
-    if listing:
-        page.total = listing.total
     months = [
         (month, list(meetings))
         for month, meetings in groupby(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Index, String, Text, event
+from sqlalchemy import Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from events_app.extensions import db
@@ -46,13 +46,36 @@ class Meeting(db.Model):
 
     __tablename__ = "meeting"
     __table_args__ = (
-        # The history's page, newest first, among meetings not in the trash: the
-        # database walks this index and stops after a page, instead of sorting
-        # every meeting (115 ms to 0.4 ms at 20,000 meetings on SQLite).
-        Index("ix_meeting_listing", "deleted_at", "start_utc", "id"),
-        # Counting the meetings of a confidentiality (the history's total) from
-        # the index alone, without reading the rows.
-        Index("ix_meeting_deleted_at_confidentiality", "deleted_at", "confidentiality"),
+        # Meetings not in the trash, newest first, with the columns the history
+        # filters and counts read: a page walks this index and stops after a
+        # page, and a count or a filter reads it alone, never the wide rows
+        # (a count of a year's meetings: 410 ms to under 10 ms at 100,000).
+        # Partial, so the trash (1 row in 100) is not in it: an index led by
+        # `deleted_at` made SQLite's statistics read "not in the trash" as
+        # matching 100 rows, and it then walked every meeting for each
+        # organization of the index (2.8 s) or each filtered count.
+        Index(
+            "ix_meeting_live",
+            "start_utc",
+            "id",
+            "confidentiality",
+            "start_local_date",
+            "kind",
+            "status",
+            "series",
+            # Always empty here, but a column the query names must be in the
+            # index for SQLite to read the index alone.
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        # The trash page, newest first; only trashed rows, for the same reason.
+        Index(
+            "ix_meeting_trash",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +106,7 @@ class Meeting(db.Model):
     # (time, place, title, status), unlike `revision`, which counts every edit.
     sequence: Mapped[int] = mapped_column(default=0)
     # Set when moved to the trash; only an admin's purge removes the row.
-    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_at: Mapped[datetime | None]
 
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="meeting",

@@ -1,0 +1,50 @@
+"""Partial indexes for the history (issue 10): meetings not in the trash,
+newest first, with the columns its filters and counts read; the trash apart
+
+Revision ID: c3d5e7f9a1b2
+Revises: b1414cd49537
+Create Date: 2026-11-26 07:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'c3d5e7f9a1b2'
+down_revision = 'b1414cd49537'
+branch_labels = None
+depends_on = None
+
+LIVE = sa.text("deleted_at IS NULL")
+TRASH = sa.text("deleted_at IS NOT NULL")
+
+
+def upgrade():
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_listing')
+        batch_op.drop_index('ix_meeting_deleted_at_confidentiality')
+        batch_op.drop_index('ix_meeting_deleted_at')
+        batch_op.create_index(
+            'ix_meeting_live',
+            ['start_utc', 'id', 'confidentiality', 'start_local_date', 'kind', 'status', 'series', 'deleted_at'],
+            unique=False,
+            sqlite_where=LIVE,
+            postgresql_where=LIVE,
+        )
+        batch_op.create_index(
+            'ix_meeting_trash',
+            ['deleted_at'],
+            unique=False,
+            sqlite_where=TRASH,
+            postgresql_where=TRASH,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_trash')
+        batch_op.drop_index('ix_meeting_live')
+        batch_op.create_index('ix_meeting_deleted_at', ['deleted_at'], unique=False)
+        batch_op.create_index('ix_meeting_deleted_at_confidentiality', ['deleted_at', 'confidentiality'], unique=False)
+        batch_op.create_index('ix_meeting_listing', ['deleted_at', 'start_utc', 'id'], unique=False)
