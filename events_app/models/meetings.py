@@ -208,16 +208,29 @@ class Participation(db.Model):
     """A person and/or an organization taking part in a meeting, in one role."""
 
     __tablename__ = "participation"
+    __table_args__ = (
+        # A record's meetings, and who else was at each, read from the indexes
+        # alone: the history pages and their figures follow these links
+        # thousands of times for a busy person or organization.
+        Index("ix_participation_person_meeting", "person_id", "meeting_id"),
+        Index("ix_participation_organization_meeting", "organization_id", "meeting_id"),
+        Index(
+            "ix_participation_meeting_records",
+            "meeting_id",
+            "person_id",
+            "organization_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
-        db.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+        db.ForeignKey("meeting.id", ondelete="CASCADE")
     )
     person_id: Mapped[int | None] = mapped_column(
-        db.ForeignKey("person.id", ondelete="SET NULL"), index=True
+        db.ForeignKey("person.id", ondelete="SET NULL")
     )
     organization_id: Mapped[int | None] = mapped_column(
-        db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
+        db.ForeignKey("organization.id", ondelete="SET NULL")
     )
     role: Mapped[str] = mapped_column(String(20), default=ParticipantRole.PARTICIPANT)
     attendance: Mapped[str] = mapped_column(String(20), default=Attendance.UNKNOWN)
