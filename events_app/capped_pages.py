@@ -19,7 +19,7 @@ from events_app.extensions import db
 COUNTED_AT_MOST = 10_000
 
 
-def counted_at_most(statement: Select, limit: int = COUNTED_AT_MOST) -> int:
+def count_at_most(statement: Select, limit: int = COUNTED_AT_MOST) -> int:
     """How many rows `statement` selects, counting no further than `limit` + 1.
 
     A result above `limit` means "more than `limit`". Only the primary key of
@@ -71,12 +71,17 @@ class CappedPage:
 
 
 def capped_page(
-    statement: Select, page: int, per_page: int, total: int | None = None
+    statement: Select,
+    page: int,
+    per_page: int,
+    total: int | None = None,
+    counted_at_most: int = COUNTED_AT_MOST,
 ) -> CappedPage:
-    """Page `page` (from 1) of an ordered select, counted up to the cap.
+    """Page `page` (from 1) of an ordered select, counted up to `counted_at_most`.
 
     `total` skips the count when the caller has it already (a search counts
-    its matches first, with the same cap).
+    its matches first, with the same cap; a record's figures count its
+    meetings exactly, and pass that number as the cap too).
     """
     page = max(page, 1)
     rows = (
@@ -85,11 +90,12 @@ def capped_page(
         .all()
     )
     if total is None:
-        total = counted_at_most(statement)
+        total = count_at_most(statement, counted_at_most)
     return CappedPage(
         items=rows[:per_page],
         page=page,
         per_page=per_page,
         total=total,
         has_next=len(rows) > per_page,
+        counted_at_most=counted_at_most,
     )

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, desc, distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from events_app.capped_pages import capped_page
 from events_app.extensions import db
 from events_app.models import (
     Meeting,
@@ -61,24 +62,19 @@ def first_rows(query: Select) -> ShownRecords:
     return ShownRecords([tuple(row)[:-1] for row in rows], rows[0].total if rows else 0)
 
 
-def _counted(query: Select) -> ShownRecords:
-    """Counted records from a select of (record, meeting count) rows."""
-    rows = first_rows(query)
-    return ShownRecords(
-        [CountedRecord(record, count) for record, count in rows], rows.total
-    )
-
-
 def visible_meeting_ids_where(user, condition: ColumnElement[bool]) -> Select:
     """Ids of the meetings the user may see that also meet `condition`."""
     return visible_meetings_for(user).where(condition).with_only_columns(Meeting.id)
 
 
-def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
+def visible_meetings_page(
+    user, condition: ColumnElement[bool], page: int, total: int | None = None
+):
     """One page of the visible meetings meeting `condition`, newest first.
 
     Participants and topics come loaded (a fixed number of queries per page, not
-    one per meeting).
+    one per meeting). `total`, when the caller counted those meetings already
+    (a record's figures do), spares counting them again.
     """
     query = (
         visible_meetings_for(user)
@@ -92,11 +88,53 @@ def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
             selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
         )
     )
-    return db.paginate(
-        query,
-        page=page,
-        per_page=current_app.config["MEETINGS_PER_PAGE"],
-        error_out=False,
+    per_page = current_app.config["MEETINGS_PER_PAGE"]
+    if total is not None:
+        return capped_page(query, page, per_page, total=total, counted_at_most=total)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def most_frequent(
+    model, name_column, record_id_column, meeting_id_column, links: Select
+) -> ShownRecords:
+    """Records of `model` with the number of meetings each shares, most first.
+
+    `links` selects the link rows to count (a topic on an agenda, a
+    participation), already narrowed to the meetings in question; each row
+    names the record in `record_id_column` and the meeting in
+    `meeting_id_column`. Ties go A–Z by `name_column`.
+
+    The records are counted once (a CTE the database keeps), and only those
+    that can be among the first `COUNTED_SHOWN` (as many meetings as the
+    last one shown, or more) are joined to their rows and sorted by name: a
+    busy organization met thousands of people once, and naming and sorting
+    every one of them cost more than counting them.
+    """
+    meeting_count = func.count(distinct(meeting_id_column)).label("meeting_count")
+    counts = (
+        links.with_only_columns(record_id_column.label("record_id"), meeting_count)
+        .where(record_id_column.is_not(None))
+        .group_by(record_id_column)
+        .cte("counts")
+    )
+    fewest_shown = (
+        select(counts.c.meeting_count)
+        .order_by(counts.c.meeting_count.desc())
+        .limit(1)
+        .offset(COUNTED_SHOWN - 1)
+        .scalar_subquery()
+    )
+    total = select(func.count()).select_from(counts).scalar_subquery()
+    rows = db.session.execute(
+        select(model, counts.c.meeting_count, total.label("total"))
+        .join(counts, counts.c.record_id == model.id)
+        .where(counts.c.meeting_count >= func.coalesce(fewest_shown, 0))
+        .order_by(counts.c.meeting_count.desc(), func.lower(name_column), model.id)
+        .limit(COUNTED_SHOWN)
+    ).all()
+    return ShownRecords(
+        [CountedRecord(record, count) for record, count, _ in rows],
+        rows[0].total if rows else 0,
     )
 
 
@@ -104,17 +142,12 @@ def topics_discussed(
     meeting_ids: Select, excluded_topic_ids: set[int] | None = None
 ) -> ShownRecords:
     """Topics on the agenda of those meetings, most frequent first."""
-    meeting_count = func.count(distinct(MeetingTopic.meeting_id))
-    query = (
-        select(Topic, meeting_count)
-        .join(MeetingTopic, MeetingTopic.topic_id == Topic.id)
-        .where(MeetingTopic.meeting_id.in_(meeting_ids))
-        .group_by(Topic.id)
-        .order_by(desc(meeting_count), func.lower(Topic.name), Topic.id)
-    )
+    links = select(MeetingTopic.id).where(MeetingTopic.meeting_id.in_(meeting_ids))
     if excluded_topic_ids:
-        query = query.where(Topic.id.not_in(excluded_topic_ids))
-    counted = _counted(query)
+        links = links.where(MeetingTopic.topic_id.not_in(excluded_topic_ids))
+    counted = most_frequent(
+        Topic, Topic.name, MeetingTopic.topic_id, MeetingTopic.meeting_id, links
+    )
     preload_ancestors(item.record.id for item in counted)
     return counted
 
@@ -125,17 +158,15 @@ def _counted_participants(
     """Records with a participation matching `condition` in those meetings.
 
     `record_id_column` is the participation's column pointing at `model`; the
-    most frequent come first, then by `name_column`.
+    most frequent come first, then by `name_column`. `condition` may name
+    Participation's columns only.
     """
-    meeting_count = func.count(distinct(Participation.meeting_id))
-    query = (
-        select(model, meeting_count)
-        .join(Participation, record_id_column == model.id)
-        .where(Participation.meeting_id.in_(meeting_ids), condition)
-        .group_by(model.id)
-        .order_by(desc(meeting_count), func.lower(name_column), model.id)
+    links = select(Participation.id).where(
+        Participation.meeting_id.in_(meeting_ids), condition
     )
-    return _counted(query)
+    return most_frequent(
+        model, name_column, record_id_column, Participation.meeting_id, links
+    )
 
 
 def people_present(
