@@ -19,7 +19,7 @@ from events_app.extensions import db
 COUNTED_AT_MOST = 10_000
 
 
-def count_at_most(statement: Select, limit: int = COUNTED_AT_MOST) -> int:
+def count_at_most(statement: Select, limit: int) -> int:
     """How many rows `statement` selects, counting no further than `limit` + 1.
 
     A result above `limit` means "more than `limit`". Only the primary key of
@@ -75,15 +75,18 @@ def capped_page(
     page: int,
     per_page: int,
     total: int | None = None,
-    counted_at_most: int = COUNTED_AT_MOST,
+    counted_at_most: int | None = None,
 ) -> CappedPage:
-    """Page `page` (from 1) of an ordered select, counted up to `counted_at_most`.
+    """Page `page` (from 1) of an ordered select, counted up to `counted_at_most`
+    (`COUNTED_AT_MOST` unless given).
 
     `total` skips the count when the caller has it already (a search counts
     its matches first, with the same cap; a record's figures count its
     meetings exactly, and pass that number as the cap too).
     """
     page = max(page, 1)
+    if counted_at_most is None:
+        counted_at_most = COUNTED_AT_MOST
     rows = (
         db.session.scalars(statement.limit(per_page + 1).offset((page - 1) * per_page))
         .unique()
