@@ -46,6 +46,7 @@ from events_app.models import (
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
+from events_app.search.results import COUNTED_AT_MOST as SEARCH_COUNTED_AT_MOST
 from events_app.search.results import search_listing
 from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url
@@ -95,7 +96,9 @@ def index():
         statement,
         page=integer_arg("page", 1),
         per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
+        # A search counted its matches already, up to its own cap.
         total=listing.total if listing else None,
+        counted_at_most=SEARCH_COUNTED_AT_MOST if listing else None,
     )
     months = [
         (month, list(meetings))
