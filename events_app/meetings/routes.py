@@ -46,8 +46,7 @@ from events_app.models import (
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
-from events_app.search.results import COUNTED_AT_MOST as SEARCH_COUNTED_AT_MOST
-from events_app.search.results import search_listing
+from events_app.search.results import SearchListing, search_listing
 from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
@@ -96,9 +95,8 @@ def index():
         statement,
         page=integer_arg("page", 1),
         per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
-        # A search counted its matches already, up to its own cap.
         total=listing.total if listing else None,
-        counted_at_most=SEARCH_COUNTED_AT_MOST if listing else None,
+        counted_at_most=search_counted_at_most(listing) if listing else None,
     )
     months = [
         (month, list(meetings))
@@ -116,6 +114,11 @@ def index():
         listing=listing,
         **search_results(filters, page.items),
     )
+
+
+def search_counted_at_most(listing: SearchListing) -> int:
+    """Where a search's count stopped: its own cap when it says "more than"."""
+    return listing.total - 1 if listing.more_than_counted else listing.total
 
 
 def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
