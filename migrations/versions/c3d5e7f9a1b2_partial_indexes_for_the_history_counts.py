@@ -50,8 +50,14 @@ def upgrade():
         batch_op.create_index('ix_participation_organization_meeting', ['organization_id', 'meeting_id'], unique=False)
         batch_op.create_index('ix_participation_meeting_records', ['meeting_id', 'person_id', 'organization_id'], unique=False)
     # Planner statistics for the new indexes (the old ones' are gone with them):
-    # without them SQLite guesses, and may walk every meeting again.
-    op.execute("ANALYZE")
+    # without them SQLite guesses, and may walk every meeting again. Only where
+    # statistics were gathered before (`flask reindex` does): a new database
+    # gets none, as before.
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite' or bind.execute(
+        sa.text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    ).first():
+        op.execute("ANALYZE")
 
 
 def downgrade():
