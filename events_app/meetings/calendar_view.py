@@ -154,10 +154,10 @@ def period_from_args(view: str, args, today: date) -> Period:
         match = MONTH_PATTERN.fullmatch(raw)
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise BadPeriod(MONTH_FORMAT_MESSAGE)
-        day = date(int(match.group(1)), int(match.group(2)), 1)
-        if not FIRST_DAY.year <= day.year <= LAST_DAY.year:
+        year, month = int(match.group(1)), int(match.group(2))
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
             raise BadPeriod(OUT_OF_RANGE_MESSAGE)
-        return period_containing("month", day)
+        return period_containing("month", date(year, month, 1))
     match = WEEK_PATTERN.fullmatch(raw)
     if not match:
         raise BadPeriod(WEEK_FORMAT_MESSAGE)
