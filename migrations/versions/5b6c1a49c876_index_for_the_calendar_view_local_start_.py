@@ -10,7 +10,6 @@ the single-column date index, SQLite prefers ix_meeting_listing's
 `deleted_at` and walks every meeting.
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
