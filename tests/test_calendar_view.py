@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from config import TestConfig
+from events_app import create_app
 from events_app.meetings import calendar_view
 from events_app.meetings.calendar_view import BadPeriod, period_from_args
 from tests.conftest import AuthActions
@@ -241,6 +243,11 @@ def test_the_list_keeps_its_paging_and_counts(client, make: Factories):
     # The switch offers the grids from the list.
     assert '<a href="/meetings" aria-current="page">List</a>' in listed
     assert '<a href="/meetings?view=month">Month</a>' in listed
+
+
+def test_an_unknown_display_zone_stops_the_app_at_start_up():
+    with pytest.raises(ValueError, match="DISPLAY_TIMEZONE='Mars/Olympus'"):
+        create_app(TestConfig, DISPLAY_TIMEZONE="Mars/Olympus")
 
 
 def test_period_arguments():
