@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE = ROOT / "instance"
@@ -88,6 +89,9 @@ class Config:
     # that name none (floating times) when the file does not say either.
     ICS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     ICS_IMPORT_DEFAULT_TIMEZONE = os.environ.get("ICS_IMPORT_DEFAULT_TIMEZONE", "UTC")
+    # The viewers' zone (there is no per-user one): the calendar view names a
+    # meeting's zone only when it differs, and takes "today" from it.
+    DISPLAY_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "UTC")
     # Most events one .ics import takes (web page and `flask import-ics`): each
     # costs a few milliseconds to check, and a preview row.
     ICS_IMPORT_MAX_EVENTS = int(os.environ.get("ICS_IMPORT_MAX_EVENTS", "1000"))
@@ -109,6 +113,18 @@ class Config:
             app_config["SECRET_KEY"] = _secret_key()
         if not app_config.get("SQLALCHEMY_DATABASE_URI"):
             app_config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+        _check_zone(app_config, "DISPLAY_TIMEZONE")
+
+
+def _check_zone(app_config: dict, name: str) -> None:
+    """Refuse to start with a zone setting tzdata does not know (not fail later)."""
+    try:
+        ZoneInfo(app_config.get(name) or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{name}={app_config.get(name)!r} is not a time zone; "
+            "use an IANA name such as Europe/Paris or UTC."
+        ) from None
 
 
 class TestConfig(Config):

@@ -575,6 +575,36 @@ def history_filter_pages() -> list[Page]:
     return pages
 
 
+def calendar_pages() -> list[Page]:
+    """The month and week grids of the history (about 830 meetings a month)."""
+
+    def week(facts: DataSetFacts) -> str:
+        year, number, _ = date.fromisoformat(facts.date_to).isocalendar()
+        return f"{year}-W{number:02d}"
+
+    return [
+        Page(
+            "month view",
+            "page",
+            lambda f: f"/meetings?view=month&month={f.date_to[:7]}",
+        ),
+        Page(
+            "month view as admin",
+            "page",
+            lambda f: f"/meetings?view=month&month={f.date_to[:7]}",
+            user="admin",
+        ),
+        Page(
+            "month view ?topic=",
+            "page",
+            lambda f: (
+                f"/meetings?view=month&month={f.date_to[:7]}&topic={f.busy_topic_id}"
+            ),
+        ),
+        Page("week view", "page", lambda f: f"/meetings?view=week&week={week(f)}"),
+    ]
+
+
 def pages_measured() -> list[Page]:
     """Every row of the table, in the order printed."""
     return [
@@ -589,6 +619,7 @@ def pages_measured() -> list[Page]:
         Page("/people", "page", lambda f: "/people"),
         Page("/organizations", "page", lambda f: "/organizations"),
         Page("/topics", "page", lambda f: "/topics"),
+        *calendar_pages(),
         Page("a meeting page", "page", lambda f: f"/meetings/{f.meeting_id}"),
         Page("its .ics", "page", lambda f: f"/meetings/{f.meeting_id}.ics"),
         Page(

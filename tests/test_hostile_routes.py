@@ -123,7 +123,15 @@ def form_payloads(fields: dict[str, str]) -> list[dict[str, str]]:
 
 def query_payloads() -> list[dict[str, str]]:
     values = [*BIG_INTEGERS, *BAD_DATES, CONTROL, OVERLONG, "-1", "²"]
-    return [{name: value for name in QUERY_NAMES} for value in values]
+    payloads = [{name: value for name in QUERY_NAMES} for value in values]
+    # The calendar grids read their month= or week= in their own view only.
+    grids = [
+        {"view": "month", "month": "0000-00"},
+        {"view": "week", "week": "9999-W99"},
+        {**payloads[2], "view": "month", "month": BIG_INTEGERS[2] + "-01"},
+        {**payloads[5], "view": "week", "week": OVERLONG},
+    ]
+    return [{**payload, "view": CONTROL} for payload in payloads[:1]] + payloads + grids
 
 
 def seed(app) -> dict[str, int]:

@@ -75,6 +75,11 @@ def pages_of(world: dict) -> list[str]:
         "/people?q=Newcomer",
         "/organizations",
         "/topics",
+        # The calendar grids (all the meetings fall in January 2024).
+        "/meetings?view=month&month=2024-01",
+        f"/meetings?view=month&month=2024-01&topic={topic}&person={person}",
+        "/meetings?view=week&week=2024-W01",
+        "/meetings?view=month",
     ]
 
 
@@ -169,3 +174,31 @@ def test_first_and_last_met_come_from_visible_meetings_that_took_place(
     page = statements_and_page(app, client, f"/people/{world['person'].id}")[1]
     assert "Meeting number 001" in page
     assert '<dd class="last-met">Wed 3 Jan 2024</dd>' in page
+
+
+def test_a_busy_day_in_the_calendar_costs_no_more_statements_nor_bytes(
+    app, client, auth: AuthActions, make, world
+):
+    """However many meetings a day holds, the grid shows a few and counts the rest."""
+    auth.sign_in_as("editor")
+    paths = ["/meetings?view=month&month=2024-01", "/meetings?view=week&week=2024-W01"]
+    client.get(paths[0])  # the first request also checks the app is set up
+    # Written the same way as the crowd below, so the session is in the same state.
+    make.meeting(title="Another year", start_utc=datetime(2023, 1, 2, 8))
+    few = {path: statements_and_page(app, client, path) for path in paths}
+    for number in range(30):
+        make.meeting(
+            title=f"Crowded {number:03d}",
+            start_utc=datetime(2024, 1, 2, 8) + timedelta(minutes=number),
+            end_utc=None,
+            participants=[(world["person"], world["organization"], "speaker")],
+        )
+    for path in paths:
+        statements, page = statements_and_page(app, client, path)
+        assert len(statements) == len(few[path][0]), path
+        assert page.count("Crowded") <= 12, path
+        assert "more" in page
+    month = statements_and_page(app, client, paths[0])[1]
+    # The first four of the day (the crowd begins before "Meeting number 001").
+    assert month.count("Crowded") == 4
+    assert "+27 more" in month

@@ -91,6 +91,9 @@ LIST_PAGES = [
     "/meetings",
     "/meetings.csv",
     "/meetings?q=Meeting*",
+    # The calendar grids of the world's month and week (the meetings' day).
+    "/meetings?view=month&month=2025-03",
+    "/meetings?view=week&week=2025-W11",
     "/people",
     "/people?q=person",
     "/organizations",
@@ -118,6 +121,47 @@ def test_list_pages_show_exactly_the_visible(app, client, world, who):
         r"(\d+) meetings?", client.get("/meetings").get_data(as_text=True)
     ).group(1)
     assert int(count) == len(EXPECTED[who])
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_calendar_grids_show_and_count_exactly_the_visible(
+    app, client, world, who, monkeypatch
+):
+    """A day shows its first meeting and "+N more": N counts visible ones only."""
+    from events_app.meetings import calendar_view
+
+    monkeypatch.setattr(calendar_view, "SHOWN_PER_DAY", {"month": 1, "week": 1})
+    sign_in(client, who)
+    visible = len(EXPECTED[who])
+    for path, period in (
+        ("/meetings?view=month&month=2025-03", "March 2025"),
+        ("/meetings?view=week&week=2025-W11", "Week 11, 2025"),
+    ):
+        page = client.get(path).get_data(as_text=True)
+        assert len(visible_levels(page)) == 1, (who, path)
+        assert visible_levels(page) <= EXPECTED[who]
+        words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        assert f"{visible} meeting{'s' if visible > 1 else ''} in {period}" in words
+        if visible > 1:
+            assert f"+{visible - 1} more" in words, (who, path)
+        else:
+            assert "more on" not in words, (who, path)
+        # Filtered by a hidden record's id: nothing, exactly like a missing one.
+        for level in LEVELS:
+            filtered = client.get(f"{path}&person={world[level]['person']}")
+            text = filtered.get_data(as_text=True)
+            if level in EXPECTED[who]:
+                assert visible_levels(text) == {level}, (who, path, level)
+            else:
+                missing = client.get(f"{path}&person=987654").get_data(as_text=True)
+                assert without_person_id(text, world[level]["person"]) == (
+                    without_person_id(missing, 987654)
+                ), (who, path, level)
+
+
+def without_person_id(page: str, person_id: int) -> str:
+    """A page with the person filter's id (in links and the form) blanked out."""
+    return re.sub(rf'(person=|person%3D|value="){person_id}\b', r"\1X", page)
 
 
 @pytest.mark.parametrize("who", list(EXPECTED))

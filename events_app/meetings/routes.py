@@ -21,6 +21,16 @@ from events_app.capped_pages import capped_page
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
 from events_app.meetings import bp
+from events_app.meetings.calendar_view import (
+    BadPeriod,
+    calendar_args,
+    calendar_grid,
+    period_from_args,
+    today_in,
+    view_from_args,
+    viewer_zone,
+    zone_place,
+)
 from events_app.meetings.csv_export import meetings_to_csv
 from events_app.meetings.disclosure import CONFIRMED, Disclosure, disclosure_of
 from events_app.meetings.filters import MeetingFilters, active_filters
@@ -84,8 +94,18 @@ def index():
         # filters, by id.
         page_number = request.args.get("page") or None
         return redirect(
-            url_for("meetings.index", **filters.as_args(), page=page_number)
+            url_for(
+                "meetings.index",
+                **filters.as_args(),
+                **calendar_args(request.args),
+                page=page_number,
+            )
         )
+    view = view_from_args(request.args)
+    if view is None:
+        abort(400, description=UNKNOWN_VIEW)
+    if view != "list":
+        return calendar_page(view, filters, record_fields)
     visible = visible_meetings_for(current_user)
     listing = search_listing(filters, visible) if filters.query else None
     statement = (listing.statement if listing else filters.apply(visible)).order_by(
@@ -119,6 +139,40 @@ def index():
 def search_counted_at_most(listing: SearchListing) -> int:
     """Where a search's count stopped: its own cap when it says "more than"."""
     return listing.total - 1 if listing.more_than_counted else listing.total
+
+
+bp.add_app_template_global(zone_place)
+
+UNKNOWN_VIEW = "Unknown view: choose view=list, view=month or view=week."
+
+
+def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
+    """The history as a month or week grid (events_app/meetings/calendar_view.py).
+
+    A month or week that names no period answers 400 with the reason, the
+    filters and a way to this month or week.
+    """
+    today = today_in(viewer_zone())
+    try:
+        period = period_from_args(view, request.args, today)
+    except BadPeriod as problem:
+        grid, period_error, status = None, str(problem), 400
+    else:
+        visible = visible_meetings_for(current_user)
+        grid = calendar_grid(filters.apply(visible), period, today)
+        period_error, status = None, 200
+    return render_template(
+        "meetings/calendar.html",
+        view=view,
+        filters=filters,
+        active_filters=active_filters(filters, current_user),
+        record_fields=record_fields,
+        grid=grid,
+        period_error=period_error,
+        today=today,
+        # The filter form and its "Clear" links keep the view and period.
+        view_args=grid.period.args if grid else {"view": view},
+    ), status
 
 
 def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:

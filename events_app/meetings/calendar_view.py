@@ -1,0 +1,273 @@
+"""The history as a month or week grid (`/meetings?view=month&month=2026-03`).
+
+The grid takes the history's filters and the one visibility rule unchanged
+(the statement it reads comes from `MeetingFilters.apply` on
+`visible_meetings_for`), and reads only the days shown, through the index on
+`Meeting.start_local_date`: a month costs one statement at any size of the
+history. A busy day shows its first `shown_per_day` meetings and "+N more",
+a link to the list of that day; the rest are counted in the same statement
+(a window over the day), never loaded.
+
+A meeting sits on the day it starts, at its own local time (the date and
+time people wrote down); its zone is named when it is not the viewer's zone,
+the `DISPLAY_TIMEZONE` setting (the app has no per-user zone), which also
+decides what "today" is.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+
+from events_app.date_range import FIRST_DAY, LAST_DAY
+from events_app.extensions import db
+from events_app.models import Meeting
+
+VIEWS = ("list", "month", "week")
+# The query arguments that say which grid and which period a page shows.
+CALENDAR_ARGUMENTS = ("view", "month", "week")
+# Meetings shown in one day's cell before "+N more".
+SHOWN_PER_DAY = {"month": 4, "week": 12}
+
+MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
+MONTH_FORMAT_MESSAGE = "Use a month like 2026-03 (year, then month)."
+WEEK_FORMAT_MESSAGE = "Use a week like 2026-W11 (year, then ISO week number)."
+OUT_OF_RANGE_MESSAGE = "The calendar covers the years 1900 to 2199."
+
+
+class BadPeriod(ValueError):
+    """A month or week argument that names no period the calendar shows."""
+
+
+def viewer_zone() -> ZoneInfo:
+    """The zone the calendar treats as the viewer's (the `DISPLAY_TIMEZONE` setting)."""
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def today_in(zone: ZoneInfo) -> date:
+    return datetime.now(zone).date()
+
+
+def view_from_args(args) -> str | None:
+    """The view asked for ("list" when none); None for a value that is no view."""
+    view = args.get("view", "").strip().lower() or "list"
+    return view if view in VIEWS else None
+
+
+def calendar_args(args) -> dict[str, str]:
+    """The view and period arguments of a request, to keep across filter changes."""
+    return {
+        name: args[name].strip()
+        for name in CALENDAR_ARGUMENTS
+        if args.get(name, "").strip() and not (name == "view" and args[name] == "list")
+    }
+
+
+@dataclass(frozen=True)
+class Period:
+    """The month or ISO week a grid shows, and the neighbours it links to."""
+
+    view: str  # "month" or "week"
+    first: date  # first day of the month, or Monday of the week
+    last: date
+
+    @property
+    def argument(self) -> str:
+        """The period as its query argument: "2026-03" or "2026-W11"."""
+        if self.view == "month":
+            return f"{self.first:%Y-%m}"
+        year, week, _ = self.first.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def args(self) -> dict[str, str]:
+        return {"view": self.view, self.view: self.argument}
+
+    @property
+    def label(self) -> str:
+        if self.view == "month":
+            return f"{self.first:%B %Y}"
+        year, week, _ = self.first.isocalendar()
+        if self.first.month == self.last.month:
+            days = f"{self.first.day}–{self.last.day} {self.last:%B %Y}"
+        else:
+            days = (
+                f"{self.first.day} {self.first:%B} – {self.last.day} {self.last:%B %Y}"
+            )
+        return f"Week {week}, {year} ({days})"
+
+    @property
+    def short_label(self) -> str:
+        """The name of the period on a link to it: "March 2026", "Week 11, 2026"."""
+        if self.view == "month":
+            return self.label
+        year, week, _ = self.first.isocalendar()
+        return f"Week {week}, {year}"
+
+    @property
+    def previous(self) -> "Period | None":
+        """The month or week before, or None before the first year served."""
+        day = self.first - timedelta(days=1)
+        return None if day < FIRST_DAY else period_containing(self.view, day)
+
+    @property
+    def next(self) -> "Period | None":
+        day = self.last + timedelta(days=1)
+        return None if day > LAST_DAY else period_containing(self.view, day)
+
+    def contains(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+    def switched(self, today: date) -> "Period":
+        """The other grid's period here: a week's month, or a month's week
+        holding today (else its first week)."""
+        if self.view == "week":
+            return period_containing("month", self.first)
+        return period_containing("week", today if self.contains(today) else self.first)
+
+
+def period_containing(view: str, day: date) -> Period:
+    """The month or ISO week (Monday to Sunday) that holds `day`."""
+    if view == "month":
+        first = day.replace(day=1)
+        following = (first + timedelta(days=31)).replace(day=1)
+        return Period("month", first, following - timedelta(days=1))
+    monday = day - timedelta(days=day.weekday())
+    return Period("week", monday, monday + timedelta(days=6))
+
+
+def period_from_args(view: str, args, today: date) -> Period:
+    """The period a `month=` or `week=` argument names; this one when absent.
+
+    Raises BadPeriod with a message to show for a malformed or impossible
+    value, or one outside the years the app serves.
+    """
+    raw = args.get(view, "").strip()
+    if not raw:
+        return period_containing(view, today)
+    if view == "month":
+        match = MONTH_PATTERN.fullmatch(raw)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise BadPeriod(MONTH_FORMAT_MESSAGE)
+        year, month = int(match.group(1)), int(match.group(2))
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+        return period_containing("month", date(year, month, 1))
+    match = WEEK_PATTERN.fullmatch(raw)
+    if not match:
+        raise BadPeriod(WEEK_FORMAT_MESSAGE)
+    year, week = int(match.group(1)), int(match.group(2))
+    # The ISO year of the week holding 31 December 2199 may be 2200.
+    if not FIRST_DAY.year <= year <= LAST_DAY.year + 1:
+        raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise BadPeriod(f"{year} has no week {week}. {WEEK_FORMAT_MESSAGE}") from None
+    if not FIRST_DAY <= monday <= LAST_DAY:
+        raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+    return period_containing("week", monday)
+
+
+@dataclass
+class Day:
+    """One cell of the grid: its date, the meetings shown and how many in all."""
+
+    day: date
+    in_period: bool = True
+    is_today: bool = False
+    meetings: list[Meeting] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        """Meetings of the day counted but not shown ("+N more")."""
+        return self.total - len(self.meetings)
+
+
+@dataclass
+class CalendarGrid:
+    """What a month or week page shows: weeks of days, and the meetings counted."""
+
+    period: Period
+    weeks: list[list[Day]]
+    total: int
+    zone_name: str
+
+    @property
+    def days(self) -> list[Day]:
+        """The period's days, in order (the phone's day list picks from these)."""
+        return [day for week in self.weeks for day in week if day.in_period]
+
+
+def day_meetings_statement(
+    meetings: Select, first: date, last: date, shown_per_day: int
+) -> Select:
+    """The first meetings of each day from `first` to `last`, with each day's total.
+
+    `meetings` is a filtered select of visible meetings. One statement: the
+    range on the indexed local date, a window numbering and counting each
+    day's meetings over their ids alone (narrow rows: a busy month holds
+    about 800), and only the first `shown_per_day` of each day read whole.
+    """
+    numbered = (
+        meetings.where(Meeting.start_local_date.between(first, last))
+        .with_only_columns(
+            Meeting.id,
+            func.row_number()
+            .over(
+                partition_by=Meeting.start_local_date,
+                order_by=(Meeting.start_utc, Meeting.id),
+            )
+            .label("place_in_day"),
+            func.count().over(partition_by=Meeting.start_local_date).label("day_total"),
+        )
+        .subquery()
+    )
+    return (
+        select(Meeting, numbered.c.day_total)
+        .join(numbered, numbered.c.id == Meeting.id)
+        .where(numbered.c.place_in_day <= shown_per_day)
+        .order_by(Meeting.start_local_date, numbered.c.place_in_day)
+    )
+
+
+def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid:
+    """The grid of `period` with the meetings of `meetings` (filtered, visible)."""
+    by_day: dict[date, Day] = {}
+    rows = db.session.execute(
+        day_meetings_statement(
+            meetings, period.first, period.last, SHOWN_PER_DAY[period.view]
+        )
+    ).all()
+    for meeting, day_total in rows:
+        cell = by_day.setdefault(
+            meeting.start_local_date, Day(meeting.start_local_date, total=day_total)
+        )
+        cell.meetings.append(meeting)
+    grid_first = period.first - timedelta(days=period.first.weekday())
+    grid_last = period.last + timedelta(days=6 - period.last.weekday())
+    weeks: list[list[Day]] = []
+    day = grid_first
+    while day <= grid_last:
+        cell = by_day.get(day) or Day(day, in_period=period.contains(day))
+        cell.is_today = day == today
+        if not weeks or len(weeks[-1]) == 7:
+            weeks.append([])
+        weeks[-1].append(cell)
+        day += timedelta(days=1)
+    return CalendarGrid(
+        period,
+        weeks,
+        total=sum(cell.total for cell in by_day.values()),
+        zone_name=current_app.config["DISPLAY_TIMEZONE"],
+    )
+
+
+def zone_place(zone_name: str) -> str:
+    """A zone as people say it: "Europe/Paris" -> "Paris", "UTC" -> "UTC"."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
