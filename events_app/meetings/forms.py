@@ -253,6 +253,10 @@ class OutcomeRowForm(RowWithNames):
         "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
     )
     status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
+    # Carried hidden, so that an edit keeps the day it was done or dropped.
+    completed_on = DateField(
+        "Done or dropped on", validators=[Optional(), date_in_range]
+    )
 
     def is_blank(self) -> bool:
         return not (self.text.data or self.owner.data or self.due.data)

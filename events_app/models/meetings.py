@@ -229,6 +229,10 @@ class Outcome(db.Model):
     """An agreement or follow-up, with who owns it and by when."""
 
     __tablename__ = "outcome"
+    __table_args__ = (
+        # The follow-ups list: open (or done, dropped) ones by due date.
+        Index("ix_outcome_status_due", "status", "due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -243,6 +247,8 @@ class Outcome(db.Model):
     )
     due: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default=OutcomeStatus.OPEN)
+    # The day it was marked done or dropped; None while open (see follow_ups/).
+    completed_on: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="outcomes")
