@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from events_app.extensions import db
 from events_app.follow_ups.filters import FollowUpFilters
-from events_app.models import Meeting, Outcome
+from events_app.models import Meeting, Outcome, Person
 from events_app.models.choices import OutcomeStatus
 from events_app.models.meetings import utc_now
 from events_app.visibility import meeting_visibility_clause
@@ -149,3 +149,28 @@ def follow_ups_of_record(
         ).limit(limit + 1)
     ).all()
     return list(rows[:limit]), len(rows) > limit
+
+
+@dataclass
+class RecordFollowUps:
+    """What a person's or organization's page shows of its follow-ups."""
+
+    items: list[Outcome]
+    more: bool
+    args: dict[str, str]  # the follow-ups list's filter for the record
+    about: str
+    today: date
+
+
+def follow_ups_of(user, record) -> RecordFollowUps:
+    """A person's (owned by them) or organization's (owned by it or its people, or
+    agreed in its meetings) open follow-ups, soonest due first, capped."""
+    argument = "person" if isinstance(record, Person) else "organization"
+    filters = FollowUpFilters(**{f"{argument}_id": record.id})
+    items, more = follow_ups_of_record(user, filters)
+    about = (
+        "Owned by them."
+        if argument == "person"
+        else "Owned by it or its people, or agreed in meetings it took part in."
+    )
+    return RecordFollowUps(items, more, filters.as_args(), about, today())
