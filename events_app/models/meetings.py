@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Index, String, Text, event
+from sqlalchemy import Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from events_app.extensions import db
@@ -230,8 +230,16 @@ class Outcome(db.Model):
 
     __tablename__ = "outcome"
     __table_args__ = (
-        # The follow-ups list: open (or done, dropped) ones by due date.
-        Index("ix_outcome_status_due", "status", "due"),
+        # The follow-ups list, a status at a time, soonest due first and those
+        # without a date last: the database walks this index and stops after a
+        # page instead of sorting every outcome (1.1 s at 100,000 on SQLite).
+        Index(
+            "ix_outcome_follow_up_order",
+            "status",
+            text("(due IS NULL)"),
+            "due",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
