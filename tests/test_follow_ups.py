@@ -175,9 +175,7 @@ def test_marking_is_a_revision_and_audited(app, client, auth: AuthActions, world
         )
         assert event is not None and event.target_id == meeting.id
         assert "outcomes" in event.details
-    page = client.get(f"/meetings/{world['meeting']}/revisions").get_data(
-        as_text=True
-    )
+    page = client.get(f"/meetings/{world['meeting']}/revisions").get_data(as_text=True)
     assert "Follow up dropped" in page
 
 

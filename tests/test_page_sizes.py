@@ -5,11 +5,14 @@ statements with 3 and with 30 meetings, people, organizations and topics, and
 none of them lists the whole directory.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from events_app import history
+from events_app.auth.feed_tokens import ensure_feed_token, subscription_key
+from events_app.extensions import db
+from events_app.models import Outcome, User
 from tests.conftest import AuthActions
 from tests.factories import Factories
 from tests.statements import statements_and_page
@@ -36,6 +39,14 @@ def add_meetings(make: Factories, world: dict, count: int) -> None:
                 (newcomer, organization, "participant"),
             ],
             topics=[(world["topic"], "Regular topic"), (topic, "Its own")],
+            # A follow-up each, half of them overdue, owned by the newcomer.
+            outcomes=[
+                Outcome(
+                    text=f"Follow-up number {number:03d}",
+                    owner_person=newcomer,
+                    due=date.today() + timedelta(days=(-1) ** number * number),
+                )
+            ],
         )
         world["meetings"].append(meeting.id)
 
@@ -75,6 +86,14 @@ def pages_of(world: dict) -> list[str]:
         "/people?q=Newcomer",
         "/organizations",
         "/topics",
+        "/follow-ups",
+        "/follow-ups?page=2",
+        "/follow-ups?overdue=1",
+        "/follow-ups?status=any",
+        f"/follow-ups?person={person}",
+        f"/follow-ups?organization={organization}",
+        f"/follow-ups?topic={topic}",
+        "/follow-ups?person_name=Kupreich",
     ]
 
 
@@ -169,3 +188,19 @@ def test_first_and_last_met_come_from_visible_meetings_that_took_place(
     page = statements_and_page(app, client, f"/people/{world['person'].id}")[1]
     assert "Meeting number 001" in page
     assert '<dd class="last-met">Wed 3 Jan 2024</dd>' in page
+
+
+def test_the_follow_ups_feed_sends_as_many_statements_for_30_as_for_3(
+    app, client, auth: AuthActions, make, world
+):
+    make.user()
+    with app.app_context():
+        user = db.session.scalars(db.select(User)).first()
+        path = f"/feeds/{subscription_key(ensure_feed_token(user))}/follow-ups.ics"
+    client.get(path)  # the first request also checks the app is set up
+    few, body = statements_and_page(app, client, path)
+    assert body.count("BEGIN:VEVENT") == 3
+    add_meetings(make, world, 27)
+    many, body = statements_and_page(app, client, path)
+    assert body.count("BEGIN:VEVENT") == 30
+    assert len(many) == len(few)

@@ -133,4 +133,3 @@ class FollowUpFilters:
                 Outcome.status == OutcomeStatus.OPEN, Outcome.due < today
             )
         return statement
-

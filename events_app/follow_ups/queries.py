@@ -142,7 +142,7 @@ def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
 def follow_ups_of_record(
     user, filters: FollowUpFilters, limit: int = SHOWN_ON_OTHER_PAGES
 ) -> tuple[list[Outcome], bool]:
-    """The first follow-ups of a person's or organization's filter, and if more exist."""
+    """The first follow-ups under a person's or organization's filter; more?"""
     rows = db.session.scalars(
         with_meetings_and_owners(
             by_due_date(filters.apply(visible_follow_ups_for(user), today()))

@@ -81,7 +81,12 @@ def index():
                 page=request.args.get("page") or None,
             )
         )
-    page = follow_ups_page(current_user, filters, integer_arg("page", 1))
+    page = follow_ups_page(
+        current_user,
+        filters,
+        integer_arg("page", 1),
+        per_page=current_app.config["MEETINGS_PER_PAGE"],
+    )
     return render_template(
         "follow_ups/index.html",
         filters=filters,
@@ -182,7 +187,9 @@ def mark(meeting_id: int, outcome_id: int):
     if not 1 <= started_from <= meeting.revision:
         abort(400, description="This request names no revision of the meeting.")
     outcome = db.session.scalar(
-        select(Outcome).where(Outcome.id == outcome_id, Outcome.meeting_id == meeting.id)
+        select(Outcome).where(
+            Outcome.id == outcome_id, Outcome.meeting_id == meeting.id
+        )
     )
     stale = (
         f"“{meeting.title}” was changed since this list was shown, so nothing "
@@ -273,4 +280,3 @@ class _Id:
 
     def __init__(self, meeting_id: int) -> None:
         self.id = meeting_id
-
