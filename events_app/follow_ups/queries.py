@@ -107,6 +107,7 @@ class DueFollowUps:
     overdue_more: bool
     next_due: list[Outcome]
     next_due_more: bool
+    today: date
 
 
 def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
@@ -136,6 +137,7 @@ def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
         overdue_more=len(overdue) > limit,
         next_due=list(next_due[:limit]),
         next_due_more=len(next_due) > limit,
+        today=day,
     )
 
 

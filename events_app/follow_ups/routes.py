@@ -41,7 +41,12 @@ from events_app.follow_ups.filters import FollowUpFilters
 from events_app.follow_ups.forms import MarkFollowUpForm
 from events_app.follow_ups.ical import follow_ups_to_ical
 from events_app.follow_ups.operations import mark_follow_up
-from events_app.follow_ups.queries import follow_ups_page, today
+from events_app.follow_ups.queries import (
+    DueFollowUps,
+    due_follow_ups,
+    follow_ups_page,
+    today,
+)
 from events_app.input_rules import database_id, integer_arg
 from events_app.meetings.filters import ActiveFilter
 from events_app.meetings.operations import ChangedMeanwhile, MeetingSaveError
@@ -97,6 +102,18 @@ def index():
         back=request.query_string.decode("utf-8", "replace"),
         feed=follow_ups_feed_links(filters),
     )
+
+
+@bp.app_template_global()
+def due_follow_ups_for_home() -> DueFollowUps | None:
+    """The home page's overdue and next due follow-ups (signed in only).
+
+    The history is the home page; templates/follow_ups/_due.html shows these
+    above its first, unfiltered page.
+    """
+    if not current_user.is_authenticated:
+        return None
+    return due_follow_ups(current_user)
 
 
 def filter_chips(filters: FollowUpFilters, record_fields) -> list[ActiveFilter]:

@@ -414,6 +414,7 @@ class MeetingForm(AppForm):
         e-mail (the JSON import, a restored revision); the web form names them by id.
         """
         super().__init__(*args, **kwargs)
+        self.from_record = from_record
         self.access_users.offer(
             db.session.scalars(select(User).order_by(User.display_name, User.id)),
             accept_emails=from_record,

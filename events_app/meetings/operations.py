@@ -155,7 +155,11 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
                 due=row.due.data,
                 status=row.status.data,
                 completed_on=completed_on(
-                    row.status.data, row.completed_on.data, closed_before, row.text.data
+                    row.status.data,
+                    row.completed_on.data,
+                    closed_before,
+                    row.text.data,
+                    stamp_today=not getattr(form, "from_record", False),
                 ),
                 position=position,
             )
@@ -176,20 +180,26 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
 
 
 def completed_on(
-    status: str, kept: date | None, closed_before: dict[str, date | None], text: str
+    status: str,
+    kept: date | None,
+    closed_before: dict[str, date | None],
+    text: str,
+    *,
+    stamp_today: bool,
 ) -> date | None:
     """The day an outcome was done or dropped; None while open.
 
     The form carries the day (hidden); an outcome closed before the day was
-    recorded keeps None rather than being stamped with the day of an edit;
-    one closed in this save gets today.
+    recorded keeps None rather than being stamped with the day of an edit.
+    One closed in this save gets today, unless the form holds a record (an
+    import, a restored revision), which says itself when, or leaves it unknown.
     """
     if status == OutcomeStatus.OPEN:
         return None
     if kept is not None:
         return kept
-    if text in closed_before:
-        return closed_before[text]
+    if text in closed_before or not stamp_today:
+        return closed_before.get(text)
     return utc_now().date()
 
 

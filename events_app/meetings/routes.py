@@ -18,7 +18,6 @@ from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
 from events_app.extensions import db
-from events_app.follow_ups.queries import due_follow_ups, today
 from events_app.input_rules import integer_arg
 from events_app.meetings import bp
 from events_app.meetings.csv_export import meetings_to_csv
@@ -116,15 +115,7 @@ def index():
         record_fields=record_fields,
         listing=listing,
         **search_results(filters, page.items),
-        **home_follow_ups(filters, page.page),
     )
-
-
-def home_follow_ups(filters: MeetingFilters, page_number: int) -> dict:
-    """The due follow-ups shown above the unfiltered history's first page."""
-    if filters.active or page_number > 1 or not current_user.is_authenticated:
-        return {"due": None}
-    return {"due": due_follow_ups(current_user), "due_today": today()}
 
 
 def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
