@@ -2,9 +2,9 @@
 
 The change goes the way every meeting save goes (events_app/meetings/
 operations.py): the meeting must still be at the revision the list showed
-(`claim_for_saving`), the new state is kept as a revision, audited field by
-field, and SEQUENCE-free (a follow-up's status is not a meeting's calendar
-data; the follow-ups feed numbers its events by the meeting's revision).
+(`claim_for_saving`), and the new state is kept as a revision and audited
+field by field. The meeting's calendar SEQUENCE stays: its event does not
+change (the follow-ups feed numbers its events by the meeting's revision).
 """
 
 from sqlalchemy.exc import SQLAlchemyError

@@ -291,7 +291,7 @@ def private_feed(token: str):
 
 
 class _Id:
-    """What `feed_meeting_url`'s link maker reads of a meeting: its id."""
+    """A meeting id dressed as what `feed_meeting_url`'s link maker reads: `.id`."""
 
     __slots__ = ("id",)
 
