@@ -12,7 +12,7 @@ from sqlalchemy import func
 from events_app.extensions import db
 from events_app.follow_ups.filters import FollowUpFilters
 from events_app.follow_ups.ical import CalendarFollowUp
-from events_app.follow_ups.queries import visible_follow_ups_for
+from events_app.follow_ups.queries import has_due_date, visible_follow_ups_for
 from events_app.models import Meeting, Organization, Outcome, Person
 
 # The most follow-ups one feed carries (soonest due first): calendar apps
@@ -27,7 +27,7 @@ def calendar_follow_ups(
     owner = func.coalesce(Person.display_name, Organization.name, "")
     statement = (
         filters.apply(visible_follow_ups_for(user), today)
-        .where(Outcome.due.is_not(None))
+        .where(has_due_date())
         .outerjoin(Person, Person.id == Outcome.owner_person_id)
         .outerjoin(Organization, Organization.id == Outcome.owner_organization_id)
         .with_only_columns(

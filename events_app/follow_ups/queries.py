@@ -9,7 +9,7 @@ outcomes with their meetings in one, their owners in one each.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from events_app.extensions import db
@@ -31,9 +31,13 @@ def today() -> date:
 
 def visible_follow_ups_for(user) -> Select[tuple[Outcome]]:
     """A select of the follow-ups the user may see, joined to their meetings."""
+    # "+ 0" keeps the database from walking meetings first and reaching each
+    # one's outcomes by ix_outcome_meeting_id, then sorting them all: SQLite's
+    # planner does that once ANALYZE has run (220 ms at 100,000 outcomes,
+    # against 1 ms walking ix_outcome_follow_up_order and stopping after a page).
     return (
         select(Outcome)
-        .join(Meeting, Meeting.id == Outcome.meeting_id)
+        .join(Meeting, Meeting.id == Outcome.meeting_id + 0)
         .where(
             meeting_visibility_clause(user),
             or_(
@@ -52,6 +56,15 @@ def with_meetings_and_owners(statement: Select) -> Select:
         selectinload(Outcome.owner_person),
         selectinload(Outcome.owner_organization),
     )
+
+
+def has_due_date() -> ColumnElement[bool]:
+    """Outcomes with a due date, said the way ix_outcome_follow_up_order reads it.
+
+    "(due IS NULL) = false" rather than "due IS NOT NULL": so the database
+    walks that index by due date from the first one asked for, and stops.
+    """
+    return Outcome.due.is_(None) == false()
 
 
 def by_due_date(statement: Select) -> Select:
@@ -116,10 +129,10 @@ def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
     The app links no account to a person, so these are the team's: every open
     follow-up with a due date in the meetings the user may see.
     """
-    open_and_dated = by_due_date(
-        visible_follow_ups_for(user).where(
-            Outcome.status == OutcomeStatus.OPEN, Outcome.due.is_not(None)
-        )
+    open_and_dated = (
+        visible_follow_ups_for(user)
+        .where(Outcome.status == OutcomeStatus.OPEN, has_due_date())
+        .order_by(Outcome.due, Outcome.id)
     )
     day = today()
     overdue = db.session.scalars(
