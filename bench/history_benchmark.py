@@ -646,6 +646,38 @@ def pages_measured() -> list[Page]:
             lambda f: f"/feeds/{f.feed_token}.ics",
             repeats=3,
         ),
+        *follow_up_pages(),
+    ]
+
+
+def follow_up_pages() -> list[Page]:
+    """The follow-ups list, filtered, and its feed (issue 12)."""
+    return [
+        Page("/follow-ups", "page", lambda f: "/follow-ups"),
+        Page("/follow-ups page 20", "page", lambda f: "/follow-ups?page=20"),
+        Page("/follow-ups?overdue=1", "page", lambda f: "/follow-ups?overdue=1"),
+        Page(
+            "/follow-ups?person=",
+            "page",
+            lambda f: f"/follow-ups?person={f.busy_person_id}&status=any",
+        ),
+        Page(
+            "/follow-ups?organization=",
+            "page",
+            lambda f: f"/follow-ups?organization={f.busy_organization_id}",
+        ),
+        Page(
+            "/follow-ups?topic=",
+            "page",
+            lambda f: f"/follow-ups?topic={f.busy_topic_id}",
+        ),
+        Page("/follow-ups?status=done", "page", lambda f: "/follow-ups?status=done"),
+        Page(
+            "follow-ups feed, no filter",
+            "feed",
+            lambda f: f"/feeds/{f.feed_token}/follow-ups.ics",
+            repeats=3,
+        ),
     ]
 
 

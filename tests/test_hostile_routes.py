@@ -61,6 +61,7 @@ ACTIONS_WITHOUT_INPUT = frozenset(
         "calendar.issue_private_feed",
         "calendar.subscribe",
         "calendar.revoke_private_feed",
+        "follow_ups.subscribe",
         "meetings.delete",
         "meetings.purge",
         "meetings.untrash",

@@ -532,7 +532,7 @@ INVALID_RECORDS = {
     ),
     "unknown outcome status": (
         _row_with("outcomes", status="pending"),
-        "meetings[0].outcomes[0].status: Choose one of: open, done.",
+        "meetings[0].outcomes[0].status: Choose one of: open, done, dropped.",
     ),
     "bad outcome due date": (
         _row_with("outcomes", due="soon"),

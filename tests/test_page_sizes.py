@@ -5,11 +5,14 @@ statements with 3 and with 30 meetings, people, organizations and topics, and
 none of them lists the whole directory.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from events_app import history
+from events_app.auth.feed_tokens import ensure_feed_token, subscription_key
+from events_app.extensions import db
+from events_app.models import Outcome, User
 from tests.conftest import AuthActions
 from tests.factories import Factories
 from tests.statements import statements_and_page
@@ -36,6 +39,14 @@ def add_meetings(make: Factories, world: dict, count: int) -> None:
                 (newcomer, organization, "participant"),
             ],
             topics=[(world["topic"], "Regular topic"), (topic, "Its own")],
+            # A follow-up each, half of them overdue, owned by the newcomer.
+            outcomes=[
+                Outcome(
+                    text=f"Follow-up number {number:03d}",
+                    owner_person=newcomer,
+                    due=date.today() + timedelta(days=(-1) ** number * number),
+                )
+            ],
         )
         world["meetings"].append(meeting.id)
 
@@ -80,6 +91,14 @@ def pages_of(world: dict) -> list[str]:
         f"/meetings?view=month&month=2024-01&topic={topic}&person={person}",
         "/meetings?view=week&week=2024-W01",
         "/meetings?view=month",
+        "/follow-ups",
+        "/follow-ups?page=2",
+        "/follow-ups?overdue=1",
+        "/follow-ups?status=any",
+        f"/follow-ups?person={person}",
+        f"/follow-ups?organization={organization}",
+        f"/follow-ups?topic={topic}",
+        "/follow-ups?person_name=Kupreich",
     ]
 
 
@@ -202,3 +221,19 @@ def test_a_busy_day_in_the_calendar_costs_no_more_statements_nor_bytes(
     # The first four of the day (the crowd begins before "Meeting number 001").
     assert month.count("Crowded") == 4
     assert "+27 more" in month
+
+
+def test_the_follow_ups_feed_sends_as_many_statements_for_30_as_for_3(
+    app, client, auth: AuthActions, make, world
+):
+    make.user()
+    with app.app_context():
+        user = db.session.scalars(db.select(User)).first()
+        path = f"/feeds/{subscription_key(ensure_feed_token(user))}/follow-ups.ics"
+    client.get(path)  # the first request also checks the app is set up
+    few, body = statements_and_page(app, client, path)
+    assert body.count("BEGIN:VEVENT") == 3
+    add_meetings(make, world, 27)
+    many, body = statements_and_page(app, client, path)
+    assert body.count("BEGIN:VEVENT") == 30
+    assert len(many) == len(few)

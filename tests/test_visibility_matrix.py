@@ -7,12 +7,13 @@ feed or an export shows up as that name in the response.
 
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
 
 from events_app.extensions import db
-from events_app.models import UserGroup
+from events_app.models import Outcome, UserGroup
 
 LEVELS = ("public", "internal", "restricted")
 
@@ -55,6 +56,15 @@ def world(make):
             participants=[(person, organization, "speaker")],
             topics=[(topic, f"Said{level.capitalize()}")],
         )
+        # A follow-up of each meeting, owned by its person, due next week.
+        meeting.outcomes.append(
+            Outcome(
+                text=f"Promise{level.capitalize()}",
+                owner_person=person,
+                due=date.today() + timedelta(days=7),
+            )
+        )
+        db.session.commit()
         meetings[level] = {
             "meeting": meeting.id,
             "person": person.id,
@@ -99,6 +109,8 @@ LIST_PAGES = [
     "/organizations",
     "/topics",
     "/meetings/new",
+    "/follow-ups",
+    "/follow-ups?status=any",
 ]
 
 
@@ -281,6 +293,28 @@ def test_feeds_carry_exactly_the_visible(client, world, who):
         == 200
     }
     assert single_meeting_levels == EXPECTED[who]
+
+
+@pytest.mark.parametrize("who", [who for who in EXPECTED if who != "anonymous"])
+def test_follow_ups_feed_carries_exactly_the_visible(client, world, who):
+    sign_in(client, who)
+    client.post("/follow-ups/subscribe")
+    page = client.get("/follow-ups").get_data(as_text=True)
+    path = re.search(
+        r'value="http://localhost(/feeds/[^"]+/follow-ups\.ics)"', page
+    ).group(1)
+    client.post("/sign-out")
+    body = client.get(path).data
+    titles = [
+        str(event["SUMMARY"]) for event in Calendar.from_ical(body).walk("VEVENT")
+    ]
+    assert len(titles) == len(EXPECTED[who])
+    assert visible_levels(body.decode()) == EXPECTED[who]
+    for level in LEVELS:
+        filtered = client.get(f"{path}?person={world[level]['person']}").data
+        assert (b"Promise" + level.capitalize().encode() in filtered) == (
+            level in EXPECTED[who]
+        )
 
 
 def test_anonymous_public_feed(client, world):

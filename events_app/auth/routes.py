@@ -88,6 +88,7 @@ OPEN_ENDPOINTS = {
     "favicon",
     "calendar.private_feed",
     "calendar.private_meeting_ics",
+    "follow_ups.private_feed",
 }
 
 

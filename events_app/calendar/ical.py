@@ -645,7 +645,11 @@ def outcomes_text(outcomes: list[CalendarOutcome]) -> str:
             details.append(f"owner: {outcome.owner_label}")
         if outcome.due is not None:
             details.append(f"due {outcome.due.isoformat()}")
-        details.append("done" if outcome.status == OutcomeStatus.DONE else "open")
+        details.append(
+            outcome.status
+            if outcome.status in (OutcomeStatus.DONE, OutcomeStatus.DROPPED)
+            else "open"
+        )
         text = _indent_continuation(outcome.text.strip())
         lines.append(f"- {text} ({'; '.join(details)})")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ FORMAT_VERSION = 1
 ROW_FIELDS = {
     "participants": ("person", "organization", "role", "attendance", "note"),
     "topics": ("name", "parent", "note"),
-    "outcomes": ("text", "owner", "due", "status"),
+    "outcomes": ("text", "owner", "due", "status", "completed_on"),
     "sources": ("url", "title"),
 }
 SCALAR_FIELDS = (
@@ -120,6 +120,12 @@ def meeting_to_record(meeting: Meeting) -> dict:
                 "owner": _owner_name(row),
                 "due": row.due.isoformat() if row.due else None,
                 "status": row.status,
+                # Only when known: records of open outcomes stay as they were.
+                **(
+                    {"completed_on": row.completed_on.isoformat()}
+                    if row.completed_on
+                    else {}
+                ),
             }
             for row in meeting.outcomes
         ],

@@ -253,6 +253,10 @@ class OutcomeRowForm(RowWithNames):
         "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
     )
     status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
+    # Carried hidden, so that an edit keeps the day it was done or dropped.
+    completed_on = DateField(
+        "Done or dropped on", validators=[Optional(), date_in_range]
+    )
 
     def is_blank(self) -> bool:
         return not (self.text.data or self.owner.data or self.due.data)
@@ -410,6 +414,7 @@ class MeetingForm(AppForm):
         e-mail (the JSON import, a restored revision); the web form names them by id.
         """
         super().__init__(*args, **kwargs)
+        self.from_record = from_record
         self.access_users.offer(
             db.session.scalars(select(User).order_by(User.display_name, User.id)),
             accept_emails=from_record,

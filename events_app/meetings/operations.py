@@ -1,6 +1,7 @@
 """Writing meetings: one path for the web form and the JSON import."""
 
 import re
+from datetime import date
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,7 +33,7 @@ from events_app.models import (
     User,
     UserGroup,
 )
-from events_app.models.choices import Confidentiality
+from events_app.models.choices import Confidentiality, OutcomeStatus
 from events_app.models.meetings import utc_now
 from events_app.visibility import OPERATOR, may_see_revision, visible_topic_ids_for
 
@@ -133,6 +134,11 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
         )
         for position, row in enumerate(filled_rows(form.topics))
     ]
+    closed_before = {
+        outcome.text: outcome.completed_on
+        for outcome in meeting.outcomes
+        if outcome.status != OutcomeStatus.OPEN
+    }
     outcomes = []
     for position, row in enumerate(filled_rows(form.outcomes)):
         owner = (
@@ -148,6 +154,13 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
                 owner_organization=owner if isinstance(owner, Organization) else None,
                 due=row.due.data,
                 status=row.status.data,
+                completed_on=completed_on(
+                    row.status.data,
+                    row.completed_on.data,
+                    closed_before,
+                    row.text.data,
+                    stamp_today=not getattr(form, "from_record", False),
+                ),
                 position=position,
             )
         )
@@ -164,6 +177,30 @@ def apply_form(meeting: Meeting, form: MeetingForm) -> None:
     if meeting.confidentiality == Confidentiality.RESTRICTED:
         for record in created:
             record.restricted = True
+
+
+def completed_on(
+    status: str,
+    kept: date | None,
+    closed_before: dict[str, date | None],
+    text: str,
+    *,
+    stamp_today: bool,
+) -> date | None:
+    """The day an outcome was done or dropped; None while open.
+
+    The form carries the day (hidden); an outcome closed before the day was
+    recorded keeps None rather than being stamped with the day of an edit.
+    One closed in this save gets today, unless the form holds a record (an
+    import, a restored revision), which says itself when, or leaves it unknown.
+    """
+    if status == OutcomeStatus.OPEN:
+        return None
+    if kept is not None:
+        return kept
+    if text in closed_before or not stamp_today:
+        return closed_before.get(text)
+    return utc_now().date()
 
 
 def refuse_marked_links(form, participations, meeting_topics, outcomes, viewer):

@@ -54,6 +54,7 @@ class Attendance(StrEnum):
 class OutcomeStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
+    DROPPED = "dropped"
 
 
 class UserRole(StrEnum):

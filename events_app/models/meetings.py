@@ -274,6 +274,18 @@ class Outcome(db.Model):
     """An agreement or follow-up, with who owns it and by when."""
 
     __tablename__ = "outcome"
+    __table_args__ = (
+        # The follow-ups list, a status at a time, soonest due first and those
+        # without a date last: the database walks this index and stops after a
+        # page instead of sorting every outcome (1.1 s at 100,000 on SQLite).
+        Index(
+            "ix_outcome_follow_up_order",
+            "status",
+            text("(due IS NULL)"),
+            "due",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -288,6 +300,8 @@ class Outcome(db.Model):
     )
     due: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default=OutcomeStatus.OPEN)
+    # The day it was marked done or dropped; None while open (see follow_ups/).
+    completed_on: Mapped[date | None]
     position: Mapped[int] = mapped_column(default=0)
 
     meeting: Mapped[Meeting] = relationship(back_populates="outcomes")

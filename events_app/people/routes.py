@@ -16,6 +16,7 @@ from events_app.directory.pages import (
     suggestions_response,
 )
 from events_app.extensions import db
+from events_app.follow_ups.queries import follow_ups_of
 from events_app.models import Organization, Person
 from events_app.people import bp
 from events_app.people.forms import OrganizationForm, PersonForm
@@ -70,7 +71,12 @@ def person(person_id: int):
     """A person's entry and the history of their meetings visible to the viewer."""
     record = visible_record_or_404(current_user, Person, person_id)
     history = person_history(record, current_user, page_number())
-    return render_template("people/person.html", history=history, person=record)
+    return render_template(
+        "people/person.html",
+        history=history,
+        person=record,
+        record_follow_ups=follow_ups_of(current_user, record),
+    )
 
 
 @bp.route("/organizations/<int:organization_id>")
@@ -79,7 +85,10 @@ def organization(organization_id: int):
     record = visible_record_or_404(current_user, Organization, organization_id)
     history = organization_history(record, current_user, page_number())
     return render_template(
-        "people/organization.html", history=history, organization=record
+        "people/organization.html",
+        history=history,
+        organization=record,
+        record_follow_ups=follow_ups_of(current_user, record),
     )
 
 

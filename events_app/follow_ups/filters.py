@@ -1,0 +1,135 @@
+"""Filters of the follow-ups list, parsed from the query string.
+
+The same parser serves the list and the follow-ups feed, so a filtered list
+has a feed with the same follow-ups (the open ones, for a calendar).
+`person` and `organization` use the history's argument names, so the typed
+name fields of events_app/meetings/record_filters.py resolve them alike.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import abort
+from sqlalchemy import Select, exists, or_, select
+from werkzeug.datastructures import MultiDict
+
+from events_app.date_range import query_date_span
+from events_app.input_rules import database_id
+from events_app.meetings.filters import topic_and_descendant_ids
+from events_app.models import MeetingTopic, Outcome, Participation, Person
+from events_app.models.choices import OutcomeStatus
+
+# What the status filter offers; "" is every status.
+STATUS_CHOICES = ("open", "done", "dropped", "")
+
+
+@dataclass
+class FollowUpFilters:
+    """What the viewer narrowed the follow-ups to; empty fields filter nothing.
+
+    `status` defaults to open: the list answers "what is still to do".
+    """
+
+    status: str = OutcomeStatus.OPEN.value
+    person_id: int | None = None
+    organization_id: int | None = None
+    topic_id: int | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    overdue: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> "FollowUpFilters":
+        """Parse query arguments; bad values are reported in `errors` and ignored."""
+        filters = cls()
+        filters.due_from, filters.due_to, filters.errors = query_date_span(
+            args, "due_from", "due_to"
+        )
+        for name in ("person", "organization", "topic"):
+            raw = args.get(name, "").strip()
+            if raw:
+                parsed = database_id(raw)
+                if parsed is None:
+                    filters.errors[name] = f"Unknown {name}."
+                setattr(filters, f"{name}_id", parsed)
+        status = args.get("status", filters.status).strip()
+        if status == "any":
+            status = ""
+        if status not in STATUS_CHOICES:
+            filters.errors["status"] = f"Unknown status {status!r}."
+        else:
+            filters.status = status
+        filters.overdue = args.get("overdue", "") in ("1", "y", "yes", "on")
+        return filters
+
+    @classmethod
+    def from_args_or_400(cls, args: MultiDict) -> "FollowUpFilters":
+        """For a feed: bad arguments are a clear 400."""
+        filters = cls.from_args(args)
+        if filters.errors:
+            abort(400, description=" ".join(filters.errors.values()))
+        return filters
+
+    @property
+    def active(self) -> bool:
+        return bool(set(self.as_args()) - {"status"}) or self.status != "open"
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query arguments, for links, feeds and bookmarks."""
+        values = {
+            "status": self.status if self.status != "open" else "",
+            "person": str(self.person_id or ""),
+            "organization": str(self.organization_id or ""),
+            "topic": str(self.topic_id or ""),
+            "due_from": self.due_from.isoformat() if self.due_from else "",
+            "due_to": self.due_to.isoformat() if self.due_to else "",
+            "overdue": "1" if self.overdue else "",
+        }
+        if not self.status:
+            values["status"] = "any"
+        return {key: value for key, value in values.items() if value}
+
+    def apply(self, statement: Select, today: date) -> Select:
+        """Narrow a select of outcomes joined to their (visible) meetings.
+
+        `person`: owned by that person. `organization`: owned by it or by one
+        of its people, or agreed in a meeting it took part in (what was
+        promised by and to it). `topic`: its meeting had the topic or one of
+        its sub-topics on the agenda. Overdue: open, due before `today`.
+        """
+        if self.status:
+            statement = statement.where(Outcome.status == self.status)
+        if self.person_id:
+            statement = statement.where(Outcome.owner_person_id == self.person_id)
+        if self.organization_id:
+            statement = statement.where(
+                or_(
+                    Outcome.owner_organization_id == self.organization_id,
+                    Outcome.owner_person_id.in_(
+                        select(Person.id).where(
+                            Person.organization_id == self.organization_id
+                        )
+                    ),
+                    exists().where(
+                        Participation.meeting_id == Outcome.meeting_id,
+                        Participation.organization_id == self.organization_id,
+                    ),
+                )
+            )
+        if self.topic_id:
+            statement = statement.where(
+                exists().where(
+                    MeetingTopic.meeting_id == Outcome.meeting_id,
+                    MeetingTopic.topic_id.in_(topic_and_descendant_ids(self.topic_id)),
+                )
+            )
+        if self.due_from:
+            statement = statement.where(Outcome.due >= self.due_from)
+        if self.due_to:
+            statement = statement.where(Outcome.due <= self.due_to)
+        if self.overdue:
+            statement = statement.where(
+                Outcome.status == OutcomeStatus.OPEN, Outcome.due < today
+            )
+        return statement
