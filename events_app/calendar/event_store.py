@@ -95,21 +95,33 @@ class EventStore:
         )
         return written
 
-    def save(self) -> None:
-        """Store the events written by this build, and commit.
+    def holds_all(self, meeting_ids: Iterable[int]) -> bool:
+        """Whether every one of these meetings has a stored event."""
+        return all(meeting_id in self.stored for meeting_id in meeting_ids)
+
+    def stored_event(self, meeting: CalendarMeeting, meeting_url: str) -> WrittenEvent:
+        """The stored event, unchecked: only for meetings known to be current
+        (see `events_app.calendar.feed_loading.VerifiedFeeds`)."""
+        return self.stored[meeting.id][1]
+
+    def save(self) -> bool:
+        """Store the events written by this build, and commit; whether every
+        event of the build is now stored.
 
         The feed is served even when storing fails (another worker storing the
         same events at this moment, a busy SQLite file): the next build writes
         them again.
         """
         if not self.written:
-            return
+            return True
         try:
             store_events(self.written)
             db.session.commit()
         except SQLAlchemyError as error:
             db.session.rollback()
             log.warning("Written events not stored this time: %s", error)
+            return False
+        return True
 
 
 def store_events(rows: Iterable[dict]) -> None:

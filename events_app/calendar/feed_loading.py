@@ -9,6 +9,7 @@ become plain `CalendarMeeting` values.
 """
 
 import gc
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from sqlalchemy import Select, select
 
 from events_app.calendar.event_store import EventStore
 from events_app.calendar.ical import (
+    FORMAT_VERSION,
     CalendarMeeting,
     CalendarOutcome,
     CalendarParticipant,
@@ -34,6 +36,7 @@ from events_app.models import (
     Person,
     Topic,
 )
+from events_app.models.feeds import DataStamp
 from events_app.models.topics import PATH_SEPARATOR
 
 
@@ -43,6 +46,7 @@ def feed_body(
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
     max_event_bytes: int | None = None,
+    data_stamp: DataStamp | None = None,
 ) -> bytes:
     """The .ics feed of what `meetings` selects (see `load_calendar_meetings`).
 
@@ -50,22 +54,87 @@ def feed_body(
     `meetings_to_ical`).
 
     Events already written and stored (by any worker) are reused; the ones
-    written now are stored for the next build (see `event_store`).
+    written now are stored for the next build (see `event_store`). With
+    `data_stamp` (read before `meetings`, in the same transaction), a feed
+    whose stored events this process already found current at that stamp
+    reuses them unchecked (see `VerifiedFeeds`).
     """
+    meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
     with garbage_collection_paused():
-        calendar_meetings = load_calendar_meetings(meetings)
-        store = EventStore(
-            meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
+        by_id = _calendar_meetings_by_id(meetings)
+        store = EventStore(meeting_ids)
+        key = verified_feed_key(data_stamp, by_id.values(), meeting_url)
+        checked = not (
+            key is not None
+            and VERIFIED_FEEDS.holds(data_stamp, key)
+            and store.holds_all(by_id)
         )
+        if checked and by_id:
+            _attach_participants(by_id, meeting_ids)
+            _attach_topics(by_id, meeting_ids)
+            _attach_outcomes(by_id, meeting_ids)
         body = meetings_to_ical(
-            calendar_meetings,
+            by_id.values(),
             calendar_name=calendar_name,
             meeting_url=meeting_url,
-            write=store.write,
+            write=store.write if checked else store.stored_event,
             max_event_bytes=max_event_bytes,
         )
-    store.save()
+    if store.save() and checked and key is not None:
+        VERIFIED_FEEDS.remember(data_stamp, key)
     return body
+
+
+class VerifiedFeeds:
+    """Feeds whose stored events this process found current, at one data stamp.
+
+    Checking a stored event means loading everything the meeting's event
+    shows (three of a build's five queries) and digesting it: about half of a
+    rebuild whose events are all stored. The data stamp
+    (events_app/models/feeds.py) changes with every committed change to what
+    events show, and the feeds' validators already rest on it; so once a build
+    at stamp S found every stored event of a feed current, another build of
+    the same meetings and links at S, by anyone, needs no check. A new stamp
+    forgets every feed. The set holds digests, not events: a few kB at most.
+    """
+
+    most = 1_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stamp: DataStamp | None = None
+        self.keys: set[str] = set()
+
+    def holds(self, stamp: DataStamp, key: str) -> bool:
+        with self.lock:
+            return self.stamp == stamp and key in self.keys
+
+    def remember(self, stamp: DataStamp, key: str) -> None:
+        with self.lock:
+            if self.stamp != stamp:
+                self.stamp, self.keys = stamp, set()
+            if len(self.keys) < self.most:
+                self.keys.add(key)
+
+
+VERIFIED_FEEDS = VerifiedFeeds()
+
+
+def verified_feed_key(
+    stamp: DataStamp | None,
+    meetings,
+    meeting_url: Callable[[CalendarMeeting], str],
+) -> str | None:
+    """A digest of a feed's meetings and links at `stamp` (None: never verified).
+
+    A stamp with no epoch (no change counted yet, data loaded in bulk) is never
+    trusted.
+    """
+    if stamp is None or not stamp.epoch:
+        return None
+    links = [(meeting.id, meeting_url(meeting)) for meeting in meetings]
+    values = (FORMAT_VERSION, stamp.epoch, stamp.version, links)
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 class _CollectorPause:
@@ -119,6 +188,18 @@ def load_calendar_meetings(meetings: Select) -> list[CalendarMeeting]:
     meetings it selects. Five queries, whatever the number of meetings.
     """
     meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
+    by_id = _calendar_meetings_by_id(meetings)
+    if not by_id:
+        return []
+    _attach_participants(by_id, meeting_ids)
+    _attach_topics(by_id, meeting_ids)
+    _attach_outcomes(by_id, meeting_ids)
+    return list(by_id.values())
+
+
+def _calendar_meetings_by_id(meetings: Select) -> dict[int, CalendarMeeting]:
+    """The meetings of `meetings` in start order, without participants, topics
+    and outcomes yet."""
     rows = _execute(
         meetings.with_only_columns(
             Meeting.id,
@@ -181,12 +262,7 @@ def load_calendar_meetings(meetings: Select) -> list[CalendarMeeting]:
             [],
             [],
         )
-    if not by_id:
-        return []
-    _attach_participants(by_id, meeting_ids)
-    _attach_topics(by_id, meeting_ids)
-    _attach_outcomes(by_id, meeting_ids)
-    return list(by_id.values())
+    return by_id
 
 
 def _execute(statement: Select):
