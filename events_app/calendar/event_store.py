@@ -101,7 +101,7 @@ class EventStore:
 
     def stored_event(self, meeting: CalendarMeeting, meeting_url: str) -> WrittenEvent:
         """The stored event, unchecked: only for meetings known to be current
-        (see `events_app.calendar.feed_loading.VerifiedFeeds`)."""
+        (see `events_app.calendar.feed_loading.is_verified`)."""
         return self.stored[meeting.id][1]
 
     def save(self) -> bool:

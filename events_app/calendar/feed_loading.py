@@ -10,11 +10,14 @@ become plain `CalendarMeeting` values.
 
 import gc
 import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.calendar.event_store import EventStore
 from events_app.calendar.ical import (
@@ -36,8 +39,10 @@ from events_app.models import (
     Person,
     Topic,
 )
-from events_app.models.feeds import DataStamp
+from events_app.models.feeds import DataStamp, VerifiedFeed
 from events_app.models.topics import PATH_SEPARATOR
+
+log = logging.getLogger(__name__)
 
 
 def feed_body(
@@ -56,19 +61,15 @@ def feed_body(
     Events already written and stored (by any worker) are reused; the ones
     written now are stored for the next build (see `event_store`). With
     `data_stamp` (read before `meetings`, in the same transaction), a feed
-    whose stored events this process already found current at that stamp
-    reuses them unchecked (see `VerifiedFeeds`).
+    whose stored events a build already found current at that stamp reuses
+    them unchecked (see `is_verified`).
     """
     meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
     with garbage_collection_paused():
         by_id = _calendar_meetings_by_id(meetings)
         store = EventStore(meeting_ids)
         key = verified_feed_key(data_stamp, by_id.values(), meeting_url)
-        checked = not (
-            key is not None
-            and VERIFIED_FEEDS.holds(data_stamp, key)
-            and store.holds_all(by_id)
-        )
+        checked = not (key is not None and is_verified(key) and store.holds_all(by_id))
         if checked and by_id:
             _attach_participants(by_id, meeting_ids)
             _attach_topics(by_id, meeting_ids)
@@ -81,43 +82,42 @@ def feed_body(
             max_event_bytes=max_event_bytes,
         )
     if store.save() and checked and key is not None:
-        VERIFIED_FEEDS.remember(data_stamp, key)
+        remember_verified(key, data_stamp)
     return body
 
 
-class VerifiedFeeds:
-    """Feeds whose stored events this process found current, at one data stamp.
+def is_verified(key: str) -> bool:
+    """Whether a build already found every stored event of this feed current
+    (`key` from `verified_feed_key`).
 
-    Checking a stored event means loading everything the meeting's event
-    shows (three of a build's five queries) and digesting it: about half of a
+    Checking the stored events means loading everything the meetings' events
+    show (three of a build's five queries) and digesting it: about half of a
     rebuild whose events are all stored. The data stamp
-    (events_app/models/feeds.py) changes with every committed change to what
-    events show, and the feeds' validators already rest on it; so once a build
-    at stamp S found every stored event of a feed current, another build of
-    the same meetings and links at S, by anyone, needs no check. A new stamp
-    forgets every feed. The set holds digests, not events: a few kB at most.
+    (events_app/models/feeds.py) moves on with every committed change to what
+    events show, and feeds' validators already rest on it; so once a build at
+    stamp S found every stored event of a feed current, another build of the
+    same meetings and links at S, by any worker, needs no check.
     """
-
-    most = 1_000
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.stamp: DataStamp | None = None
-        self.keys: set[str] = set()
-
-    def holds(self, stamp: DataStamp, key: str) -> bool:
-        with self.lock:
-            return self.stamp == stamp and key in self.keys
-
-    def remember(self, stamp: DataStamp, key: str) -> None:
-        with self.lock:
-            if self.stamp != stamp:
-                self.stamp, self.keys = stamp, set()
-            if len(self.keys) < self.most:
-                self.keys.add(key)
+    return db.session.get(VerifiedFeed, key) is not None
 
 
-VERIFIED_FEEDS = VerifiedFeeds()
+def remember_verified(key: str, stamp: DataStamp) -> None:
+    """Record the feed `key` as verified at `stamp`, forgetting older stamps'
+    feeds; commits. Not recorded when that fails: the next build checks again."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    try:
+        db.session.execute(
+            delete(VerifiedFeed).where(VerifiedFeed.data_version < stamp.version)
+        )
+        db.session.execute(
+            dialect.insert(VerifiedFeed)
+            .values(key=key, data_version=stamp.version)
+            .on_conflict_do_nothing(index_elements=[VerifiedFeed.key])
+        )
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("Verified feed not recorded this time: %s", error)
 
 
 def verified_feed_key(

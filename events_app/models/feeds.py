@@ -61,6 +61,21 @@ class StoredEvent(db.Model):
     zone_last_day: Mapped[date | None]
 
 
+class VerifiedFeed(db.Model):
+    """A feed whose stored events a build found all current, at one data stamp.
+
+    `key` digests the data stamp and the feed's meetings and links (see
+    `events_app.calendar.feed_loading.verified_feed_key`): another build of
+    the same feed at the same stamp, by any worker, reuses the stored events
+    unchecked. Rows of older data versions are deleted as new ones come.
+    """
+
+    __tablename__ = "verified_feed"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data_version: Mapped[int] = mapped_column(index=True)
+
+
 def new_epoch() -> str:
     return secrets.token_hex(16)
 
