@@ -135,6 +135,19 @@ def test_a_rebuild_at_the_same_data_version_checks_nothing_again(
     assert len(checked) == 2
 
 
+def test_an_event_rewritten_after_the_check_is_checked_again(app, client, stored_feed):
+    """A build that read older data as a commit landed may store an old event
+    after another build checked the feed: the stored fingerprints in the
+    record of that check keep it from being served unchecked."""
+    served(client)
+    with app.app_context():
+        event = db.session.get(StoredEvent, stored_feed["meeting_id"])
+        event.text = event.text.replace(b"Coalition call", b"Old title")
+        event.fingerprint = "0" * 32
+        db.session.commit()
+    assert served(client) == stored_feed["first"]
+
+
 def test_renaming_a_participant_serves_the_new_name(app, client, stored_feed):
     with app.app_context():
         db.session.get(Person, stored_feed["person_id"]).display_name = "Matvei K."

@@ -60,43 +60,59 @@ def feed_body(
 
     Events already written and stored (by any worker) are reused; the ones
     written now are stored for the next build (see `event_store`). With
-    `data_stamp` (read before `meetings`, in the same transaction), a feed
-    whose stored events a build already found current at that stamp reuses
-    them unchecked (see `is_verified`).
+    `data_stamp` (read before `meetings`, in the same transaction), stored
+    events that a build already found current at that stamp are served
+    unchecked (see `is_verified`). A stamp with no epoch (no change counted
+    yet) is never trusted.
     """
     meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
-    with garbage_collection_paused():
-        by_id = _calendar_meetings_by_id(meetings)
-        store = EventStore(meeting_ids)
-        key = verified_feed_key(data_stamp, by_id.values(), meeting_url)
-        checked = not (key is not None and is_verified(key) and store.holds_all(by_id))
-        if checked and by_id:
-            _attach_participants(by_id, meeting_ids)
-            _attach_topics(by_id, meeting_ids)
-            _attach_outcomes(by_id, meeting_ids)
-        body = meetings_to_ical(
+    trusted = data_stamp is not None and bool(data_stamp.epoch)
+
+    def build(write) -> bytes:
+        return meetings_to_ical(
             by_id.values(),
             calendar_name=calendar_name,
             meeting_url=meeting_url,
-            write=store.write if checked else store.stored_event,
+            write=write,
             max_event_bytes=max_event_bytes,
         )
-    if store.save() and checked and key is not None:
-        remember_verified(key, data_stamp)
+
+    with garbage_collection_paused():
+        by_id = _calendar_meetings_by_id(meetings)
+        store = EventStore(meeting_ids)
+        if trusted and by_id:
+            body = build(store.unchecked)
+            # Looked up even when an event is missing: as many statements
+            # whatever the data.
+            verified = is_verified(verified_feed_key(data_stamp, store.used))
+            if verified and not store.missing:
+                return body
+            store.used = []
+        if by_id:
+            _attach_participants(by_id, meeting_ids)
+            _attach_topics(by_id, meeting_ids)
+            _attach_outcomes(by_id, meeting_ids)
+        body = build(store.write)
+    if store.save() and trusted:
+        remember_verified(verified_feed_key(data_stamp, store.used), data_stamp)
     return body
 
 
 def is_verified(key: str) -> bool:
-    """Whether a build already found every stored event of this feed current
-    (`key` from `verified_feed_key`).
+    """Whether a build found the events of the feed `key` names current (`key`
+    from `verified_feed_key`).
 
     Checking the stored events means loading everything the meetings' events
     show (three of a build's five queries) and digesting it: about half of a
     rebuild whose events are all stored. The data stamp
     (events_app/models/feeds.py) moves on with every committed change to what
-    events show, and feeds' validators already rest on it; so once a build at
-    stamp S found every stored event of a feed current, another build of the
-    same meetings and links at S, by any worker, needs no check.
+    events show, and feeds' validators already rest on it. So once a build at
+    stamp S served stored events whose fingerprints it checked, another build
+    at S that finds the same events (same meetings, links and stored
+    fingerprints: a stored event's text and fingerprint are written together)
+    serves them unchecked, whoever asks and in whichever worker. The stored
+    fingerprints in the key keep out an event rewritten since the check (a
+    build that read older data as a commit landed).
     """
     return db.session.get(VerifiedFeed, key) is not None
 
@@ -120,20 +136,10 @@ def remember_verified(key: str, stamp: DataStamp) -> None:
         log.warning("Verified feed not recorded this time: %s", error)
 
 
-def verified_feed_key(
-    stamp: DataStamp | None,
-    meetings,
-    meeting_url: Callable[[CalendarMeeting], str],
-) -> str | None:
-    """A digest of a feed's meetings and links at `stamp` (None: never verified).
-
-    A stamp with no epoch (no change counted yet, data loaded in bulk) is never
-    trusted.
-    """
-    if stamp is None or not stamp.epoch:
-        return None
-    links = [(meeting.id, meeting_url(meeting)) for meeting in meetings]
-    values = (FORMAT_VERSION, stamp.epoch, stamp.version, links)
+def verified_feed_key(stamp: DataStamp, used: list[tuple[int, str, str]]) -> str:
+    """A digest of the data stamp and of the events a build served: each one's
+    meeting id, link and fingerprint, in the order served."""
+    values = (FORMAT_VERSION, stamp.epoch, stamp.version, used)
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 

@@ -64,9 +64,10 @@ class StoredEvent(db.Model):
 class VerifiedFeed(db.Model):
     """A feed whose stored events a build found all current, at one data stamp.
 
-    `key` digests the data stamp and the feed's meetings and links (see
-    `events_app.calendar.feed_loading.verified_feed_key`): another build of
-    the same feed at the same stamp, by any worker, reuses the stored events
+    `key` digests the data stamp and the events the build served (meeting
+    ids, links and fingerprints; see
+    `events_app.calendar.feed_loading.is_verified`): another build at the same
+    stamp that finds the same stored events, in any worker, serves them
     unchecked. Rows of older data versions are deleted as new ones come.
     """
 
