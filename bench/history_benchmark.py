@@ -70,6 +70,9 @@ from events_app.models.access import (  # noqa: E402
     meeting_access_user,
 )
 from events_app.models.feeds import begin_new_data_epoch  # noqa: E402
+from events_app.search.directory_offers import directory_offers  # noqa: E402
+from events_app.search.matching import counted_at_most, snippets_for  # noqa: E402
+from events_app.search.results import COUNTED_AT_MOST, search_listing  # noqa: E402
 from events_app.sql_statement_count import HEADER as STATEMENTS_HEADER  # noqa: E402
 from events_app.visibility import visible_meetings_for  # noqa: E402
 
@@ -707,6 +710,10 @@ def gunicorn(
         "DATABASE_URL": database_url,
         "SECRET_KEY": "history-benchmark-secret-key",
         "COUNT_SQL_STATEMENTS": "1",
+        # Links as a site has them, the same whatever the port: a feed's
+        # events hold them, so a port of its own would make every restarted
+        # gunicorn write every event again.
+        "PUBLIC_BASE_URL": "http://events.example.org",
     }
     with log.open("ab") as output:
         server = subprocess.Popen(
@@ -939,8 +946,14 @@ def feed_304_row(port: int, facts: DataSetFacts, hello_ms: float, repeats: int) 
 def restart_rows(
     facts: DataSetFacts, database_url: str, log: Path, hello_ms: float
 ) -> list[Row]:
-    """A 10,000-event feed: first build after a restart, then rebuilt."""
+    """A 10,000-event feed: first build after a restart, then rebuilt.
+
+    The feed is built once before the restart, as a running site has: the
+    row is about what a restart costs, not about writing events never built.
+    """
     path = f"/feeds/{facts.feed_token}.ics?from={facts.feed_from}"
+    with gunicorn("events_app:create_app()", database_url, 1, log) as port:
+        timed(port, path)
     with gunicorn("events_app:create_app()", database_url, 1, log) as port:
         first = timed(port, path)
         again = [timed(port, path) for _ in range(3)]
@@ -1100,6 +1113,90 @@ def load_test(
         print(f"  error: {problem}")
 
 
+# --- The pieces of a search, in-process --------------------------------------------
+
+
+def searches_measured(facts: DataSetFacts) -> dict[str, str]:
+    """The searches of the page table, by label: what the box receives."""
+    return {
+        f"{RARE_WORD} (1%)": RARE_WORD,
+        f'"{PHRASE}" (1%)': f'"{PHRASE}"',
+        "a person's other spelling": facts.busy_person_other_name,
+        f"{COMMON_WORD} (a third)": COMMON_WORD,
+    }
+
+
+def median_call_ms(action: Callable[[], object], repeats: int) -> float:
+    """Median milliseconds of `action()` over `repeats` calls, after one warm-up."""
+    action()
+    timings = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings)
+
+
+def search_piece_figures(
+    viewer, query: str, per_page: int, repeats: int
+) -> tuple[int, list[float]]:
+    """The matches the viewer may see (counted up to 10,001), and the median ms of
+    the count, the count and a page, the page's snippets and the offers."""
+    filters = MeetingFilters(query=query)
+
+    def count() -> int:
+        visible = visible_meetings_for(viewer)
+        return counted_at_most(filters.apply(visible), COUNTED_AT_MOST)
+
+    def page() -> list[Meeting]:
+        listing = search_listing(filters, visible_meetings_for(viewer))
+        statement = listing.statement.order_by(
+            Meeting.start_utc.desc(), Meeting.id.desc()
+        )
+        return db.session.scalars(statement.limit(per_page)).all()
+
+    shown = [meeting.id for meeting in page()]
+    return count(), [
+        median_call_ms(count, repeats),
+        median_call_ms(page, repeats),
+        median_call_ms(lambda: snippets_for(shown, filters.search), repeats),
+        median_call_ms(lambda: directory_offers(viewer, query), repeats),
+    ]
+
+
+def search_pieces(app, facts: DataSetFacts, repeats: int) -> None:
+    """Print each piece of `/meetings?q=` timed apart, in-process, as the viewer:
+    the count, the count and a page of results, the snippets of that page, and
+    the people, organizations and topics offered above them (median ms).
+
+    Tells which piece a slow search row of the page table spends its time in.
+    """
+    header = (
+        f"{'search (viewer, in-process)':36} {'matches':>8} {'count':>8} "
+        f"{'+ page':>8} {'snippets':>9} {'offers':>8}"
+    )
+    print(f"\nthe pieces of a search, median ms of {repeats} calls each")
+    print(header)
+    print("-" * len(header))
+    with app.test_request_context():
+        viewer = db.session.scalar(select(User).where(User.role == "viewer"))
+        for label, query in searches_measured(facts).items():
+            matches, figures = search_piece_figures(
+                viewer, query, app.config["MEETINGS_PER_PAGE"], repeats
+            )
+            shown = (
+                f">{COUNTED_AT_MOST:,}" if matches > COUNTED_AT_MOST else f"{matches:,}"
+            )
+            print(
+                f"{label[:36]:36} {shown:>8} "
+                + " ".join(
+                    f"{ms:{width}.1f}"
+                    for ms, width in zip(figures, (8, 8, 9, 8), strict=True)
+                )
+            )
+        db.session.remove()
+
+
 # --- Main ----------------------------------------------------------------------
 
 
@@ -1142,6 +1239,12 @@ def arguments() -> argparse.Namespace:
         "--seconds", type=float, default=60, help="load test length (0: skip)"
     )
     parser.add_argument("--workers", type=int, default=4, help="load test workers")
+    parser.add_argument(
+        "--search-pieces",
+        action="store_true",
+        help="only time each piece of the searches in-process (no server, no pass "
+        "at the reference size, no load test)",
+    )
     return parser.parse_args()
 
 
@@ -1154,6 +1257,11 @@ def main() -> None:
         f"run on {date.today()} with Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}"
     )
+    if args.search_pieces:
+        with benchmark_app(migrated=True) as app:
+            facts = build_data_set(app, args, args.meetings)
+            search_pieces(app, facts, args.repeats)
+        return
     log = Path(tempfile.mkstemp(prefix="history_benchmark_", suffix=".log")[1])
     print(f"gunicorn writes to {log}")
     reference = reference_statement_counts(args, log)

@@ -190,13 +190,24 @@ def _linked_to_meetings(
     With `meeting_condition`, only meetings meeting it count. Each test is an
     EXISTS correlated to `model` alone, so the clause can be combined with any
     outer query (even one that itself selects meetings).
+
+    The meeting is tested in an EXISTS of its own, inside the link's: written
+    as one join, SQLite read "not in the trash" as selective (its statistics
+    average over the trash dates) and walked every meeting for each record,
+    looking for one linked to it (545 ms for the 330 topics of 100,000
+    meetings, 0.4 ms this way: the links of a record, then each meeting by id).
     """
     conditions = []
     for link_column in links:
         link_model = link_column.class_
         criteria = [link_column == model.id]
         if meeting_condition is not None:
-            criteria += [Meeting.id == link_model.meeting_id, meeting_condition]
+            meeting_of_link = (
+                exists()
+                .where(Meeting.id == link_model.meeting_id, meeting_condition)
+                .correlate(link_model)
+            )
+            criteria.append(meeting_of_link)
         conditions.append(exists().where(*criteria).correlate(model))
     return or_(*conditions)
 
@@ -308,6 +319,21 @@ def visible_topic_ids_for(user) -> set[int] | None:
                 visible.add(topic_id)
                 topic_id = parent_of.get(topic_id)
     return visible
+
+
+def topics_seen_by(user) -> Select[tuple[Topic]]:
+    """A select of the topics the user may see in their own right: on the agenda of
+    a meeting the user may see or, when signed in, free directory entries (see
+    `visible_topic_ids_for`, whose `seen` topics these are).
+
+    All of them are visible topics; left out are topics visible only as a
+    parent on the path of another. Each topic is tested on its own (an EXISTS),
+    so this suits a few candidates (search offers), where `visible_topic_ids_for`
+    reads the agenda of every topic.
+    """
+    if visible_confidentialities_for(user) is None:
+        return select(Topic)
+    return select(Topic).where(_seen_in_meetings_clause(user, Topic, TOPIC_LINKS))
 
 
 def visible_topics_for(user) -> Select[tuple[Topic]]:

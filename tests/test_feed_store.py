@@ -107,6 +107,47 @@ def test_a_second_build_reuses_every_stored_event(
     assert served(client) == stored_feed["first"]
 
 
+def test_a_rebuild_at_the_same_data_version_checks_nothing_again(
+    app, client, stored_feed, monkeypatch
+):
+    """Once a build found every stored event current, builds at the same data
+    version reuse them without loading or digesting what they show; the next
+    change checks them again."""
+
+    def never(*args):
+        raise AssertionError("checked again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(event_store, "event_fingerprint", never)
+        assert served(client) == stored_feed["first"]
+        assert served(client, "/calendar.ics?kind=") == stored_feed["first"]
+    with app.app_context():
+        db.session.get(Person, stored_feed["person_id"]).display_name = "M. Kuprejczyk"
+        db.session.commit()
+    checked = []
+    fingerprint = event_store.event_fingerprint
+    monkeypatch.setattr(
+        event_store,
+        "event_fingerprint",
+        lambda *args: checked.append(args) or fingerprint(*args),
+    )
+    assert "M. Kuprejczyk" in unfolded(served(client))
+    assert len(checked) == 2
+
+
+def test_an_event_rewritten_after_the_check_is_checked_again(app, client, stored_feed):
+    """A build that read older data as a commit landed may store an old event
+    after another build checked the feed: the stored fingerprints in the
+    record of that check keep it from being served unchecked."""
+    served(client)
+    with app.app_context():
+        event = db.session.get(StoredEvent, stored_feed["meeting_id"])
+        event.text = event.text.replace(b"Coalition call", b"Old title")
+        event.fingerprint = "0" * 32
+        db.session.commit()
+    assert served(client) == stored_feed["first"]
+
+
 def test_renaming_a_participant_serves_the_new_name(app, client, stored_feed):
     with app.app_context():
         db.session.get(Person, stored_feed["person_id"]).display_name = "Matvei K."

@@ -368,6 +368,33 @@ class TestDirectoryOffers:
         page = client.get("/meetings?q=Купрэйчык").get_data(True)
         assert "Matvei Kupreichyk</a>: 4 meetings" in page
 
+    def test_topics_offered_with_visible_counts_never_hidden_ones(
+        self, client, auth, make
+    ):
+        circumvention = make.topic("Circumvention")
+        secret = make.topic("Circumvention schemes", restricted=True)
+        for number in range(2):
+            make.meeting(f"Public {number}", topics=[(circumvention, "")])
+        make.meeting(
+            "Secret one",
+            confidentiality="restricted",
+            topics=[(circumvention, ""), (secret, "")],
+        )
+
+        def offers(query):
+            page = client.get("/meetings", query_string={"q": query}).get_data(True)
+            found = re.search(r'id="directory-offers">(.*?)</ul>', page, re.S)
+            return found.group(1) if found else ""
+
+        offered = offers("Circumvention")
+        assert f'href="/topics/{circumvention.id}"' in offered
+        assert "Circumvention</a>: 2 meetings" in offered
+        assert "schemes" not in offers("Circumvention schemes")
+        auth.sign_in_as("admin")
+        offered = offers("Circumvention schemes")
+        assert "Circumvention schemes</a>: 1 meeting" in offered
+        assert "Circumvention</a>: 3 meetings" in offers("Circumvention")
+
     def test_a_record_only_in_hidden_meetings_is_not_offered(self, client, make):
         secret = make.person("Hidden Contactperson")
         make.meeting(

@@ -74,14 +74,19 @@ class EventStore:
             for meeting_id, fingerprint, text, zone, first, last in rows
         }
         self.written: list[dict] = []
+        # (meeting id, link, fingerprint) of each event this build served.
+        self.used: list[tuple[int, str, str]] = []
+        self.missing = False
 
     def write(self, meeting: CalendarMeeting, meeting_url: str) -> WrittenEvent:
         """The stored event while its fingerprint is the meeting's, else a new one."""
         fingerprint = event_fingerprint(meeting, meeting_url)
         stored = self.stored.get(meeting.id)
         if stored is not None and stored[0] == fingerprint:
+            self.used.append((meeting.id, meeting_url, fingerprint))
             return stored[1]
         written = write_event(meeting, meeting_url)
+        self.used.append((meeting.id, meeting_url, fingerprint))
         zone, first, last = written.zone_span or (None, None, None)
         self.written.append(
             {
@@ -95,21 +100,36 @@ class EventStore:
         )
         return written
 
-    def save(self) -> None:
-        """Store the events written by this build, and commit.
+    def unchecked(self, meeting: CalendarMeeting, meeting_url: str) -> WrittenEvent:
+        """The stored event, its fingerprint unchecked but noted in `used` (an
+        empty event, and `missing` set, when there is none): for a build that
+        serves what it made only if a check at the same data stamp found these
+        very events current (see `events_app.calendar.feed_loading`)."""
+        stored = self.stored.get(meeting.id)
+        if stored is None:
+            self.missing = True
+            return WrittenEvent(b"", None)
+        self.used.append((meeting.id, meeting_url, stored[0]))
+        return stored[1]
+
+    def save(self) -> bool:
+        """Store the events written by this build, and commit; whether every
+        event of the build is now stored.
 
         The feed is served even when storing fails (another worker storing the
         same events at this moment, a busy SQLite file): the next build writes
         them again.
         """
         if not self.written:
-            return
+            return True
         try:
             store_events(self.written)
             db.session.commit()
         except SQLAlchemyError as error:
             db.session.rollback()
             log.warning("Written events not stored this time: %s", error)
+            return False
+        return True
 
 
 def store_events(rows: Iterable[dict]) -> None:

@@ -9,14 +9,19 @@ become plain `CalendarMeeting` values.
 """
 
 import gc
+import hashlib
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.calendar.event_store import EventStore
 from events_app.calendar.ical import (
+    FORMAT_VERSION,
     CalendarMeeting,
     CalendarOutcome,
     CalendarParticipant,
@@ -34,7 +39,10 @@ from events_app.models import (
     Person,
     Topic,
 )
+from events_app.models.feeds import DataStamp, VerifiedFeed
 from events_app.models.topics import PATH_SEPARATOR
+
+log = logging.getLogger(__name__)
 
 
 def feed_body(
@@ -43,6 +51,7 @@ def feed_body(
     calendar_name: str,
     meeting_url: Callable[[CalendarMeeting], str],
     max_event_bytes: int | None = None,
+    data_stamp: DataStamp | None = None,
 ) -> bytes:
     """The .ics feed of what `meetings` selects (see `load_calendar_meetings`).
 
@@ -50,22 +59,88 @@ def feed_body(
     `meetings_to_ical`).
 
     Events already written and stored (by any worker) are reused; the ones
-    written now are stored for the next build (see `event_store`).
+    written now are stored for the next build (see `event_store`). With
+    `data_stamp` (read before `meetings`, in the same transaction), stored
+    events that a build already found current at that stamp are served
+    unchecked (see `is_verified`). A stamp with no epoch (no change counted
+    yet) is never trusted.
     """
-    with garbage_collection_paused():
-        calendar_meetings = load_calendar_meetings(meetings)
-        store = EventStore(
-            meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
-        )
-        body = meetings_to_ical(
-            calendar_meetings,
+    meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
+    trusted = data_stamp is not None and bool(data_stamp.epoch)
+
+    def build(write) -> bytes:
+        return meetings_to_ical(
+            by_id.values(),
             calendar_name=calendar_name,
             meeting_url=meeting_url,
-            write=store.write,
+            write=write,
             max_event_bytes=max_event_bytes,
         )
-    store.save()
+
+    with garbage_collection_paused():
+        by_id = _calendar_meetings_by_id(meetings)
+        store = EventStore(meeting_ids)
+        if trusted and by_id:
+            body = build(store.unchecked)
+            # Looked up even when an event is missing: as many statements
+            # whatever the data.
+            verified = is_verified(verified_feed_key(data_stamp, store.used))
+            if verified and not store.missing:
+                return body
+            store.used = []
+        if by_id:
+            _attach_participants(by_id, meeting_ids)
+            _attach_topics(by_id, meeting_ids)
+            _attach_outcomes(by_id, meeting_ids)
+        body = build(store.write)
+    if store.save() and trusted:
+        remember_verified(verified_feed_key(data_stamp, store.used), data_stamp)
     return body
+
+
+def is_verified(key: str) -> bool:
+    """Whether a build found the events of the feed `key` names current (`key`
+    from `verified_feed_key`).
+
+    Checking the stored events means loading everything the meetings' events
+    show (three of a build's five queries) and digesting it: about half of a
+    rebuild whose events are all stored. The data stamp
+    (events_app/models/feeds.py) moves on with every committed change to what
+    events show, and feeds' validators already rest on it. So once a build at
+    stamp S served stored events whose fingerprints it checked, another build
+    at S that finds the same events (same meetings, links and stored
+    fingerprints: a stored event's text and fingerprint are written together)
+    serves them unchecked, whoever asks and in whichever worker. The stored
+    fingerprints in the key keep out an event rewritten since the check (a
+    build that read older data as a commit landed).
+    """
+    return db.session.get(VerifiedFeed, key) is not None
+
+
+def remember_verified(key: str, stamp: DataStamp) -> None:
+    """Record the feed `key` as verified at `stamp`, forgetting older stamps'
+    feeds; commits. Not recorded when that fails: the next build checks again."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    try:
+        db.session.execute(
+            delete(VerifiedFeed).where(VerifiedFeed.data_version < stamp.version)
+        )
+        db.session.execute(
+            dialect.insert(VerifiedFeed)
+            .values(key=key, data_version=stamp.version)
+            .on_conflict_do_nothing(index_elements=[VerifiedFeed.key])
+        )
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("Verified feed not recorded this time: %s", error)
+
+
+def verified_feed_key(stamp: DataStamp, used: list[tuple[int, str, str]]) -> str:
+    """A digest of the data stamp and of the events a build served: each one's
+    meeting id, link and fingerprint, in the order served."""
+    values = (FORMAT_VERSION, stamp.epoch, stamp.version, used)
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 class _CollectorPause:
@@ -119,6 +194,18 @@ def load_calendar_meetings(meetings: Select) -> list[CalendarMeeting]:
     meetings it selects. Five queries, whatever the number of meetings.
     """
     meeting_ids = meetings.with_only_columns(Meeting.id, maintain_column_froms=True)
+    by_id = _calendar_meetings_by_id(meetings)
+    if not by_id:
+        return []
+    _attach_participants(by_id, meeting_ids)
+    _attach_topics(by_id, meeting_ids)
+    _attach_outcomes(by_id, meeting_ids)
+    return list(by_id.values())
+
+
+def _calendar_meetings_by_id(meetings: Select) -> dict[int, CalendarMeeting]:
+    """The meetings of `meetings` in start order, without participants, topics
+    and outcomes yet."""
     rows = _execute(
         meetings.with_only_columns(
             Meeting.id,
@@ -181,12 +268,7 @@ def load_calendar_meetings(meetings: Select) -> list[CalendarMeeting]:
             [],
             [],
         )
-    if not by_id:
-        return []
-    _attach_participants(by_id, meeting_ids)
-    _attach_topics(by_id, meeting_ids)
-    _attach_outcomes(by_id, meeting_ids)
-    return list(by_id.values())
+    return by_id
 
 
 def _execute(statement: Select):

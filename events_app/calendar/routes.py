@@ -170,6 +170,7 @@ def feed_response(user, *, private: bool) -> Response:
             max_event_bytes=(
                 current_app.config.get("FEED_MAX_BYTES") or None if windowed else None
             ),
+            data_stamp=stamp,
         )
     )
     return response

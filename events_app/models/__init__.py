@@ -3,7 +3,7 @@
 from events_app.models.access import UserGroup
 from events_app.models.audit import AuditEvent, MeetingRevision
 from events_app.models.directory import NameWord, Organization, Person
-from events_app.models.feeds import DataVersion, FeedToken, StoredEvent
+from events_app.models.feeds import DataVersion, FeedToken, StoredEvent, VerifiedFeed
 from events_app.models.meetings import (
     Meeting,
     MeetingTopic,
@@ -33,6 +33,7 @@ __all__ = [
     "SignInAttempt",
     "SourceLink",
     "StoredEvent",
+    "VerifiedFeed",
     "Topic",
     "User",
     "UserSession",

@@ -61,6 +61,22 @@ class StoredEvent(db.Model):
     zone_last_day: Mapped[date | None]
 
 
+class VerifiedFeed(db.Model):
+    """A feed whose stored events a build found all current, at one data stamp.
+
+    `key` digests the data stamp and the events the build served (meeting
+    ids, links and fingerprints; see
+    `events_app.calendar.feed_loading.is_verified`): another build at the same
+    stamp that finds the same stored events, in any worker, serves them
+    unchecked. Rows of older data versions are deleted as new ones come.
+    """
+
+    __tablename__ = "verified_feed"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data_version: Mapped[int] = mapped_column(index=True)
+
+
 def new_epoch() -> str:
     return secrets.token_hex(16)
 

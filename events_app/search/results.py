@@ -4,9 +4,9 @@ A search matching a few thousand meetings lists them best match first, with
 their exact number. One matching many more (a word in a third of 100,000
 meetings) would spend its time ranking and counting matches nobody pages
 through, so beyond `RANKED_AT_MOST` the meetings come newest first (the
-history's own order: the page walks the meetings by date and tests each
-against the index, stopping after a page) and beyond `COUNTED_AT_MOST` the
-count reads "more than 10,000". Both thresholds are judged on the meetings the
+history's own order) and beyond `COUNTED_AT_MOST` the count reads "more than
+10,000" and the page walks the meetings by date and tests each against the
+index, stopping after a page. Both thresholds are judged on the meetings the
 viewer may see, never on the index alone, so neither the order nor the count
 says anything about hidden meetings.
 """
@@ -49,6 +49,12 @@ def search_listing(filters: "MeetingFilters", visible: Select) -> SearchListing:
     if total <= RANKED_AT_MOST:
         return SearchListing(filters.apply(visible, ranked=True), total, True)
     without_text = replace(filters, query="").apply(visible)
+    # Probing each meeting of the walk costs an index lookup per meeting: worth
+    # it only where matches are dense enough that a page is found in a few
+    # hundred. Between the thresholds (a busy person's name: 2% of meetings, a
+    # walk of 1,250 for a page) the matches are listed once (without a rank)
+    # instead: 6 ms against 270 ms at 100,000 meetings on SQLite.
+    probed = total > COUNTED_AT_MOST
     return SearchListing(
-        matching(without_text, filters.search, probed=True), total, False
+        matching(without_text, filters.search, probed=probed), total, False
     )
