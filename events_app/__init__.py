@@ -64,6 +64,7 @@ def register_input_rules(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from events_app.auth import bp as auth_bp
     from events_app.calendar import bp as calendar_bp
+    from events_app.charts import bp as charts_bp
     from events_app.meetings import bp as meetings_bp
     from events_app.people import bp as people_bp
     from events_app.topics import bp as topics_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp)
     app.register_blueprint(topics_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(charts_bp)
 
 
 def register_template_helpers(app: Flask) -> None:
