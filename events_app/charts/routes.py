@@ -62,7 +62,10 @@ def chart_choices(scope: ChartScope, dates: tuple | None = None) -> ChartChoices
     """
     date_from, date_to, errors = dates or query_date_span(request.args)
     errors = dict(errors)
-    span, note = chosen_span(date_from, date_to)
+    # A date in error is left out (an end before the start is the end's error).
+    span, note = chosen_span(
+        None if "from" in errors else date_from, None if "to" in errors else date_to
+    )
     by = request.args.get("by", "").strip() or scope.default_by
     if by not in STACKED_BY:
         errors["by"] = "Stack by topic or by organization."
