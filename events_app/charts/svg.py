@@ -140,8 +140,9 @@ def horizontal_bars(figure: Figure) -> Drawing:
                 f"{row[0]}: {value} {figure.unit}",
             )
         )
+        shown = f"{value} days" if figure.unit == "days" else str(value)
         drawing.labels.append(
-            Label(round(LABEL_WIDTH + width + 6, 1), y + BAR_HEIGHT - 5, str(value))
+            Label(round(LABEL_WIDTH + width + 6, 1), y + BAR_HEIGHT - 5, shown)
         )
     return drawing
 
