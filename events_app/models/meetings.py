@@ -53,6 +53,17 @@ class Meeting(db.Model):
         # Counting the meetings of a confidentiality (the history's total) from
         # the index alone, without reading the rows.
         Index("ix_meeting_deleted_at_confidentiality", "deleted_at", "confidentiality"),
+        # The charts' span of months (events_app/charts/figures.py): the visible
+        # meetings of two years read from the index alone, without their rows
+        # (half the time at 100,000 meetings on SQLite).
+        Index(
+            "ix_meeting_span",
+            "deleted_at",
+            "start_utc",
+            "start_local_date",
+            "confidentiality",
+            "status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,6 +196,16 @@ class Participation(db.Model):
     """A person and/or an organization taking part in a meeting, in one role."""
 
     __tablename__ = "participation"
+    __table_args__ = (
+        # Who took part in a span of meetings, counted from the index alone
+        # (the charts' people and organizations met most).
+        Index(
+            "ix_participation_meeting_records",
+            "meeting_id",
+            "person_id",
+            "organization_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
@@ -210,6 +231,10 @@ class MeetingTopic(db.Model):
     """A topic on a meeting's agenda, with a note of what was said on it."""
 
     __tablename__ = "meeting_topic"
+    __table_args__ = (
+        # The topics of a span of meetings, from the index alone (charts).
+        Index("ix_meeting_topic_meeting_topic", "meeting_id", "topic_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
