@@ -284,3 +284,22 @@ def test_unknown_charts_and_records_answer_4xx(client, team):
         "/meetings/charts.csv?chart=people&person=abc",
     ):
         assert client.get(path).status_code in (400, 404), path
+
+
+def test_the_history_charts_take_a_search_too(client, team):
+    sign_in(client, "viewer")
+    page = client.get(f"/meetings/charts?{SPAN}&q=Colleague").get_data(as_text=True)
+    # Boris took part in the two January meetings only.
+    assert [row[:2] for row in table_rows(page, "per-month")][1:] == [
+        ["2025-01", "2"],
+        ["2025-02", "0"],
+        ["2025-03", "0"],
+        ["2025-04", "0"],
+    ]
+    csv_link = re.search(
+        r'href="([^"]*charts\.csv\?[^"]*chart=per-month[^"]*)"', page
+    ).group(1)
+    assert "q=Colleague" in csv_link
+    assert csv_rows(client.get(csv_link.replace("&amp;", "&"))) == table_rows(
+        page, "per-month"
+    )

@@ -10,12 +10,13 @@ size.
 
 import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 
 from events_app.extensions import db
+from events_app.input_rules import database_id
 from events_app.meeting_stats import NOT_HELD_STATUSES
 from events_app.models import Meeting, Organization, Participation, Person
 from events_app.models.meetings import utc_now
@@ -31,6 +32,38 @@ LISTS = {
     "organizations": (Participation.organization_id, Organization, Organization.name),
     "people": (Participation.person_id, Person, Person.display_name),
 }
+
+
+@dataclass
+class NotMetChoice:
+    """What the page lists: people or organizations, not met for `months` months;
+    `typed` is the months field's text, `errors` what was refused."""
+
+    months: int = DEFAULT_MONTHS
+    records: str = "organizations"
+    typed: str = str(DEFAULT_MONTHS)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def not_met_choice(args) -> NotMetChoice:
+    """The ?months= and ?records= asked: bad values are a message and the default."""
+    choice = NotMetChoice()
+    typed = args.get("months", "").strip()
+    months = database_id(typed)
+    if typed and (months is None or not MIN_MONTHS <= months <= MAX_MONTHS):
+        choice.typed = typed[:20]
+        choice.errors["months"] = (
+            f"Months: a whole number from {MIN_MONTHS} to {MAX_MONTHS}; "
+            f"showing {DEFAULT_MONTHS}."
+        )
+    elif typed:
+        choice.months, choice.typed = months, str(months)
+    records = args.get("records", "").strip()
+    if records in LISTS:
+        choice.records = records
+    elif records:
+        choice.errors["records"] = "Choose people or organizations."
+    return choice
 
 
 def months_ago(today: date, months: int) -> date:

@@ -22,11 +22,10 @@ from events_app.charts.figures import (
     figure_csv,
 )
 from events_app.charts.not_met_lately import (
-    DEFAULT_MONTHS,
-    LISTS,
     MAX_MONTHS,
     MIN_MONTHS,
     months_ago,
+    not_met_choice,
     not_met_since,
 )
 from events_app.charts.scopes import (
@@ -236,31 +235,16 @@ def topic_csv(topic_id: int):
 @bp.get("/not-met-lately")
 def not_met_lately():
     """People or organizations last met more than ?months= months ago, oldest first."""
-    errors = {}
-    raw_months = request.args.get("months", "").strip()
-    months = integer_arg("months", DEFAULT_MONTHS) if raw_months else DEFAULT_MONTHS
-    if raw_months and not (
-        str(months) == raw_months.lstrip("0") and MIN_MONTHS <= months <= MAX_MONTHS
-    ):
-        errors["months"] = (
-            f"Months: a whole number from {MIN_MONTHS} to {MAX_MONTHS}; "
-            f"showing {DEFAULT_MONTHS}."
-        )
-        months = DEFAULT_MONTHS
-    records = request.args.get("records", "").strip() or "organizations"
-    if records not in LISTS:
-        errors["records"] = "Choose people or organizations."
-        records = "organizations"
-    cutoff = months_ago(utc_now().date(), months)
-    listing = not_met_since(current_user, records, cutoff, integer_arg("page", 1))
+    choice = not_met_choice(request.args)
+    cutoff = months_ago(utc_now().date(), choice.months)
+    listing = not_met_since(
+        current_user, choice.records, cutoff, integer_arg("page", 1)
+    )
     return render_template(
         "charts/not_met_lately.html",
         listing=listing,
-        months=months,
-        raw_months=raw_months if errors.get("months") else str(months),
-        records=records,
+        choice=choice,
         cutoff=cutoff,
-        errors=errors,
         min_months=MIN_MONTHS,
         max_months=MAX_MONTHS,
     )
