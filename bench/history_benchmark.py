@@ -619,6 +619,7 @@ def pages_measured() -> list[Page]:
             lambda f: f"/organizations/{f.busy_organization_id}",
         ),
         Page("a topic's page", "page", lambda f: f"/topics/{f.busy_topic_id}"),
+        *chart_pages(),
         Page("/people", "page", lambda f: "/people"),
         Page("/organizations", "page", lambda f: "/organizations"),
         Page("/topics", "page", lambda f: "/topics"),
@@ -680,6 +681,40 @@ def follow_up_pages() -> list[Page]:
             "feed",
             lambda f: f"/feeds/{f.feed_token}/follow-ups.ics",
             repeats=3,
+        ),
+    ]
+
+
+def chart_pages() -> list[Page]:
+    """The charts pages (the default span: the last 24 months) and "not met lately"."""
+    return [
+        Page("charts of the history", "page", lambda f: "/meetings/charts"),
+        Page(
+            "charts of the history, by organization",
+            "page",
+            lambda f: "/meetings/charts?by=organization",
+        ),
+        Page(
+            "a chart's CSV (per month)",
+            "page",
+            lambda f: "/meetings/charts.csv?chart=per-month",
+        ),
+        Page(
+            "a person's charts",
+            "page",
+            lambda f: f"/people/{f.busy_person_id}/charts",
+        ),
+        Page(
+            "an organization's charts",
+            "page",
+            lambda f: f"/organizations/{f.busy_organization_id}/charts",
+        ),
+        Page("a topic's charts", "page", lambda f: f"/topics/{f.busy_topic_id}/charts"),
+        Page("not met lately (organizations)", "page", lambda f: "/not-met-lately"),
+        Page(
+            "not met lately (people)",
+            "page",
+            lambda f: "/not-met-lately?records=people",
         ),
     ]
 

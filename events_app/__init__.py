@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from events_app.auth import bp as auth_bp
     from events_app.calendar import bp as calendar_bp
     from events_app.follow_ups import bp as follow_ups_bp
+    from events_app.charts import bp as charts_bp
     from events_app.meetings import bp as meetings_bp
     from events_app.people import bp as people_bp
     from events_app.topics import bp as topics_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(topics_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(follow_ups_bp)
+    app.register_blueprint(charts_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -91,6 +91,9 @@ def main_pages(ids: dict[str, int]) -> dict[str, str]:
         "groups": "/groups",
         "trash": "/trash",
         "audit": "/audit",
+        "history-charts": "/meetings/charts?from=2025-01-01&to=2025-12-31",
+        "topic-charts": f"/topics/{ids['topic']}/charts?from=2025-01-01&to=2025-12-31",
+        "not-met-lately": "/not-met-lately",
     }
 
 

@@ -99,7 +99,20 @@ def pages_of(world: dict) -> list[str]:
         f"/follow-ups?organization={organization}",
         f"/follow-ups?topic={topic}",
         "/follow-ups?person_name=Kupreich",
+        # Charts over the span of the meetings (2024), and their CSV.
+        f"/meetings/charts?{CHART_SPAN}",
+        f"/meetings/charts?{CHART_SPAN}&by=organization&topic={topic}",
+        f"/meetings/charts.csv?chart=per-month&{CHART_SPAN}",
+        f"/people/{person}/charts?{CHART_SPAN}",
+        f"/organizations/{organization}/charts?{CHART_SPAN}",
+        f"/topics/{topic}/charts?{CHART_SPAN}",
+        f"/topics/{topic}/charts.csv?chart=last-met&{CHART_SPAN}",
+        "/not-met-lately",
+        "/not-met-lately?records=people",
     ]
+
+
+CHART_SPAN = "from=2024-01-01&to=2024-02-29"
 
 
 def statement_counts(app, client, world) -> dict[str, int]:

@@ -97,6 +97,10 @@ def visible_levels(text: str) -> set[str]:
     return {level for level in LEVELS if any(name in text for name in names_of(level))}
 
 
+# The span of the charts: the world's meetings are in March 2025.
+CHART_SPAN = "from=2025-01-01&to=2025-06-30"
+CHART_NAMES = ("per-month", "people", "organizations", "last-met")
+
 LIST_PAGES = [
     "/meetings",
     "/meetings.csv",
@@ -111,6 +115,14 @@ LIST_PAGES = [
     "/meetings/new",
     "/follow-ups",
     "/follow-ups?status=any",
+    # Charts of the history (their tables name people, organizations, topics),
+    # each chart's CSV, and "not met lately" (the world's meetings are older).
+    f"/meetings/charts?{CHART_SPAN}",
+    f"/meetings/charts?{CHART_SPAN}&by=organization",
+    *(f"/meetings/charts.csv?chart={chart}&{CHART_SPAN}" for chart in CHART_NAMES),
+    f"/meetings/charts.csv?chart=per-month&{CHART_SPAN}&by=organization",
+    "/not-met-lately?months=1",
+    "/not-met-lately?months=1&records=people",
 ]
 
 
@@ -200,6 +212,18 @@ def test_search_finds_and_counts_exactly_the_visible(app, client, world, who):
                 assert count.startswith("No meetings match")
 
 
+def record_chart_pages(ids: dict) -> list[str]:
+    """The charts page of each record, and each of its charts' CSV."""
+    pages = []
+    for prefix, kind in (("people", "person"), ("organizations", "organization"),
+                         ("topics", "topic")):  # fmt: skip
+        path = f"/{prefix}/{ids[kind]}/charts"
+        pages.append(f"{path}?{CHART_SPAN}")
+        pages.append(f"{path}?{CHART_SPAN}&by=topic")
+        pages.extend(f"{path}.csv?chart={chart}&{CHART_SPAN}" for chart in CHART_NAMES)
+    return pages
+
+
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_record_pages_answer_200_or_404(app, client, world, who):
     sign_in(client, who)
@@ -213,6 +237,7 @@ def test_record_pages_answer_200_or_404(app, client, world, who):
             f"/people/{ids['person']}",
             f"/organizations/{ids['organization']}",
             f"/topics/{ids['topic']}",
+            *record_chart_pages(ids),
         ):
             response = client.get(path)
             if who == "anonymous" and path.endswith("/revisions"):

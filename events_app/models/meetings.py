@@ -255,6 +255,10 @@ class MeetingTopic(db.Model):
     """A topic on a meeting's agenda, with a note of what was said on it."""
 
     __tablename__ = "meeting_topic"
+    __table_args__ = (
+        # The topics of a span of meetings, from the index alone (charts).
+        Index("ix_meeting_topic_meeting_topic", "meeting_id", "topic_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -1,0 +1,418 @@
+"""The numbers behind the charts: one function per chart, whose rows every door shows.
+
+A chart's SVG, its data table and its CSV download are three views of one
+`Figure` built here, so they cannot disagree. Each figure counts only the
+meetings of a `ChartScope`, which starts from `visible_meetings_for(user)`: a
+meeting the viewer may not see adds nothing, and the only names shown (topics,
+people, organizations) are those of records taking part in meetings the viewer
+sees, so visible by the rule of events_app/visibility.py. A topic is named by
+its own name, never its path, so a hidden parent topic is never named.
+
+Every figure aggregates in SQL (GROUP BY over indexed columns, the top few in
+SQL too), over a span of months (24 unless chosen), so its statements and rows
+do not grow with the history.
+
+Adding a chart is a function `(scope, span, options) -> Figure` and a line in
+`CHARTS` (e.g. follow-ups done on time vs late, once outcomes record when they
+were done).
+"""
+
+import calendar
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, case, desc, distinct, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from events_app.date_range import months_before
+from events_app.extensions import db
+from events_app.meeting_stats import NOT_HELD_STATUSES
+from events_app.meetings.csv_export import spreadsheet_safe
+from events_app.models import (
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Participation,
+    Person,
+    Topic,
+)
+from events_app.models.meetings import utc_now
+
+# A span without a chosen start covers this many months, the current one last.
+DEFAULT_MONTHS = 24
+# The longest span a chart covers: a month is a row of the table and a column.
+MAX_MONTHS = 120
+# Stacked series drawn (the busiest); the rest add up as "Other".
+TOP_SERIES = 6
+# People or organizations listed in a "met most" or "last met" chart.
+TOP_RECORDS = 10
+
+# A local date and its UTC instant differ by less than a day in every zone.
+ZONE_MARGIN = timedelta(days=1)
+
+STACKED_BY = {"topic": "topic", "organization": "organization"}
+
+
+@dataclass(frozen=True)
+class Span:
+    """The months a chart covers: from the first day of one to the last of another."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def months(self) -> list[str]:
+        """Each month of the span as "YYYY-MM", oldest first."""
+        first = self.first_day.year * 12 + self.first_day.month - 1
+        last = self.last_day.year * 12 + self.last_day.month - 1
+        return [
+            f"{index // 12:04d}-{index % 12 + 1:02d}"
+            for index in range(first, last + 1)
+        ]
+
+
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def chosen_span(
+    date_from: date | None, date_to: date | None, today: date | None = None
+) -> tuple[Span, str | None]:
+    """The whole months covering the chosen dates, and why they were cut, if they were.
+
+    Without an end, the span ends with the current month (or the start's); without
+    a start, it begins `DEFAULT_MONTHS` months before its end. A span longer than
+    `MAX_MONTHS` keeps its end and loses its oldest months.
+    """
+    today = today or utc_now().date()
+    last_day = (
+        month_end(date_to) if date_to else month_end(max(today, date_from or today))
+    )
+    earliest = months_before(last_day, MAX_MONTHS - 1)
+    if date_from is None:
+        return Span(months_before(last_day, DEFAULT_MONTHS - 1), last_day), None
+    first_day = min(date_from.replace(day=1), last_day.replace(day=1))
+    if first_day < earliest:
+        message = (
+            f"A chart covers at most {MAX_MONTHS} months: "
+            f"from {earliest.isoformat()} here."
+        )
+        return Span(earliest, last_day), message
+    return Span(first_day, last_day), None
+
+
+@dataclass(frozen=True)
+class ChartScope:
+    """Whose meetings a charts page counts: a select of the viewer's visible
+    meetings (already narrowed to a record or the history's filters)."""
+
+    meetings: Select
+    person_id: int | None = None  # the page's own person, not among "people met"
+    organization_id: int | None = None  # likewise for organizations
+    default_by: str = "topic"  # how meetings per month are stacked by default
+    # Rows already counted for this request, shared by the charts that show them.
+    computed: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart's numbers: a table whose first column labels the rows.
+
+    `drawing` says how the SVG shows it: "stacked" draws each row as a column
+    stacked from `series_columns`; "bars" draws each row as a bar of
+    `value_column`. `record_ids` (with `record_kind`) link each row's label.
+    """
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[str, ...]
+    rows: list[tuple]
+    drawing: str = "bars"
+    value_column: int = 1
+    series_columns: tuple[int, ...] = ()
+    record_kind: str | None = None
+    record_ids: list[int | None] = field(default_factory=list)
+    unit: str = "meetings"
+
+
+def month_of(column) -> ColumnElement[str]:
+    """A date column as "YYYY-MM", in the database's own dialect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def meetings_in_span(scope: ChartScope, span: Span):
+    """The scope's meetings within the span, as a subquery of the columns counted."""
+    return (
+        scope.meetings.where(
+            # The UTC instants around the local dates: the database then reads
+            # the span from the history's index (deleted_at, start_utc, id),
+            # not every meeting outside the trash (5x less work at 100,000).
+            Meeting.start_utc >= datetime.combine(span.first_day, time()) - ZONE_MARGIN,
+            Meeting.start_utc
+            < datetime.combine(span.last_day, time()) + 2 * ZONE_MARGIN,
+            Meeting.start_local_date >= span.first_day,
+            Meeting.start_local_date <= span.last_day,
+        )
+        .with_only_columns(
+            Meeting.id, Meeting.start_local_date, Meeting.start_utc, Meeting.status
+        )
+        .subquery("scoped")
+    )
+
+
+def meetings_per_month(scope: ChartScope, span: Span, by: str) -> Figure:
+    """Meetings each month, and how many of them were on each of the busiest
+    topics (or with each of the busiest organizations); the rest as "Other".
+
+    A meeting on two topics counts under each, so a month's stack can be taller
+    than its number of meetings (the "Meetings" column).
+    """
+    meetings = meetings_in_span(scope, span)
+    month = month_of(meetings.c.start_local_date).label("month")
+    totals = dict(
+        db.session.execute(
+            select(month, func.count()).select_from(meetings).group_by(month)
+        ).all()
+    )
+    if by == "organization":
+        link, key, model, name = (
+            Participation,
+            Participation.organization_id,
+            Organization,
+            Organization.name,
+        )
+    else:
+        link, key, model, name = (
+            MeetingTopic,
+            MeetingTopic.topic_id,
+            Topic,
+            Topic.name,
+        )
+    linked = (
+        select()
+        .select_from(meetings)
+        .join(link, link.meeting_id == meetings.c.id)
+        .where(key.is_not(None))
+    )
+    meeting_count = func.count(distinct(meetings.c.id))
+    top = named_top(
+        linked.add_columns(key.label("record_id"), meeting_count.label("meetings"))
+        .group_by(key)
+        .order_by(desc(meeting_count), key)
+        .limit(TOP_SERIES),
+        model,
+        name,
+    )
+    top = [(record_id, label) for record_id, label, *_ in top]
+    top_ids = [record_id for record_id, _ in top]
+    series = case((key.in_(top_ids), key), else_=None) if top_ids else None
+    counts: dict[tuple[str, int | None], int] = {}
+    if top_ids:
+        for month_key, series_id, count in db.session.execute(
+            linked.add_columns(month, series.label("series"), meeting_count).group_by(
+                month, series
+            )
+        ):
+            counts[(month_key, series_id)] = count
+    stacked_label = "organization" if by == "organization" else "topic"
+    other = "Other organizations" if by == "organization" else "Other topics"
+    columns = ("Month", "Meetings", *(label for _, label in top), other)
+    rows = [
+        (
+            month_key,
+            totals.get(month_key, 0),
+            *(counts.get((month_key, record_id), 0) for record_id in top_ids),
+            counts.get((month_key, None), 0),
+        )
+        for month_key in span.months
+    ]
+    return Figure(
+        name="per-month",
+        title=f"Meetings per month, by {stacked_label}",
+        description=(
+            f"Meetings each month from {span.months[0]} to {span.months[-1]}, "
+            f"stacked by the {len(top_ids)} busiest {stacked_label}s and the "
+            f"others; a meeting with several counts under each."
+        ),
+        columns=columns,
+        rows=rows,
+        drawing="stacked",
+        series_columns=tuple(range(2, len(columns))),
+    )
+
+
+def named_top(counted: Select, model, name) -> list:
+    """The rows of `counted` (record_id, meetings, ...), each after its record's
+    id and name, most meetings first.
+
+    The names are joined to the few rows kept, not to every row counted.
+    """
+    top = counted.subquery("top")
+    return db.session.execute(
+        select(
+            model.id, name, *(column for column in top.c if column.name != "record_id")
+        )
+        .join(top, top.c.record_id == model.id)
+        .order_by(desc(top.c.meetings), func.lower(name), model.id)
+    ).all()
+
+
+def _met_most(
+    scope: ChartScope,
+    span: Span,
+    model,
+    key,
+    name,
+    excluded_id: int | None,
+) -> list:
+    """The records taking part most often in the scope's meetings, busiest first:
+    (id, name, meetings, last met). One query per page and kind of record,
+    however many charts show it."""
+    cache_key = (model, span)
+    if cache_key in scope.computed:
+        return scope.computed[cache_key]
+    meetings = meetings_in_span(scope, span)
+    meeting_count = func.count(distinct(meetings.c.id))
+    taken_place = (meetings.c.start_utc <= utc_now()) & meetings.c.status.not_in(
+        NOT_HELD_STATUSES
+    )
+    last_met = func.max(case((taken_place, meetings.c.start_local_date), else_=None))
+    counted = (
+        select(
+            key.label("record_id"),
+            meeting_count.label("meetings"),
+            last_met.label("last_met"),
+        )
+        .select_from(meetings)
+        .join(Participation, Participation.meeting_id == meetings.c.id)
+        .where(key.is_not(None))
+        .group_by(key)
+        .order_by(desc(meeting_count), key)
+        .limit(TOP_RECORDS)
+    )
+    if excluded_id is not None:
+        counted = counted.where(key != excluded_id)
+    rows = named_top(counted, model, name)
+    scope.computed[cache_key] = rows
+    return rows
+
+
+def people_met_most(scope: ChartScope, span: Span, by: str = "") -> Figure:
+    """The people at most of the scope's meetings in the span."""
+    rows = _met_most(
+        scope,
+        span,
+        Person,
+        Participation.person_id,
+        Person.display_name,
+        scope.person_id,
+    )
+    return Figure(
+        name="people",
+        title="People met most",
+        description=(
+            f"The {TOP_RECORDS} people at most of these meetings from "
+            f"{span.months[0]} to {span.months[-1]}, with the number of meetings."
+        ),
+        columns=("Person", "Meetings"),
+        rows=[(label, count) for _, label, count, _ in rows],
+        record_kind="person",
+        record_ids=[record_id for record_id, *_ in rows],
+    )
+
+
+def organizations_met_most(scope: ChartScope, span: Span, by: str = "") -> Figure:
+    """The organizations at most of the scope's meetings in the span."""
+    rows = _met_most(
+        scope,
+        span,
+        Organization,
+        Participation.organization_id,
+        Organization.name,
+        scope.organization_id,
+    )
+    return Figure(
+        name="organizations",
+        title="Organizations met most",
+        description=(
+            f"The {TOP_RECORDS} organizations at most of these meetings from "
+            f"{span.months[0]} to {span.months[-1]}, with the number of meetings."
+        ),
+        columns=("Organization", "Meetings"),
+        rows=[(label, count) for _, label, count, _ in rows],
+        record_kind="organization",
+        record_ids=[record_id for record_id, *_ in rows],
+    )
+
+
+def organizations_last_met(scope: ChartScope, span: Span, by: str = "") -> Figure:
+    """Days since the last meeting (that took place) with each of the
+    organizations met most, longest ago first."""
+    today = utc_now().date()
+    rows = _met_most(
+        scope,
+        span,
+        Organization,
+        Participation.organization_id,
+        Organization.name,
+        scope.organization_id,
+    )
+    met = sorted(
+        (
+            (last_met, label, record_id)
+            for record_id, label, _, last_met in rows
+            if last_met is not None
+        ),
+        key=lambda row: (row[0], row[1].casefold(), row[2]),
+    )
+    return Figure(
+        name="last-met",
+        title="Time since the last meeting with each organization",
+        description=(
+            f"For the {TOP_RECORDS} organizations met most from {span.months[0]} "
+            f"to {span.months[-1]}: the days since their last meeting that took "
+            "place, longest ago first."
+        ),
+        columns=("Organization", "Last met", "Days since"),
+        rows=[
+            (label, _as_date(last_met).isoformat(), (today - _as_date(last_met)).days)
+            for last_met, label, _ in met
+        ],
+        value_column=2,
+        record_kind="organization",
+        record_ids=[record_id for *_, record_id in met],
+        unit="days",
+    )
+
+
+def _as_date(value) -> date:
+    """A date from the database (SQLite's MAX over a CASE answers text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+ChartFunction = Callable[[ChartScope, Span, str], Figure]
+
+# The charts of every charts page, in page order, by their ?chart= name.
+CHARTS: dict[str, ChartFunction] = {
+    "per-month": meetings_per_month,
+    "people": people_met_most,
+    "organizations": organizations_met_most,
+    "last-met": organizations_last_met,
+}
+
+
+def figure_csv(figure: Figure) -> str:
+    """The figure's table as CSV: its columns and rows, safe for spreadsheets."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(column) for column in figure.columns])
+    for row in figure.rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return output.getvalue()
