@@ -74,11 +74,14 @@ def visible_meeting_ids_where(user, condition: ColumnElement[bool]) -> Select:
     return visible_meetings_for(user).where(condition).with_only_columns(Meeting.id)
 
 
-def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
+def visible_meetings_page(
+    user, condition: ColumnElement[bool], page: int, *, total: int | None = None
+):
     """One page of the visible meetings meeting `condition`, newest first.
 
     Participants and topics come loaded (a fixed number of queries per page, not
-    one per meeting).
+    one per meeting). A caller that knows how many meetings there are in all
+    passes `total`, and the page is not counted again.
     """
     query = (
         visible_meetings_for(user)
@@ -92,12 +95,16 @@ def visible_meetings_page(user, condition: ColumnElement[bool], page: int):
             selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
         )
     )
-    return db.paginate(
+    meetings = db.paginate(
         query,
         page=page,
         per_page=current_app.config["MEETINGS_PER_PAGE"],
         error_out=False,
+        count=total is None,
     )
+    if total is not None:
+        meetings.total = total
+    return meetings
 
 
 def topics_discussed(

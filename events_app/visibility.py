@@ -274,6 +274,19 @@ def visible_topic_ids_for(user) -> set[int] | None:
     """
     if visible_confidentialities_for(user) is None:
         return None
+    # Kept per data version and visibility key (so never stale, nor another
+    # user's): pages ask several times, and the answer changes with the data.
+    from events_app.kept_figures import kept_figure
+
+    return set(
+        kept_figure(
+            "visible_topic_ids", None, user, lambda: frozenset(_visible_topic_ids(user))
+        )
+    )
+
+
+def _visible_topic_ids(user) -> set[int]:
+    """`visible_topic_ids_for`, computed (for a user who does not see everything)."""
     rows = db.session.execute(
         select(
             Topic.id,

@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select, true
 
+import events_app.history
 from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
     CountedRecord,
+    ShownRecords,
     organizations_present,
     people_present,
     topics_discussed,
     visible_meeting_ids_where,
     visible_meetings_page,
 )
+from events_app.kept_figures import kept_figure
 from events_app.meeting_stats import (
     NO_MEETINGS,
     MeetingStats,
@@ -28,6 +31,7 @@ from events_app.topic_tree import (
     TreeRow,
     children_by_parent,
     flatten,
+    preload_ancestors,
     subtree_closure,
     subtree_ids,
 )
@@ -106,8 +110,17 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
     on_topic = Meeting.id.in_(
         select(MeetingTopic.meeting_id).where(MeetingTopic.topic_id.in_(covered_ids))
     )
-    meeting_ids = visible_meeting_ids_where(user, on_topic)
-    meetings = visible_meetings_page(user, on_topic, page)
+    figures = kept_figure(
+        "topic_figures",
+        # The list length is read now: tests shorten it.
+        (topic.id, events_app.history.COUNTED_SHOWN),
+        user,
+        lambda: _topic_figures(topic, covered_ids, on_topic, user),
+        changes_when_meetings_begin=True,
+    )
+    meetings = visible_meetings_page(
+        user, on_topic, page, total=figures.stats.meeting_count
+    )
     notes = {
         meeting.id: [
             entry for entry in meeting.meeting_topics if entry.topic_id in covered_ids
@@ -123,16 +136,70 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         ),
         key=lambda child: (child.name.casefold(), child.id),
     )
-    anyone = true()  # every participant counts, whoever they represented
+    related_topics = figures.related_topics.records(Topic)
+    preload_ancestors(item.record.id for item in related_topics)
     return TopicHistory(
         topic=topic,
         children=children,
+        stats=figures.stats,
+        meetings=meetings,
+        notes=notes,
+        related_topics=related_topics,
+        people_met=figures.people_met.records(Person),
+        organizations_met=figures.organizations_met.records(Organization),
+    )
+
+
+@dataclass(frozen=True)
+class CountedIds:
+    """A "most frequent" list as plain values: (id, meeting count) pairs, the total."""
+
+    counts: tuple[tuple[int, int], ...]
+    total: int
+
+    @classmethod
+    def of(cls, shown: ShownRecords) -> "CountedIds":
+        return cls(
+            tuple((item.record.id, item.meeting_count) for item in shown), shown.total
+        )
+
+    def records(self, model) -> ShownRecords:
+        """The list with its records, loaded in one query."""
+        ids = [record_id for record_id, _ in self.counts]
+        loaded = {
+            record.id: record
+            for record in db.session.scalars(select(model).where(model.id.in_(ids)))
+        }
+        return ShownRecords(
+            [
+                CountedRecord(loaded[record_id], count)
+                for record_id, count in self.counts
+            ],
+            self.total,
+        )
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """What a topic page counts over all its visible meetings (kept, see
+    events_app/kept_figures.py): plain values only."""
+
+    stats: MeetingStats
+    related_topics: CountedIds
+    people_met: CountedIds
+    organizations_met: CountedIds
+
+
+def _topic_figures(topic: Topic, covered_ids: set[int], on_topic, user) -> TopicFigures:
+    meeting_ids = visible_meeting_ids_where(user, on_topic)
+    anyone = true()  # every participant counts, whoever they represented
+    return TopicFigures(
         stats=meeting_stats_by_owner(topic_meeting_pairs([topic.id]), user).get(
             topic.id, NO_MEETINGS
         ),
-        meetings=meetings,
-        notes=notes,
-        related_topics=topics_discussed(meeting_ids, excluded_topic_ids=covered_ids),
-        people_met=people_present(meeting_ids, anyone),
-        organizations_met=organizations_present(meeting_ids, anyone),
+        related_topics=CountedIds.of(
+            topics_discussed(meeting_ids, excluded_topic_ids=covered_ids)
+        ),
+        people_met=CountedIds.of(people_present(meeting_ids, anyone)),
+        organizations_met=CountedIds.of(organizations_present(meeting_ids, anyone)),
     )
