@@ -38,20 +38,84 @@ from events_app.topic_tree import (
 from events_app.visibility import visible_topic_ids_for, visible_topics_for
 
 DEFAULT_PER_PAGE = 50
+# Rows of the topic tree a page of the index shows at most (see `tree_pages`).
+DEFAULT_ROWS = 100
 
 
 @dataclass(frozen=True)
 class TopicListing:
     """One page of the topic index: roots with their sub-topics, or search hits."""
 
-    pagination: object  # Pagination of the root topics, or of the matching topics
+    pagination: object  # a TreePage of the tree, or Pagination of the matches
     rows: list[TreeRow]
     stats: dict[int, MeetingStats]
     searching: bool
+    # The ancestors of the page's first row when it continues a sub-tree that
+    # began on an earlier page (root first); empty otherwise.
+    continued_from: tuple[Topic, ...] = ()
 
     def stats_for(self, topic_id: int) -> MeetingStats:
         """Statistics of one listed topic, its sub-topics included."""
         return self.stats.get(topic_id, NO_MEETINGS)
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """One page of the topic tree: the pager's view of `tree_pages`."""
+
+    items: list[TreeRow]
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def tree_pages(
+    roots: list[Topic],
+    grouped: dict[int | None, list[Topic]],
+    roots_per_page: int,
+    rows_per_page: int,
+) -> list[list[TreeRow]]:
+    """The tree in pages: whole root sub-trees, at most `roots_per_page` roots and
+    `rows_per_page` rows a page; a sub-tree longer than a page on its own fills
+    pages by itself, in tree order.
+
+    Bounding the rows bounds the page: 330 topics (30 roots of 10 sub-topics)
+    on one page made 99 kB of HTML.
+    """
+    pages: list[list[TreeRow]] = []
+    page: list[TreeRow] = []
+    roots_on_page = 0
+    for root in roots:
+        subtree = flatten([root], grouped)
+        if page and (
+            roots_on_page >= roots_per_page or len(page) + len(subtree) > rows_per_page
+        ):
+            pages.append(page)
+            page, roots_on_page = [], 0
+        while len(page) + len(subtree) > rows_per_page:
+            room = rows_per_page - len(page)
+            pages.append(page + subtree[:room])
+            page, subtree = [], subtree[room:]
+        page.extend(subtree)
+        roots_on_page += 1
+    if page:
+        pages.append(page)
+    return pages
 
 
 @dataclass(frozen=True)
@@ -87,21 +151,49 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     # Every visible topic in the session: paths and sub-topics cost nothing more.
     grouped = children_by_parent(visible)
     searching = bool(" ".join((text or "").split()))
+    continued_from: tuple[Topic, ...] = ()
     if searching:
-        condition = search_clause(Topic, Topic.name, text, among=visible)
-    else:
-        condition = Topic.parent_id.is_(None)
-    query = visible.where(condition).order_by(func.lower(Topic.name), Topic.id)
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    if searching:
+        query = visible.where(
+            search_clause(Topic, Topic.name, text, among=visible)
+        ).order_by(func.lower(Topic.name), Topic.id)
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
         rows = [TreeRow(topic=topic, depth=0) for topic in pagination.items]
     else:
-        rows = flatten(list(pagination.items), grouped)
+        pages = tree_pages(
+            grouped.get(None, []),
+            grouped,
+            roots_per_page=per_page,
+            rows_per_page=current_app.config.get("TOPIC_INDEX_ROWS", DEFAULT_ROWS),
+        )
+        rows = pages[page - 1] if 0 < page <= len(pages) else []
+        pagination = TreePage(items=rows, page=page, pages=len(pages))
+        if rows and rows[0].depth:
+            continued_from = tuple(_ancestors_in_tree(rows[0].topic))
     ids = [row.topic.id for row in rows]
-    stats = meeting_stats_by_owner(topic_meeting_pairs(ids), user) if ids else {}
-    return TopicListing(
-        pagination=pagination, rows=rows, stats=stats, searching=searching
+    stats = kept_figure(
+        "topic_index_stats",
+        tuple(ids),
+        user,
+        lambda: meeting_stats_by_owner(topic_meeting_pairs(ids), user),
+        changes_when_meetings_begin=True,
     )
+    return TopicListing(
+        pagination=pagination,
+        rows=rows,
+        stats=stats,
+        searching=searching,
+        continued_from=continued_from,
+    )
+
+
+def _ancestors_in_tree(topic: Topic) -> list[Topic]:
+    """The topic's ancestors as `children_by_parent` linked them (visible only)."""
+    ancestors: list[Topic] = []
+    ancestor = topic.parent
+    while ancestor is not None and ancestor not in ancestors:
+        ancestors.append(ancestor)
+        ancestor = ancestor.parent
+    return list(reversed(ancestors))
 
 
 def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
