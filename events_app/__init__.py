@@ -64,8 +64,8 @@ def register_input_rules(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from events_app.auth import bp as auth_bp
     from events_app.calendar import bp as calendar_bp
-    from events_app.follow_ups import bp as follow_ups_bp
     from events_app.charts import bp as charts_bp
+    from events_app.follow_ups import bp as follow_ups_bp
     from events_app.meetings import bp as meetings_bp
     from events_app.people import bp as people_bp
     from events_app.topics import bp as topics_bp

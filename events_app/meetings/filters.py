@@ -176,12 +176,18 @@ def start_utc_after(local_date: date) -> datetime:
     )
 
 
-def topic_and_descendant_ids(topic_id: int) -> Select:
+def topic_and_descendant_ids(topic_id: int) -> list[int]:
     """A topic's id with those of all its sub-topics (a parent filter includes them).
 
-    A select for IN, walked by the database: the history never loads the tree.
+    Read first (one small recursive query), then given to the listing and its
+    count as literal ids: PostgreSQL cannot estimate what a recursive CTE
+    yields, guessed 50,000 meetings for the busiest topic's 8,000 at 100,000,
+    and spent 1.1 s of its 1.4 s count compiling it with JIT (40 ms of JIT with
+    the ids; measured on a loaded 2-core machine).
     """
-    return select(subtree_closure([topic_id]).c.descendant_id)
+    return sorted(
+        db.session.scalars(select(subtree_closure([topic_id]).c.descendant_id))
+    )
 
 
 @dataclass(frozen=True)

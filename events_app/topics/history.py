@@ -6,18 +6,21 @@ Only meetings the viewer may see are counted, listed or mined for names.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select, true
+from sqlalchemy import func, literal, select, true
 
+import events_app.history
 from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
     CountedRecord,
+    ShownRecords,
     organizations_present,
     people_present,
     topics_discussed,
     visible_meeting_ids_where,
     visible_meetings_page,
 )
+from events_app.kept_figures import kept_figure
 from events_app.meeting_stats import (
     NO_MEETINGS,
     MeetingStats,
@@ -28,26 +31,91 @@ from events_app.topic_tree import (
     TreeRow,
     children_by_parent,
     flatten,
+    preload_ancestors,
     subtree_closure,
     subtree_ids,
 )
 from events_app.visibility import visible_topic_ids_for, visible_topics_for
 
 DEFAULT_PER_PAGE = 50
+# Rows of the topic tree a page of the index shows at most (see `tree_pages`).
+DEFAULT_ROWS = 100
 
 
 @dataclass(frozen=True)
 class TopicListing:
     """One page of the topic index: roots with their sub-topics, or search hits."""
 
-    pagination: object  # Pagination of the root topics, or of the matching topics
+    pagination: object  # a TreePage of the tree, or Pagination of the matches
     rows: list[TreeRow]
     stats: dict[int, MeetingStats]
     searching: bool
+    # The ancestors of the page's first row when it continues a sub-tree that
+    # began on an earlier page (root first); empty otherwise.
+    continued_from: tuple[Topic, ...] = ()
 
     def stats_for(self, topic_id: int) -> MeetingStats:
         """Statistics of one listed topic, its sub-topics included."""
         return self.stats.get(topic_id, NO_MEETINGS)
+
+
+@dataclass(frozen=True)
+class TreePage:
+    """One page of the topic tree: the pager's view of `tree_pages`."""
+
+    items: list[TreeRow]
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def tree_pages(
+    roots: list[Topic],
+    grouped: dict[int | None, list[Topic]],
+    roots_per_page: int,
+    rows_per_page: int,
+) -> list[list[TreeRow]]:
+    """The tree in pages: whole root sub-trees, at most `roots_per_page` roots and
+    `rows_per_page` rows a page; a sub-tree longer than a page on its own fills
+    pages by itself, in tree order.
+
+    Bounding the rows bounds the page: 330 topics (30 roots of 10 sub-topics)
+    on one page made 99 kB of HTML.
+    """
+    pages: list[list[TreeRow]] = []
+    page: list[TreeRow] = []
+    roots_on_page = 0
+    for root in roots:
+        subtree = flatten([root], grouped)
+        if page and (
+            roots_on_page >= roots_per_page or len(page) + len(subtree) > rows_per_page
+        ):
+            pages.append(page)
+            page, roots_on_page = [], 0
+        while len(page) + len(subtree) > rows_per_page:
+            room = rows_per_page - len(page)
+            pages.append(page + subtree[:room])
+            page, subtree = [], subtree[room:]
+        page.extend(subtree)
+        roots_on_page += 1
+    if page:
+        pages.append(page)
+    return pages
 
 
 @dataclass(frozen=True)
@@ -83,21 +151,49 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     # Every visible topic in the session: paths and sub-topics cost nothing more.
     grouped = children_by_parent(visible)
     searching = bool(" ".join((text or "").split()))
+    continued_from: tuple[Topic, ...] = ()
     if searching:
-        condition = search_clause(Topic, Topic.name, text, among=visible)
-    else:
-        condition = Topic.parent_id.is_(None)
-    query = visible.where(condition).order_by(func.lower(Topic.name), Topic.id)
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    if searching:
+        query = visible.where(
+            search_clause(Topic, Topic.name, text, among=visible)
+        ).order_by(func.lower(Topic.name), Topic.id)
+        pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
         rows = [TreeRow(topic=topic, depth=0) for topic in pagination.items]
     else:
-        rows = flatten(list(pagination.items), grouped)
+        pages = tree_pages(
+            grouped.get(None, []),
+            grouped,
+            roots_per_page=per_page,
+            rows_per_page=current_app.config.get("TOPIC_INDEX_ROWS", DEFAULT_ROWS),
+        )
+        rows = pages[page - 1] if 0 < page <= len(pages) else []
+        pagination = TreePage(items=rows, page=page, pages=len(pages))
+        if rows and rows[0].depth:
+            continued_from = tuple(_ancestors_in_tree(rows[0].topic))
     ids = [row.topic.id for row in rows]
-    stats = meeting_stats_by_owner(topic_meeting_pairs(ids), user) if ids else {}
-    return TopicListing(
-        pagination=pagination, rows=rows, stats=stats, searching=searching
+    stats = kept_figure(
+        "topic_index_stats",
+        tuple(ids),
+        user,
+        lambda: meeting_stats_by_owner(topic_meeting_pairs(ids), user),
+        changes_when_meetings_begin=True,
     )
+    return TopicListing(
+        pagination=pagination,
+        rows=rows,
+        stats=stats,
+        searching=searching,
+        continued_from=continued_from,
+    )
+
+
+def _ancestors_in_tree(topic: Topic) -> list[Topic]:
+    """The topic's ancestors as `children_by_parent` linked them (visible only)."""
+    ancestors: list[Topic] = []
+    ancestor = topic.parent
+    while ancestor is not None and ancestor not in ancestors:
+        ancestors.append(ancestor)
+        ancestor = ancestor.parent
+    return list(reversed(ancestors))
 
 
 def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
@@ -106,8 +202,17 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
     on_topic = Meeting.id.in_(
         select(MeetingTopic.meeting_id).where(MeetingTopic.topic_id.in_(covered_ids))
     )
-    meeting_ids = visible_meeting_ids_where(user, on_topic)
-    meetings = visible_meetings_page(user, on_topic, page)
+    figures = kept_figure(
+        "topic_figures",
+        # The list length is read now: tests shorten it.
+        (topic.id, events_app.history.COUNTED_SHOWN),
+        user,
+        lambda: _topic_figures(topic, covered_ids, on_topic, user),
+        changes_when_meetings_begin=True,
+    )
+    meetings = visible_meetings_page(
+        user, on_topic, page, total=figures.stats.meeting_count
+    )
     notes = {
         meeting.id: [
             entry for entry in meeting.meeting_topics if entry.topic_id in covered_ids
@@ -123,16 +228,83 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         ),
         key=lambda child: (child.name.casefold(), child.id),
     )
-    anyone = true()  # every participant counts, whoever they represented
+    related_topics = figures.related_topics.records(Topic)
+    preload_ancestors(item.record.id for item in related_topics)
     return TopicHistory(
         topic=topic,
         children=children,
-        stats=meeting_stats_by_owner(topic_meeting_pairs([topic.id]), user).get(
-            topic.id, NO_MEETINGS
-        ),
+        stats=figures.stats,
         meetings=meetings,
         notes=notes,
-        related_topics=topics_discussed(meeting_ids, excluded_topic_ids=covered_ids),
-        people_met=people_present(meeting_ids, anyone),
-        organizations_met=organizations_present(meeting_ids, anyone),
+        related_topics=related_topics,
+        people_met=figures.people_met.records(Person),
+        organizations_met=figures.organizations_met.records(Organization),
     )
+
+
+@dataclass(frozen=True)
+class CountedIds:
+    """A "most frequent" list as plain values: (id, meeting count) pairs, the total."""
+
+    counts: tuple[tuple[int, int], ...]
+    total: int
+
+    @classmethod
+    def of(cls, shown: ShownRecords) -> "CountedIds":
+        return cls(
+            tuple((item.record.id, item.meeting_count) for item in shown), shown.total
+        )
+
+    def records(self, model) -> ShownRecords:
+        """The list with its records, loaded in one query."""
+        ids = [record_id for record_id, _ in self.counts]
+        loaded = {
+            record.id: record
+            for record in db.session.scalars(select(model).where(model.id.in_(ids)))
+        }
+        return ShownRecords(
+            [
+                CountedRecord(loaded[record_id], count)
+                for record_id, count in self.counts
+            ],
+            self.total,
+        )
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """What a topic page counts over all its visible meetings (kept, see
+    events_app/kept_figures.py): plain values only."""
+
+    stats: MeetingStats
+    related_topics: CountedIds
+    people_met: CountedIds
+    organizations_met: CountedIds
+
+
+def _topic_figures(topic: Topic, covered_ids: set[int], on_topic, user) -> TopicFigures:
+    meeting_ids = visible_meeting_ids_where(user, on_topic)
+    anyone = true()  # every participant counts, whoever they represented
+    return TopicFigures(
+        stats=meeting_stats_by_owner(
+            _subtree_meeting_pairs(topic, covered_ids), user
+        ).get(topic.id, NO_MEETINGS),
+        related_topics=CountedIds.of(
+            topics_discussed(meeting_ids, excluded_topic_ids=covered_ids)
+        ),
+        people_met=CountedIds.of(people_present(meeting_ids, anyone)),
+        organizations_met=CountedIds.of(organizations_present(meeting_ids, anyone)),
+    )
+
+
+def _subtree_meeting_pairs(topic: Topic, covered_ids: set[int]):
+    """(owner_id, meeting_id) of one topic, its sub-topics given as literal ids.
+
+    Like `topic_meeting_pairs`, without the recursive CTE whose size PostgreSQL
+    cannot estimate (it planned the busiest topic's figures for 50,000 meetings
+    and spent over a second compiling them with JIT).
+    """
+    return select(
+        literal(topic.id).label("owner_id"),
+        MeetingTopic.meeting_id.label("meeting_id"),
+    ).where(MeetingTopic.topic_id.in_(sorted(covered_ids)))
