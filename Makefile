@@ -56,9 +56,12 @@ serve-production: install
 	$(FLASK) db upgrade
 	$(BIN)/gunicorn --config gunicorn.conf.py "events_app:create_app()"
 
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs the suite in one.
+PYTEST_WORKERS ?= auto
+
 ## Install test dependencies and run the whole suite (SQLite always, PostgreSQL when TEST_DATABASE_URL is set)
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .

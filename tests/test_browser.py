@@ -4,7 +4,6 @@ Skipped when Chromium is missing, unless REQUIRE_BROWSER_TESTS=1 (as in CI),
 where a missing browser is a failure.
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -55,22 +54,11 @@ def live_server(tmp_path):
 
 
 @pytest.fixture
-def page():
-    reason = _browser_missing_reason()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        context = browser.new_context(accept_downloads=True, timezone_id="Europe/Paris")
-        yield context.new_page()
-        context.close()
-        browser.close()
+def page(chromium):
+    """A page of its own in the session's Chromium (tests/conftest.py)."""
+    context = chromium.new_context(accept_downloads=True, timezone_id="Europe/Paris")
+    yield context.new_page()
+    context.close()
 
 
 def test_newcomer_walk(live_server, page, tmp_path):

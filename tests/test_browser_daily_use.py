@@ -17,15 +17,14 @@ from tests.live_server import serving
 
 
 @pytest.fixture
-def tour(tmp_path):
+def tour(request, tmp_path):
     """A live app on its own SQLite file and a Chromium page, the demo prepared."""
     reason = page_tour.missing_tools()
     if reason:
         if page_tour.required():
             pytest.fail(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+    chromium = request.getfixturevalue("chromium")
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'tour.sqlite'}",
@@ -33,16 +32,14 @@ def tour(tmp_path):
     )
     with app.app_context():
         db.create_all()
-    with serving(app) as base, sync_playwright() as playwright:
-        browser = page_tour.launch_chromium(playwright)
-        context = browser.new_context(
+    with serving(app) as base:
+        context = chromium.new_context(
             viewport=page_tour.DESKTOP, timezone_id="Europe/Vilnius"
         )
         page = context.new_page()
         ids = page_tour.prepare_demo(page, app, base)
         yield app, base, page, ids
         context.close()
-        browser.close()
     with app.app_context():
         db.engine.dispose()
 

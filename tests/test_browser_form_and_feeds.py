@@ -6,7 +6,6 @@ The deployment is the default one (ANONYMOUS_ACCESS off), so every feed address
 is fetched as a calendar app would: a plain HTTP client with no cookies.
 """
 
-import os
 import urllib.request
 
 import pytest
@@ -17,7 +16,6 @@ from events_app import create_app
 from events_app.extensions import db
 from events_app.models import Meeting, Topic
 from tests.live_server import serving
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_missing_reason
 
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 768)}
 
@@ -40,25 +38,13 @@ def members_only_server(tmp_path):
 
 
 @pytest.fixture(params=sorted(WIDTHS))
-def sized_page(request):
-    reason = _browser_missing_reason()
-    if reason:
-        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+def sized_page(request, chromium):
     width, height = WIDTHS[request.param]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        context = browser.new_context(
-            viewport={"width": width, "height": height}, timezone_id="Europe/Vilnius"
-        )
-        yield context.new_page()
-        context.close()
-        browser.close()
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, timezone_id="Europe/Vilnius"
+    )
+    yield context.new_page()
+    context.close()
 
 
 def fetch_like_a_calendar_app(address: str):

@@ -3,6 +3,7 @@
 import re
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -103,8 +104,9 @@ def create_user(email: str, password: str, role: str, display_name: str = "") ->
 
 
 @cache
-def _unusable_password_hash() -> str:
-    return generate_password_hash("no account has this password")
+def _unusable_password_hash(method: str) -> str:
+    """Made like real users' hashes (User.set_password): checking it costs the same."""
+    return generate_password_hash("no account has this password", method=method)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -115,7 +117,8 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_unusable_password_hash(), password or "")
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        check_password_hash(_unusable_password_hash(method), password or "")
         return None
     if not user.check_password(password or ""):
         return None
