@@ -99,7 +99,7 @@ def visible_levels(text: str) -> set[str]:
 
 # The span of the charts: the world's meetings are in March 2025.
 CHART_SPAN = "from=2025-01-01&to=2025-06-30"
-CHART_NAMES = ("per-month", "people", "organizations", "last-met")
+CHART_NAMES = ("per-month", "people", "organizations", "last-met", "follow-ups")
 
 LIST_PAGES = [
     "/meetings",

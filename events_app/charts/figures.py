@@ -13,8 +13,7 @@ SQL too), over a span of months (24 unless chosen), so its statements and rows
 do not grow with the history.
 
 Adding a chart is a function `(scope, span, options) -> Figure` and a line in
-`CHARTS` (e.g. follow-ups done on time vs late, once outcomes record when they
-were done).
+`CHARTS`.
 """
 
 import calendar
@@ -35,10 +34,12 @@ from events_app.models import (
     Meeting,
     MeetingTopic,
     Organization,
+    Outcome,
     Participation,
     Person,
     Topic,
 )
+from events_app.models.choices import OutcomeStatus
 from events_app.models.meetings import utc_now
 
 # A span without a chosen start covers this many months, the current one last.
@@ -138,6 +139,7 @@ class Figure:
     record_kind: str | None = None
     record_ids: list[int | None] = field(default_factory=list)
     unit: str = "meetings"
+    empty_note: str = "No meetings to count here."
 
 
 def month_of(column) -> ColumnElement[str]:
@@ -392,6 +394,83 @@ def organizations_last_met(scope: ChartScope, span: Span, by: str = "") -> Figur
     )
 
 
+# How a follow-up due in a month ended up, in the order of the table's columns;
+# the first five are stacked in the drawing, "Dropped" is shown apart (table
+# and CSV only): a dropped follow-up was neither done nor late.
+FOLLOW_UP_OUTCOMES = (
+    "On time",
+    "Late",
+    "Done, day unknown",
+    "Overdue",
+    "Open, not yet due",
+    "Dropped",
+)
+
+
+def follow_ups_on_time(scope: ChartScope, span: Span, by: str = "") -> Figure:
+    """Follow-ups of the scope's meetings by the month they were due: done on
+    or before the due day (on time), done after it (late), done before the app
+    recorded the day (day unknown), still open past it (overdue), open and not
+    yet due, and dropped.
+
+    Counted by the month of the due date, not of completion, so that late,
+    overdue and on-time follow-ups of one month are the same promises. A
+    follow-up without a due date is left out. The meeting need not lie in the
+    span: a follow-up of a December meeting due in January counts in January.
+    """
+    today = utc_now().date()
+    visible_meeting_ids = scope.meetings.with_only_columns(Meeting.id)
+    done = Outcome.status == OutcomeStatus.DONE
+    is_open = Outcome.status == OutcomeStatus.OPEN
+    kinds = (
+        done & (Outcome.completed_on <= Outcome.due),
+        done & (Outcome.completed_on > Outcome.due),
+        done & Outcome.completed_on.is_(None),
+        is_open & (Outcome.due < today),
+        is_open & (Outcome.due >= today),
+        Outcome.status == OutcomeStatus.DROPPED,
+    )
+    month = month_of(Outcome.due).label("month")
+    counted = {
+        month_key: counts
+        for month_key, *counts in db.session.execute(
+            select(
+                month,
+                *(
+                    func.coalesce(func.sum(case((kind, 1), else_=0)), 0)
+                    for kind in kinds
+                ),
+            )
+            .where(
+                Outcome.due >= span.first_day,
+                Outcome.due <= span.last_day,
+                Outcome.meeting_id.in_(visible_meeting_ids),
+            )
+            .group_by(month)
+        )
+    }
+    empty = [0] * len(FOLLOW_UP_OUTCOMES)
+    return Figure(
+        name="follow-ups",
+        title="Follow-ups done on time or late",
+        description=(
+            f"Follow-ups of these meetings due each month from {span.months[0]} "
+            f"to {span.months[-1]}, by the month they were due: done on time, "
+            "done late, done on a day not recorded, overdue and still open, open "
+            "and not yet due; dropped ones are in the table only."
+        ),
+        columns=("Month due", *FOLLOW_UP_OUTCOMES),
+        rows=[
+            (month_key, *(int(count) for count in counted.get(month_key, empty)))
+            for month_key in span.months
+        ],
+        drawing="stacked",
+        series_columns=tuple(range(1, len(FOLLOW_UP_OUTCOMES))),
+        unit="follow-ups",
+        empty_note="No follow-ups due in these months.",
+    )
+
+
 def _as_date(value) -> date:
     """A date from the database (SQLite's MAX over a CASE answers text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -405,6 +484,7 @@ CHARTS: dict[str, ChartFunction] = {
     "people": people_met_most,
     "organizations": organizations_met_most,
     "last-met": organizations_last_met,
+    "follow-ups": follow_ups_on_time,
 }
 
 
