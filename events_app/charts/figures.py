@@ -112,6 +112,9 @@ class ChartScope:
     meetings (already narrowed to a record or the history's filters)."""
 
     meetings: Select
+    # What the scope is (its kind and record, or the history's filters): with
+    # the viewer, span and day, it keys the charts kept (`kept_chart`).
+    key: tuple = ()
     person_id: int | None = None  # the page's own person, not among "people met"
     organization_id: int | None = None  # likewise for organizations
     default_by: str = "topic"  # how meetings per month are stacked by default
@@ -486,6 +489,26 @@ CHARTS: dict[str, ChartFunction] = {
     "last-met": organizations_last_met,
     "follow-ups": follow_ups_on_time,
 }
+
+
+def kept_chart(scope: ChartScope, name: str, span: Span, by: str, user) -> Figure:
+    """The chart `name` of the scope, kept per data version and viewer's sight
+    (events_app/kept_figures.py), so a charts page seen again, or its CSV,
+    reads no meetings until the data changes.
+
+    The key holds the day (overdue follow-ups, days since the last meeting) and
+    the start of the next meeting (what "took place" means changes when it
+    begins), so a kept chart is never stale.
+    """
+    from events_app.kept_figures import kept_figure
+
+    return kept_figure(
+        "chart",
+        (name, scope.key, span, by, utc_now().date()),
+        user,
+        lambda: CHARTS[name](scope, span, by),
+        changes_when_meetings_begin=True,
+    )
 
 
 def figure_csv(figure: Figure) -> str:
