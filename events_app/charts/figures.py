@@ -157,13 +157,17 @@ def meetings_in_span(scope: ChartScope, span: Span):
     return (
         scope.meetings.where(
             # The UTC instants around the local dates: the database then reads
-            # the span from the history's index (deleted_at, start_utc, id),
-            # not every meeting outside the trash (5x less work at 100,000).
+            # the span from the index of live meetings by start, not every
+            # meeting outside the trash (5x less work at 100,000).
             Meeting.start_utc >= datetime.combine(span.first_day, time()) - ZONE_MARGIN,
             Meeting.start_utc
             < datetime.combine(span.last_day, time()) + 2 * ZONE_MARGIN,
-            Meeting.start_local_date >= span.first_day,
-            Meeting.start_local_date <= span.last_day,
+            # The local dates as months (the span is whole months): a range
+            # of dates would lead SQLite to the calendar's date index and the
+            # wide rows (0.13 to 0.25 s for two years at 100,000); months leave
+            # it the covering index of live meetings by start (ix_meeting_live,
+            # 0.04 s), which holds the local date too.
+            month_of(Meeting.start_local_date).between(span.months[0], span.months[-1]),
         )
         .with_only_columns(
             Meeting.id, Meeting.start_local_date, Meeting.start_utc, Meeting.status
