@@ -424,3 +424,30 @@ def test_follow_ups_count_only_visible_meetings_on_every_charts_page(
         assert table[2] == ["2025-02", "1", "1", "0", "0", "0", "0"], path
         assert table[3] == ["2025-03", "0", "0", "0", "0", "0", "1"], path
         assert csv_rows(client.get(f"{path}.csv?chart=follow-ups&{SPAN}")) == table
+
+
+def test_kept_charts_change_with_the_data(app, client, follow_ups):
+    from events_app.models import Outcome
+
+    sign_in(client, "viewer")
+    path = f"/people/{follow_ups['anna']}/charts?{SPAN}"
+    assert table_rows(client.get(path).get_data(as_text=True), "follow-ups")[3] == [
+        "2025-03", "0", "0", "0", "1", "0", "1"
+    ]  # fmt: skip
+    with app.app_context():
+        overdue = db.session.scalar(select(Outcome).where(Outcome.text == "Overdue"))
+        overdue.status, overdue.completed_on = "done", date(2025, 3, 25)
+        db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert table_rows(page, "follow-ups")[3] == [
+        "2025-03",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+    ]
+    assert csv_rows(
+        client.get(f"/people/{follow_ups['anna']}/charts.csv?chart=follow-ups&{SPAN}")
+    ) == table_rows(page, "follow-ups")

@@ -113,7 +113,7 @@ class ChartScope:
 
     meetings: Select
     # What the scope is (its kind and record, or the history's filters): with
-    # the viewer, span and day, it keys the charts kept (`kept_chart`).
+    # the viewer, span and day, it keys the charts kept (`kept_charts`).
     key: tuple = ()
     person_id: int | None = None  # the page's own person, not among "people met"
     organization_id: int | None = None  # likewise for organizations
@@ -498,22 +498,24 @@ CHARTS: dict[str, ChartFunction] = {
 }
 
 
-def kept_chart(scope: ChartScope, name: str, span: Span, by: str, user) -> Figure:
-    """The chart `name` of the scope, kept per data version and viewer's sight
-    (events_app/kept_figures.py), so a charts page seen again, or its CSV,
-    reads no meetings until the data changes.
+def kept_charts(
+    scope: ChartScope, names: tuple[str, ...], span: Span, by: str, user
+) -> list[Figure]:
+    """The charts `names` of the scope, kept together per data version and
+    viewer's sight (events_app/kept_figures.py), so a charts page seen again,
+    or a CSV, reads no meetings until the data changes (one stamp for them all).
 
     The key holds the day (overdue follow-ups, days since the last meeting) and
     the start of the next meeting (what "took place" means changes when it
-    begins), so a kept chart is never stale.
+    begins), so kept charts are never stale.
     """
     from events_app.kept_figures import kept_figure
 
     return kept_figure(
-        "chart",
-        (name, scope.key, span, by, utc_now().date()),
+        "charts",
+        (names, scope.key, span, by, utc_now().date()),
         user,
-        lambda: CHARTS[name](scope, span, by),
+        lambda: [CHARTS[name](scope, span, by) for name in names],
         changes_when_meetings_begin=True,
     )
 

@@ -20,7 +20,7 @@ from events_app.charts.figures import (
     Span,
     chosen_span,
     figure_csv,
-    kept_chart,
+    kept_charts,
 )
 from events_app.charts.not_met_lately import (
     MAX_MONTHS,
@@ -75,10 +75,7 @@ def chart_choices(scope: ChartScope, dates: tuple | None = None) -> ChartChoices
 
 def figures_for(scope: ChartScope, choices: ChartChoices) -> list[Figure]:
     """Every chart of a charts page, in page order."""
-    return [
-        kept_chart(scope, name, choices.span, choices.by, current_user)
-        for name in CHARTS
-    ]
+    return kept_charts(scope, tuple(CHARTS), choices.span, choices.by, current_user)
 
 
 # The page of each kind of record a chart's rows name, and its id argument.
@@ -139,7 +136,7 @@ def chart_csv(scope: ChartScope, filename: str):
     choices = chart_choices(scope)
     if choices.errors:
         abort(400, description=" ".join(choices.errors.values()))
-    figure = kept_chart(scope, name, choices.span, choices.by, current_user)
+    (figure,) = kept_charts(scope, (name,), choices.span, choices.by, current_user)
     return Response(
         figure_csv(figure),
         mimetype="text/csv",
