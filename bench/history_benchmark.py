@@ -700,6 +700,11 @@ def chart_pages() -> list[Page]:
             lambda f: "/meetings/charts.csv?chart=per-month",
         ),
         Page(
+            "a chart's CSV (follow-ups on time)",
+            "page",
+            lambda f: "/meetings/charts.csv?chart=follow-ups",
+        ),
+        Page(
             "a person's charts",
             "page",
             lambda f: f"/people/{f.busy_person_id}/charts",

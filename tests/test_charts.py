@@ -303,3 +303,151 @@ def test_the_history_charts_take_a_search_too(client, team):
     assert csv_rows(client.get(csv_link.replace("&amp;", "&"))) == table_rows(
         page, "per-month"
     )
+
+
+@pytest.fixture
+def follow_ups(app, team):
+    """Follow-ups of the team's meetings: done on time, late, on a day not
+    recorded, overdue, not yet due, dropped, without a due date, and one of the
+    restricted meeting the viewer may not see."""
+    from events_app.models import Meeting, Outcome
+
+    def add(title, text, due, status="open", completed_on=None):
+        meeting = db.session.scalar(select(Meeting).where(Meeting.title == title))
+        meeting.outcomes.append(
+            Outcome(
+                text=text,
+                due=due,
+                status=status,
+                completed_on=completed_on,
+                position=len(meeting.outcomes),
+            )
+        )
+
+    with app.app_context():
+        first = "Meeting on 2025-01-10T09:00:00"
+        march = "Meeting on 2025-03-05T09:00:00"
+        add(first, "On time", date(2025, 2, 1), "done", date(2025, 1, 30))
+        add(first, "Late", date(2025, 2, 10), "done", date(2025, 2, 15))
+        add(first, "Dropped", date(2025, 3, 1), "dropped", date(2025, 3, 2))
+        add(first, "No due date", None)
+        add(march, "Overdue", date(2025, 3, 20))
+        add(march, "Done long ago", date(2025, 4, 10), "done")
+        add(march, "Not yet due", date(2099, 1, 15))
+        add(
+            "Meeting on 2025-02-14T09:00:00",
+            "Secret promise",
+            date(2025, 2, 20),
+            "done",
+            date(2025, 2, 20),
+        )
+        db.session.commit()
+    return team
+
+
+FOLLOW_UP_COLUMNS = [
+    "Month due",
+    "On time",
+    "Late",
+    "Done, day unknown",
+    "Overdue",
+    "Open, not yet due",
+    "Dropped",
+]
+
+
+def test_follow_ups_are_counted_by_month_due_on_time_late_or_overdue(
+    client, follow_ups
+):
+    sign_in(client, "viewer")
+    page = client.get(f"/people/{follow_ups['anna']}/charts?{SPAN}").get_data(
+        as_text=True
+    )
+    table = table_rows(page, "follow-ups")
+    assert table == [
+        FOLLOW_UP_COLUMNS,
+        ["2025-01", "0", "0", "0", "0", "0", "0"],
+        # The restricted meeting's follow-up, done on time in February, is not counted.
+        ["2025-02", "1", "1", "0", "0", "0", "0"],
+        ["2025-03", "0", "0", "0", "1", "0", "1"],
+        ["2025-04", "0", "0", "1", "0", "0", "0"],
+    ]
+    assert "Follow-ups done on time or late" in page
+    csv_link = re.search(
+        r'href="([^"]*charts\.csv\?[^"]*chart=follow-ups[^"]*)"', page
+    ).group(1)
+    assert csv_rows(client.get(csv_link.replace("&amp;", "&"))) == table
+    future = client.get(
+        f"/people/{follow_ups['anna']}/charts.csv?chart=follow-ups"
+        "&from=2099-01-01&to=2099-01-31"
+    )
+    assert csv_rows(future)[1] == ["2099-01", "0", "0", "0", "0", "1", "0"]
+
+
+def test_an_admin_counts_the_restricted_meetings_follow_ups(client, follow_ups):
+    sign_in(client, "admin")
+    admin = csv_rows(client.get(f"/meetings/charts.csv?chart=follow-ups&{SPAN}"))
+    assert admin[2] == ["2025-02", "2", "1", "0", "0", "0", "0"]
+
+
+def test_follow_ups_count_only_visible_meetings_on_every_charts_page(
+    client, follow_ups
+):
+    sign_in(client, "viewer")
+    history = client.get(f"/meetings/charts?{SPAN}").get_data(as_text=True)
+    assert table_rows(history, "follow-ups")[2] == [
+        "2025-02",
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+    ]
+    # The history's filters narrow the follow-ups to their meetings.
+    embassy = client.get(
+        f"/meetings/charts?{SPAN}&organization={follow_ups['embassy']}"
+    ).get_data(as_text=True)
+    assert [row[:2] for row in table_rows(embassy, "follow-ups")[1:]] == [
+        ["2025-01", "0"],
+        ["2025-02", "0"],
+        ["2025-03", "0"],
+        ["2025-04", "0"],
+    ]
+    assert table_rows(embassy, "follow-ups")[3][4] == "1"
+    for path in (
+        f"/topics/{follow_ups['sanctions']}/charts",
+        f"/organizations/{follow_ups['ministry']}/charts",
+    ):
+        page = client.get(f"{path}?{SPAN}").get_data(as_text=True)
+        table = table_rows(page, "follow-ups")
+        assert table[2] == ["2025-02", "1", "1", "0", "0", "0", "0"], path
+        assert table[3] == ["2025-03", "0", "0", "0", "0", "0", "1"], path
+        assert csv_rows(client.get(f"{path}.csv?chart=follow-ups&{SPAN}")) == table
+
+
+def test_kept_charts_change_with_the_data(app, client, follow_ups):
+    from events_app.models import Outcome
+
+    sign_in(client, "viewer")
+    path = f"/people/{follow_ups['anna']}/charts?{SPAN}"
+    assert table_rows(client.get(path).get_data(as_text=True), "follow-ups")[3] == [
+        "2025-03", "0", "0", "0", "1", "0", "1"
+    ]  # fmt: skip
+    with app.app_context():
+        overdue = db.session.scalar(select(Outcome).where(Outcome.text == "Overdue"))
+        overdue.status, overdue.completed_on = "done", date(2025, 3, 25)
+        db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert table_rows(page, "follow-ups")[3] == [
+        "2025-03",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+    ]
+    assert csv_rows(
+        client.get(f"/people/{follow_ups['anna']}/charts.csv?chart=follow-ups&{SPAN}")
+    ) == table_rows(page, "follow-ups")

@@ -134,3 +134,19 @@ def test_months_ago_keeps_the_day_or_the_months_last():
 
     assert not_met_lately.months_ago(date(2026, 8, 31), 6) == date(2026, 2, 28)
     assert not_met_lately.months_ago(date(2026, 1, 15), 13) == date(2024, 12, 15)
+
+
+def test_the_kept_list_follows_the_data(app, client, make, people):
+    sign_in(client, "viewer")
+    page = client.get("/not-met-lately?records=people").get_data(as_text=True)
+    assert listed_names(page)[0] == "Olga Old"
+    start = utc_now() - timedelta(days=3)
+    make.meeting(
+        title="Olga again",
+        start_utc=start,
+        end_utc=start + timedelta(hours=1),
+        timezone="UTC",
+        participants=[(people["Olga Old"], None, "speaker")],
+    )
+    page = client.get("/not-met-lately?records=people").get_data(as_text=True)
+    assert listed_names(page) == ["Hanna Hidden-Last", "Carl Cancelled"]

@@ -103,6 +103,7 @@ def pages_of(world: dict) -> list[str]:
         f"/meetings/charts?{CHART_SPAN}",
         f"/meetings/charts?{CHART_SPAN}&by=organization&topic={topic}",
         f"/meetings/charts.csv?chart=per-month&{CHART_SPAN}",
+        f"/meetings/charts.csv?chart=follow-ups&{CHART_SPAN}",
         f"/people/{person}/charts?{CHART_SPAN}",
         f"/organizations/{organization}/charts?{CHART_SPAN}",
         f"/topics/{topic}/charts?{CHART_SPAN}",

@@ -5,6 +5,8 @@ else, so a leak through a history page, an index, a search, a filter list, a
 feed or an export shows up as that name in the response.
 """
 
+import csv
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -99,7 +101,9 @@ def visible_levels(text: str) -> set[str]:
 
 # The span of the charts: the world's meetings are in March 2025.
 CHART_SPAN = "from=2025-01-01&to=2025-06-30"
-CHART_NAMES = ("per-month", "people", "organizations", "last-met")
+CHART_NAMES = ("per-month", "people", "organizations", "last-met", "follow-ups")
+# Charts that name nothing (checked by their counts, not by names seen).
+COUNTS_ONLY = ("follow-ups",)
 
 LIST_PAGES = [
     "/meetings",
@@ -119,7 +123,11 @@ LIST_PAGES = [
     # each chart's CSV, and "not met lately" (the world's meetings are older).
     f"/meetings/charts?{CHART_SPAN}",
     f"/meetings/charts?{CHART_SPAN}&by=organization",
-    *(f"/meetings/charts.csv?chart={chart}&{CHART_SPAN}" for chart in CHART_NAMES),
+    *(
+        f"/meetings/charts.csv?chart={chart}&{CHART_SPAN}"
+        for chart in CHART_NAMES
+        if chart not in COUNTS_ONLY
+    ),
     f"/meetings/charts.csv?chart=per-month&{CHART_SPAN}&by=organization",
     "/not-met-lately?months=1",
     "/not-met-lately?months=1&records=people",
@@ -210,6 +218,26 @@ def test_search_finds_and_counts_exactly_the_visible(app, client, world, who):
             else:
                 assert visible_levels(results) == set(), (who, name)
                 assert count.startswith("No meetings match")
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_follow_ups_chart_counts_exactly_the_visible(client, world, who):
+    """Each meeting's follow-up (due next week) counts on its person's chart for
+    those who see the meeting; for others the chart is a 404."""
+    sign_in(client, who)
+    due = date.today() + timedelta(days=7)
+    span = f"from={date.today().isoformat()}&to={due.isoformat()}"
+    for level in LEVELS:
+        response = client.get(
+            f"/people/{world[level]['person']}/charts.csv?chart=follow-ups&{span}"
+        )
+        if level not in EXPECTED[who]:
+            assert response.status_code == 404, (who, level)
+            continue
+        assert response.status_code == 200, (who, level)
+        rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        not_yet_due = rows[0].index("Open, not yet due")
+        assert sum(int(row[not_yet_due]) for row in rows[1:]) == 1, (who, level)
 
 
 def record_chart_pages(ids: dict) -> list[str]:

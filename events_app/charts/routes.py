@@ -20,6 +20,7 @@ from events_app.charts.figures import (
     Span,
     chosen_span,
     figure_csv,
+    kept_charts,
 )
 from events_app.charts.not_met_lately import (
     MAX_MONTHS,
@@ -74,7 +75,7 @@ def chart_choices(scope: ChartScope, dates: tuple | None = None) -> ChartChoices
 
 def figures_for(scope: ChartScope, choices: ChartChoices) -> list[Figure]:
     """Every chart of a charts page, in page order."""
-    return [chart(scope, choices.span, choices.by) for chart in CHARTS.values()]
+    return kept_charts(scope, tuple(CHARTS), choices.span, choices.by, current_user)
 
 
 # The page of each kind of record a chart's rows name, and its id argument.
@@ -129,13 +130,13 @@ def charts_page(
 
 def chart_csv(scope: ChartScope, filename: str):
     """The CSV of the chart named by ?chart=: the very rows the page shows."""
-    chart = CHARTS.get(request.args.get("chart", ""))
-    if chart is None:
+    name = request.args.get("chart", "")
+    if name not in CHARTS:
         abort(400, description=f"Choose a chart: {', '.join(CHARTS)}.")
     choices = chart_choices(scope)
     if choices.errors:
         abort(400, description=" ".join(choices.errors.values()))
-    figure = chart(scope, choices.span, choices.by)
+    (figure,) = kept_charts(scope, (name,), choices.span, choices.by, current_user)
     return Response(
         figure_csv(figure),
         mimetype="text/csv",

@@ -18,7 +18,10 @@ from events_app.visibility import visible_meetings_for
 
 def history_scope(user, filters: MeetingFilters) -> ChartScope:
     """The meetings the history lists for these filters."""
-    return ChartScope(filters.apply(visible_meetings_for(user)))
+    return ChartScope(
+        filters.apply(visible_meetings_for(user)),
+        key=("history", tuple(sorted(filters.as_args().items()))),
+    )
 
 
 def person_scope(user, person: Person) -> ChartScope:
@@ -26,7 +29,11 @@ def person_scope(user, person: Person) -> ChartScope:
     took_part = Meeting.id.in_(
         select(Participation.meeting_id).where(Participation.person_id == person.id)
     )
-    return ChartScope(visible_meetings_for(user).where(took_part), person_id=person.id)
+    return ChartScope(
+        visible_meetings_for(user).where(took_part),
+        key=("person", person.id),
+        person_id=person.id,
+    )
 
 
 def organization_scope(user, organization: Organization) -> ChartScope:
@@ -37,7 +44,9 @@ def organization_scope(user, organization: Organization) -> ChartScope:
         )
     )
     return ChartScope(
-        visible_meetings_for(user).where(took_part), organization_id=organization.id
+        visible_meetings_for(user).where(took_part),
+        key=("organization", organization.id),
+        organization_id=organization.id,
     )
 
 
@@ -50,5 +59,7 @@ def topic_scope(user, topic: Topic) -> ChartScope:
         )
     )
     return ChartScope(
-        visible_meetings_for(user).where(on_topic), default_by="organization"
+        visible_meetings_for(user).where(on_topic),
+        key=("topic", topic.id),
+        default_by="organization",
     )
