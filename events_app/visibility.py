@@ -42,6 +42,7 @@ from events_app.models.access import (
     meeting_access_user,
 )
 from events_app.models.choices import Confidentiality
+from events_app.topic_tree import subtree_closure
 
 
 def visible_confidentialities_for(user) -> list[str] | None:
@@ -345,6 +346,40 @@ def _visible_topic_ids(user) -> set[int]:
                 visible.add(topic_id)
                 topic_id = parent_of.get(topic_id)
     return visible
+
+
+def visible_subtree_ids(user, topic_id: int) -> list[int]:
+    """A topic's id and its sub-topics', as the user may see them; [] if hidden.
+
+    What a filter by a topic (with its sub-topics) reads. A topic the user may
+    not see selects nothing, exactly like a missing one: listing the meetings of
+    its visible sub-topics would confirm that it exists and which topics lie
+    under it. The walk down goes through visible topics only, for the same
+    reason (a visible topic below a hidden marked one is not told to be under
+    the visible topic above that).
+    """
+    visible = visible_topic_ids_for(user)
+    if visible is not None and topic_id not in visible:
+        return []
+    closure = subtree_closure([topic_id])
+    rows = db.session.execute(
+        select(Topic.id, Topic.parent_id).where(
+            Topic.id.in_(select(closure.c.descendant_id))
+        )
+    ).all()
+    if visible is None:
+        return sorted(row_id for row_id, _ in rows)
+    children: dict[int, list[int]] = {}
+    for row_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(row_id)
+    reached = {topic_id}
+    waiting = [topic_id]
+    while waiting:
+        for child_id in children.get(waiting.pop(), ()):
+            if child_id in visible and child_id not in reached:
+                reached.add(child_id)
+                waiting.append(child_id)
+    return sorted(reached)
 
 
 def topics_seen_by(user) -> Select[tuple[Topic]]:

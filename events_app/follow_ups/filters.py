@@ -90,8 +90,8 @@ class FollowUpFilters:
             values["status"] = "any"
         return {key: value for key, value in values.items() if value}
 
-    def apply(self, statement: Select, today: date) -> Select:
-        """Narrow a select of outcomes joined to their (visible) meetings.
+    def apply(self, statement: Select, user, today: date) -> Select:
+        """Narrow a select of outcomes joined to their meetings (those `user` may see).
 
         `person`: owned by that person. `organization`: owned by it or by one
         of its people, or agreed in a meeting it took part in (what was
@@ -121,7 +121,9 @@ class FollowUpFilters:
             statement = statement.where(
                 exists().where(
                     MeetingTopic.meeting_id == Outcome.meeting_id,
-                    MeetingTopic.topic_id.in_(topic_and_descendant_ids(self.topic_id)),
+                    MeetingTopic.topic_id.in_(
+                        topic_and_descendant_ids(self.topic_id, user)
+                    ),
                 )
             )
         if self.due_from:

@@ -1,0 +1,66 @@
+"""Outside review of the doors that landed with follow-ups, the calendar view,
+charts and kept figures: nothing hidden shows through a filter, a count or a
+kept figure, whoever asks."""
+
+import re
+from datetime import date
+
+import pytest
+
+from events_app.extensions import db
+from events_app.models import Outcome
+
+MISSING = 987654
+
+
+@pytest.fixture(autouse=True)
+def set_up(make):
+    make.user(email="admin@example.org", role="admin")
+
+
+@pytest.fixture
+def hidden_parent(make):
+    """A marked parent topic in no meeting (hidden to all but admins) above a free
+    child on the agenda of a public meeting with a follow-up."""
+    covert = make.topic("Covertparentzz", restricted=True, id=4242)
+    child = make.topic("Fieldwork", parent=covert)
+    meeting = make.meeting("Openmeetingzz", topics=[(child, "")])
+    meeting.outcomes.append(Outcome(text="Openfollowupzz", due=date(2025, 4, 1)))
+    db.session.commit()
+    return covert.id, child.id
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/meetings?topic={topic}",
+        "/meetings?topic={topic}&view=month&month=2025-03",
+        "/meetings/charts?topic={topic}",
+        "/meetings/charts.csv?topic={topic}",
+        "/meetings.csv?topic={topic}",
+        "/follow-ups?topic={topic}&status=any",
+    ],
+)
+@pytest.mark.parametrize("role", ["anonymous", "viewer", "editor"])
+def test_a_hidden_topic_filter_finds_what_a_missing_one_finds(
+    client, auth, hidden_parent, address, role
+):
+    """Filtering by a hidden parent must not list its visible sub-topics' meetings:
+    that tells the parent exists, and which topics are under it."""
+    if role != "anonymous":
+        auth.sign_in_as(role)
+    covert, child = hidden_parent
+    seen = client.get(address.format(topic=child))
+    if seen.status_code == 200:
+        assert "Openmeetingzz" in seen.get_data(True) or "2025" in seen.get_data(True)
+    hidden = client.get(address.format(topic=covert))
+    missing = client.get(address.format(topic=MISSING))
+    assert hidden.status_code == missing.status_code
+    body = hidden.get_data(True)
+    assert "Openmeetingzz" not in body and "Openfollowupzz" not in body
+    assert without_id(body, covert) == without_id(missing.get_data(True), MISSING)
+
+
+def without_id(body: str, record_id: int) -> str:
+    """The page with the filter's id, wherever it is echoed, replaced by "ID"."""
+    return re.sub(rf"(topic=|topic%3D|value=\"){record_id}\b", r"\1ID", body)
