@@ -477,11 +477,21 @@ def visible_record_or_404(user, model, record_id: int):
 
 def is_visible_to(user, record) -> bool:
     """Whether the user may see this meeting, person, organization or topic."""
-    model = type(record)
+    return sees_record_id(user, type(record), record.id)
+
+
+def sees_record_id(user, model, record_id: int) -> bool:
+    """Whether the user may see the record of `model` with this id (one statement).
+
+    A filter naming a record by id selects nothing unless this holds: what a
+    filter reaches through (a person's usual organization, a topic's
+    sub-topics) may reach beyond the meetings the user sees, and must not tell
+    a hidden record from a missing one.
+    """
     return (
         db.session.scalar(
             visible_records_for(user, model)
-            .where(model.id == record.id)
+            .where(model.id == record_id)
             .with_only_columns(model.id)
         )
         is not None

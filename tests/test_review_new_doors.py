@@ -6,9 +6,10 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from events_app.extensions import db
-from events_app.models import Outcome
+from events_app.models import Outcome, User
 
 MISSING = 987654
 
@@ -63,4 +64,53 @@ def test_a_hidden_topic_filter_finds_what_a_missing_one_finds(
 
 def without_id(body: str, record_id: int) -> str:
     """The page with the filter's id, wherever it is echoed, replaced by "ID"."""
-    return re.sub(rf"(topic=|topic%3D|value=\"){record_id}\b", r"\1ID", body)
+    return re.sub(
+        rf"((?:topic|organization)(?:=|%3D)|value=\"){record_id}\b", r"\1ID", body
+    )
+
+
+def signed_in_user(app, role: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(User.id).where(User.email == f"{role}@example.org")
+        )
+
+
+def test_a_hidden_usual_organization_is_not_found_through_its_people(
+    app, client, auth, make
+):
+    """A viewer sees a marked person through a restricted meeting they are listed
+    on; the person's usual organization, marked and named only in a meeting they
+    may not see, must not answer the follow-ups' organization filter."""
+    auth.sign_in_as("viewer")
+    viewer = db.session.get(User, signed_in_user(app, "viewer"))
+    organization = make.organization("Covertorgzz", restricted=True, id=5151)
+    person = make.person("Listedpersonzz", restricted=True, organization=organization)
+    make.meeting(
+        "Unlistedsecretzz",
+        confidentiality="restricted",
+        participants=[(person, organization, "")],
+    )
+    listed = make.meeting(
+        "Listedsecretzz",
+        confidentiality="restricted",
+        participants=[(person, None, "")],
+    )
+    listed.access_users.append(viewer)
+    listed.outcomes.append(
+        Outcome(text="Listedfollowupzz", owner_person=person, due=date(2025, 4, 1))
+    )
+    db.session.commit()
+    assert "Listedfollowupzz" in client.get(f"/follow-ups?person={person.id}").get_data(
+        True
+    )
+    assert client.get(f"/organizations/{organization.id}").status_code == 404
+    for address in (
+        "/follow-ups?organization={id}&status=any",
+        "/meetings?organization={id}",
+        "/meetings/charts?organization={id}",
+    ):
+        hidden = client.get(address.format(id=organization.id)).get_data(True)
+        missing = client.get(address.format(id=MISSING)).get_data(True)
+        assert "Listedfollowupzz" not in hidden
+        assert without_id(hidden, organization.id) == without_id(missing, MISSING)
