@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from events_app.extensions import db
-from events_app.models import Outcome, User
+from events_app.models import AuditEvent, Outcome, Topic, User
+from events_app.visibility import visible_topic_ids_for
 
 MISSING = 987654
 
@@ -114,3 +115,24 @@ def test_a_hidden_usual_organization_is_not_found_through_its_people(
         missing = client.get(address.format(id=MISSING)).get_data(True)
         assert "Listedfollowupzz" not in hidden
         assert without_id(hidden, organization.id) == without_id(missing, MISSING)
+
+
+def test_a_savepoint_does_not_let_uncommitted_figures_be_kept(app, make):
+    """Releasing a savepoint is not a commit: the figures read after it are of
+    data that may still be rolled back, and the data version it reached may
+    later be reached again by other data."""
+    make.user(email="viewer@example.org", role="viewer")
+    viewer = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+    make.topic("Before")
+    assert len(visible_topic_ids_for(viewer)) == 1
+    for name in ("Rolledbackzz", "Rolledbacktoozz"):
+        topic = Topic(name=name)
+        topic.refresh_name_keys()
+        db.session.add(topic)
+    db.session.flush()
+    with db.session.begin_nested():
+        db.session.add(AuditEvent(action="probe", summary="savepoint"))
+    assert len(visible_topic_ids_for(viewer)) == 3  # read, in this transaction
+    db.session.rollback()
+    make.topic("Keptzz")  # the same data version as the rolled-back topics
+    assert visible_topic_ids_for(viewer) == set(db.session.scalars(select(Topic.id)))
