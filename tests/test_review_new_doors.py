@@ -3,7 +3,7 @@ charts and kept figures: nothing hidden shows through a filter, a count or a
 kept figure, whoever asks."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -136,3 +136,50 @@ def test_a_savepoint_does_not_let_uncommitted_figures_be_kept(app, make):
     db.session.rollback()
     make.topic("Keptzz")  # the same data version as the rolled-back topics
     assert visible_topic_ids_for(viewer) == set(db.session.scalars(select(Topic.id)))
+
+
+@pytest.mark.parametrize(
+    ("role", "more"), [("anonymous", 2), ("viewer", 3), ("editor", 2), ("admin", 5)]
+)
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_a_busy_day_counts_only_what_the_viewer_may_see(
+    app, client, auth, make, role, more, view
+):
+    """Restricted meetings first in the day: neither shown nor in "+N more",
+    except the one the viewer is listed on."""
+    make.user(email="viewer@example.org", role="viewer")
+    viewer = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+    for hour in range(3):
+        secret = make.meeting(
+            f"Secretbriefing{hour}zz",
+            confidentiality="restricted",
+            start_utc=datetime(2025, 3, 12, 5 + hour),
+            end_utc=datetime(2025, 3, 12, 5 + hour, 30),
+        )
+        if hour == 0:
+            secret.access_users.append(viewer)
+            db.session.commit()
+    for hour in range(6):
+        make.meeting(
+            f"Openmeeting{hour}",
+            start_utc=datetime(2025, 3, 12, 9 + hour),
+            end_utc=datetime(2025, 3, 12, 9 + hour, 30),
+        )
+    if role != "anonymous":
+        auth.sign_in_as(role)
+    address = (
+        "/meetings?view=month&month=2025-03"
+        if view == "month"
+        else "/meetings?view=week&week=2025-W11"
+    )
+    page = client.get(address).get_data(True)
+    shown = 4 if view == "month" else 12
+    expected_more = max(0, more + 4 - shown) if view == "month" else 0
+    secrets = re.findall(r"Secretbriefing(\d)zz", page)
+    if role in ("anonymous", "editor"):
+        assert not secrets
+    if role == "viewer":
+        assert set(secrets) <= {"0"}
+    if expected_more:
+        assert f"+{expected_more} more" in page
+    assert not re.search(r"\+\d+ more", page) or expected_more
