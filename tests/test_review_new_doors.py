@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from events_app.extensions import db
 from events_app.models import AuditEvent, Outcome, Topic, User
+from events_app.models.access import UserGroup
 from events_app.visibility import visible_topic_ids_for
 
 MISSING = 987654
@@ -183,3 +184,47 @@ def test_a_busy_day_counts_only_what_the_viewer_may_see(
     if expected_more:
         assert f"+{expected_more} more" in page
     assert not re.search(r"\+\d+ more", page) or expected_more
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["left the group", "group taken off", "trashed", "purged"],
+)
+def test_kept_topic_figures_follow_every_change_of_sight(
+    app, client, auth, make, change
+):
+    """A viewer sees a marked topic through a group's access to a restricted
+    meeting; once their sight changes, the kept figures (the topic ids seen,
+    the topic's figures) must not show it any more."""
+    auth.sign_in_as("viewer")
+    viewer = db.session.scalar(select(User).where(User.email == "viewer@example.org"))
+    group = UserGroup(name="Briefed", members=[viewer])
+    db.session.add(group)
+    topic = make.topic("Secrettopiczz", restricted=True)
+    meeting = make.meeting(
+        "Groupbriefingzz", confidentiality="restricted", topics=[(topic, "")]
+    )
+    meeting.access_groups.append(group)
+    db.session.commit()
+    for address in (
+        "/topics",
+        f"/topics/{topic.id}",
+        "/meetings?view=month&month=2025-03",
+    ):
+        assert "Secrettopiczz" in client.get(address).get_data(
+            True
+        ) or "Groupbriefingzz" in client.get(address).get_data(True)
+    if change == "left the group":
+        group.members.remove(viewer)
+    elif change == "group taken off":
+        meeting.access_groups.remove(group)
+    elif change == "trashed":
+        meeting.deleted_at = datetime(2025, 3, 20)
+    else:
+        db.session.delete(meeting)
+    db.session.commit()
+    assert "Secrettopiczz" not in client.get("/topics").get_data(True)
+    assert client.get(f"/topics/{topic.id}").status_code == 404
+    assert "Groupbriefingzz" not in client.get(
+        "/meetings?view=month&month=2025-03"
+    ).get_data(True)
