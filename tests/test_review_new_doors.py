@@ -42,6 +42,7 @@ def hidden_parent(make):
         "/meetings/charts.csv?topic={topic}",
         "/meetings.csv?topic={topic}",
         "/follow-ups?topic={topic}&status=any",
+        "/calendar.ics?topic={topic}",
     ],
 )
 @pytest.mark.parametrize("role", ["anonymous", "viewer", "editor"])
