@@ -1186,10 +1186,10 @@ def search_piece_figures(
 
     def count() -> int:
         visible = visible_meetings_for(viewer)
-        return counted_at_most(filters.apply(visible), COUNTED_AT_MOST)
+        return counted_at_most(filters.apply(visible, viewer), COUNTED_AT_MOST)
 
     def page() -> list[Meeting]:
-        listing = search_listing(filters, visible_meetings_for(viewer))
+        listing = search_listing(filters, visible_meetings_for(viewer), viewer)
         statement = listing.statement.order_by(
             Meeting.start_utc.desc(), Meeting.id.desc()
         )

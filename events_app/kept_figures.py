@@ -19,6 +19,7 @@ workers share nothing but the database.
 
 A session holding writes not yet committed reads and keeps nothing: its data
 version could be rolled back, and the same number reached again by other data.
+Only the end of its outermost transaction ends that, never a savepoint's.
 """
 
 from collections import OrderedDict
@@ -130,7 +131,13 @@ def _note_writes(session: Session, flush_context) -> None:
     session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _writes_ended(session: Session) -> None:
-    session.info.pop(_WROTE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _writes_ended(session: Session, transaction) -> None:
+    """Forget the writes when the whole transaction ends, committed or not.
+
+    Not when a savepoint is released or rolled back ("after_commit" and
+    "after_rollback" fire for those too): the writes around it may still be
+    rolled back, and the data version they reached reached again by others.
+    """
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)

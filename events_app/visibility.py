@@ -42,6 +42,7 @@ from events_app.models.access import (
     meeting_access_user,
 )
 from events_app.models.choices import Confidentiality
+from events_app.topic_tree import subtree_closure
 
 
 def visible_confidentialities_for(user) -> list[str] | None:
@@ -347,6 +348,40 @@ def _visible_topic_ids(user) -> set[int]:
     return visible
 
 
+def visible_subtree_ids(user, topic_id: int) -> list[int]:
+    """A topic's id and its sub-topics', as the user may see them; [] if hidden.
+
+    What a filter by a topic (with its sub-topics) reads. A topic the user may
+    not see selects nothing, exactly like a missing one: listing the meetings of
+    its visible sub-topics would confirm that it exists and which topics lie
+    under it. The walk down goes through visible topics only, for the same
+    reason (a visible topic below a hidden marked one is not told to be under
+    the visible topic above that).
+    """
+    visible = visible_topic_ids_for(user)
+    if visible is not None and topic_id not in visible:
+        return []
+    closure = subtree_closure([topic_id])
+    rows = db.session.execute(
+        select(Topic.id, Topic.parent_id).where(
+            Topic.id.in_(select(closure.c.descendant_id))
+        )
+    ).all()
+    if visible is None:
+        return sorted(row_id for row_id, _ in rows)
+    children: dict[int, list[int]] = {}
+    for row_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(row_id)
+    reached = {topic_id}
+    waiting = [topic_id]
+    while waiting:
+        for child_id in children.get(waiting.pop(), ()):
+            if child_id in visible and child_id not in reached:
+                reached.add(child_id)
+                waiting.append(child_id)
+    return sorted(reached)
+
+
 def topics_seen_by(user) -> Select[tuple[Topic]]:
     """A select of the topics the user may see in their own right: on the agenda of
     a meeting the user may see or, when signed in, free directory entries (see
@@ -442,11 +477,21 @@ def visible_record_or_404(user, model, record_id: int):
 
 def is_visible_to(user, record) -> bool:
     """Whether the user may see this meeting, person, organization or topic."""
-    model = type(record)
+    return sees_record_id(user, type(record), record.id)
+
+
+def sees_record_id(user, model, record_id: int) -> bool:
+    """Whether the user may see the record of `model` with this id (one statement).
+
+    A filter naming a record by id selects nothing unless this holds: what a
+    filter reaches through (a person's usual organization, a topic's
+    sub-topics) may reach beyond the meetings the user sees, and must not tell
+    a hidden record from a missing one.
+    """
     return (
         db.session.scalar(
             visible_records_for(user, model)
-            .where(model.id == record.id)
+            .where(model.id == record_id)
             .with_only_columns(model.id)
         )
         is not None

@@ -164,7 +164,7 @@ def feed_response(user, *, private: bool) -> Response:
         return response
     response.set_data(
         feed_body(
-            filters.apply(visible_meetings_for(user)),
+            filters.apply(visible_meetings_for(user), user),
             calendar_name=current_app.config["CALENDAR_NAME"],
             meeting_url=feed_meeting_url(),
             max_event_bytes=(

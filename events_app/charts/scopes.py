@@ -19,7 +19,7 @@ from events_app.visibility import visible_meetings_for
 def history_scope(user, filters: MeetingFilters) -> ChartScope:
     """The meetings the history lists for these filters."""
     return ChartScope(
-        filters.apply(visible_meetings_for(user)),
+        filters.apply(visible_meetings_for(user), user),
         key=("history", tuple(sorted(filters.as_args().items()))),
     )
 
@@ -55,7 +55,7 @@ def topic_scope(user, topic: Topic) -> ChartScope:
     organization (stacked by topic, the topic itself would fill every month)."""
     on_topic = Meeting.id.in_(
         select(MeetingTopic.meeting_id).where(
-            MeetingTopic.topic_id.in_(topic_and_descendant_ids(topic.id))
+            MeetingTopic.topic_id.in_(topic_and_descendant_ids(topic.id, user))
         )
     )
     return ChartScope(

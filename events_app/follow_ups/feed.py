@@ -26,7 +26,7 @@ def calendar_follow_ups(
     """The user's follow-ups under these filters that have a due date, soonest first."""
     owner = func.coalesce(Person.display_name, Organization.name, "")
     statement = (
-        filters.apply(visible_follow_ups_for(user), today)
+        filters.apply(visible_follow_ups_for(user), user, today)
         .where(has_due_date())
         .outerjoin(Person, Person.id == Outcome.owner_person_id)
         .outerjoin(Organization, Organization.id == Outcome.owner_organization_id)

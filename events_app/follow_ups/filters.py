@@ -10,14 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, false, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import query_date_span
 from events_app.input_rules import database_id
 from events_app.meetings.filters import topic_and_descendant_ids
-from events_app.models import MeetingTopic, Outcome, Participation, Person
+from events_app.models import (
+    MeetingTopic,
+    Organization,
+    Outcome,
+    Participation,
+    Person,
+)
 from events_app.models.choices import OutcomeStatus
+from events_app.visibility import sees_record_id
 
 # What the status filter offers; "" is every status.
 STATUS_CHOICES = ("open", "done", "dropped", "")
@@ -90,9 +97,12 @@ class FollowUpFilters:
             values["status"] = "any"
         return {key: value for key, value in values.items() if value}
 
-    def apply(self, statement: Select, today: date) -> Select:
-        """Narrow a select of outcomes joined to their (visible) meetings.
+    def apply(self, statement: Select, user, today: date) -> Select:
+        """Narrow a select of outcomes joined to their meetings (those `user` may see).
 
+        A person or organization the user may not see selects nothing (its
+        people are found by their usual organization, which may be hidden from
+        a user who sees them), a topic likewise (`topic_and_descendant_ids`).
         `person`: owned by that person. `organization`: owned by it or by one
         of its people, or agreed in a meeting it took part in (what was
         promised by and to it). `topic`: its meeting had the topic or one of
@@ -100,6 +110,12 @@ class FollowUpFilters:
         """
         if self.status:
             statement = statement.where(Outcome.status == self.status)
+        for model, record_id in (
+            (Person, self.person_id),
+            (Organization, self.organization_id),
+        ):
+            if record_id and not sees_record_id(user, model, record_id):
+                return statement.where(false())
         if self.person_id:
             statement = statement.where(Outcome.owner_person_id == self.person_id)
         if self.organization_id:
@@ -121,7 +137,9 @@ class FollowUpFilters:
             statement = statement.where(
                 exists().where(
                     MeetingTopic.meeting_id == Outcome.meeting_id,
-                    MeetingTopic.topic_id.in_(topic_and_descendant_ids(self.topic_id)),
+                    MeetingTopic.topic_id.in_(
+                        topic_and_descendant_ids(self.topic_id, user)
+                    ),
                 )
             )
         if self.due_from:

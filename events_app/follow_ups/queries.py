@@ -98,7 +98,7 @@ def follow_ups_page(
     One row more than the page is read to know whether a next page exists:
     counting every follow-up would cost as much as the data grows.
     """
-    statement = by_due_date(filters.apply(visible_follow_ups_for(user), today()))
+    statement = by_due_date(filters.apply(visible_follow_ups_for(user), user, today()))
     rows = db.session.scalars(
         with_meetings_and_owners(statement)
         .offset((number - 1) * per_page)
@@ -160,7 +160,7 @@ def follow_ups_of_record(
     """The first follow-ups under a person's or organization's filter; more?"""
     rows = db.session.scalars(
         with_meetings_and_owners(
-            by_due_date(filters.apply(visible_follow_ups_for(user), today()))
+            by_due_date(filters.apply(visible_follow_ups_for(user), user, today()))
         ).limit(limit + 1)
     ).all()
     return list(rows[:limit]), len(rows) > limit

@@ -25,8 +25,12 @@ from events_app.models import (
 from events_app.models.choices import MeetingKind, MeetingStatus, label
 from events_app.search.matching import matching
 from events_app.search.query import SearchQuery, parse_search
-from events_app.topic_tree import subtree_closure, visible_path
-from events_app.visibility import is_visible_to, visible_topic_ids_for
+from events_app.topic_tree import visible_path
+from events_app.visibility import (
+    is_visible_to,
+    visible_subtree_ids,
+    visible_topic_ids_for,
+)
 
 
 @dataclass
@@ -93,10 +97,12 @@ class MeetingFilters:
         }
         return {key: value for key, value in values.items() if value}
 
-    def apply(self, statement: Select, ranked: bool = False) -> Select:
-        """Narrow a select of meetings (already limited to what the viewer may see).
+    def apply(self, statement: Select, user, ranked: bool = False) -> Select:
+        """Narrow a select of meetings (already limited to what `user` may see).
 
-        With `ranked`, a text search orders the meetings best match first.
+        A record filter names a record by id; for a topic the user may not see
+        it selects nothing, as for a missing one. With `ranked`, a text search
+        orders the meetings best match first.
         """
         if self.date_from:
             statement = statement.where(
@@ -129,7 +135,7 @@ class MeetingFilters:
                 Meeting.id.in_(
                     select(MeetingTopic.meeting_id).where(
                         MeetingTopic.topic_id.in_(
-                            topic_and_descendant_ids(self.topic_id)
+                            topic_and_descendant_ids(self.topic_id, user)
                         )
                     )
                 )
@@ -176,18 +182,18 @@ def start_utc_after(local_date: date) -> datetime:
     )
 
 
-def topic_and_descendant_ids(topic_id: int) -> list[int]:
-    """A topic's id with those of all its sub-topics (a parent filter includes them).
+def topic_and_descendant_ids(topic_id: int, user) -> list[int]:
+    """A topic's id with those of its sub-topics the user may see (a parent
+    filter includes them); none for a topic the user may not see (see
+    `visible_subtree_ids`).
 
-    Read first (one small recursive query), then given to the listing and its
-    count as literal ids: PostgreSQL cannot estimate what a recursive CTE
-    yields, guessed 50,000 meetings for the busiest topic's 8,000 at 100,000,
-    and spent 1.1 s of its 1.4 s count compiling it with JIT (40 ms of JIT with
-    the ids; measured on a loaded 2-core machine).
+    Read first, then given to the listing and its count as literal ids:
+    PostgreSQL cannot estimate what a recursive CTE yields, guessed 50,000
+    meetings for the busiest topic's 8,000 at 100,000, and spent 1.1 s of its
+    1.4 s count compiling it with JIT (40 ms of JIT with the ids; measured on a
+    loaded 2-core machine).
     """
-    return sorted(
-        db.session.scalars(select(subtree_closure([topic_id]).c.descendant_id))
-    )
+    return visible_subtree_ids(user, topic_id)
 
 
 @dataclass(frozen=True)

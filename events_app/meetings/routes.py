@@ -107,10 +107,10 @@ def index():
     if view != "list":
         return calendar_page(view, filters, record_fields)
     visible = visible_meetings_for(current_user)
-    listing = search_listing(filters, visible) if filters.query else None
-    statement = (listing.statement if listing else filters.apply(visible)).order_by(
-        Meeting.start_utc.desc(), Meeting.id.desc()
-    )
+    listing = search_listing(filters, visible, current_user) if filters.query else None
+    statement = (
+        listing.statement if listing else filters.apply(visible, current_user)
+    ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     page = capped_page(
         statement,
         page=integer_arg("page", 1),
@@ -159,7 +159,7 @@ def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
         grid, period_error, status = None, str(problem), 400
     else:
         visible = visible_meetings_for(current_user)
-        grid = calendar_grid(filters.apply(visible), period, today)
+        grid = calendar_grid(filters.apply(visible, current_user), period, today)
         period_error, status = None, 200
     return render_template(
         "meetings/calendar.html",
@@ -479,7 +479,7 @@ def meetings_csv():
     """The filtered history as CSV (only what the viewer may see)."""
     filters = MeetingFilters.from_args_or_400(request.args)
     meetings = db.session.scalars(
-        filters.apply(visible_meetings_for(current_user))
+        filters.apply(visible_meetings_for(current_user), current_user)
         .options(*everything_about_meetings())
         .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     ).all()

@@ -39,16 +39,16 @@ class SearchListing:
         return self.total > COUNTED_AT_MOST
 
 
-def search_listing(filters: "MeetingFilters", visible: Select) -> SearchListing:
+def search_listing(filters: "MeetingFilters", visible: Select, user) -> SearchListing:
     """The meetings of `visible` that match the filters and their text search.
 
     `visible` comes from the one visibility rule; the caller adds the date order
     (after the relevance order, when there is one) and takes a page.
     """
-    total = counted_at_most(filters.apply(visible), COUNTED_AT_MOST)
+    total = counted_at_most(filters.apply(visible, user), COUNTED_AT_MOST)
     if total <= RANKED_AT_MOST:
-        return SearchListing(filters.apply(visible, ranked=True), total, True)
-    without_text = replace(filters, query="").apply(visible)
+        return SearchListing(filters.apply(visible, user, ranked=True), total, True)
+    without_text = replace(filters, query="").apply(visible, user)
     # Probing each meeting of the walk costs an index lookup per meeting: worth
     # it only where matches are dense enough that a page is found in a few
     # hundred. Between the thresholds (a busy person's name: 2% of meetings, a
