@@ -50,6 +50,35 @@ class ShownRecords(list):
         self.total = max(total, len(self))
 
 
+@dataclass(frozen=True)
+class CountedIds:
+    """A "most frequent" list as plain values: (id, meeting count) pairs, the total."""
+
+    counts: tuple[tuple[int, int], ...]
+    total: int
+
+    @classmethod
+    def of(cls, shown: ShownRecords) -> "CountedIds":
+        return cls(
+            tuple((item.record.id, item.meeting_count) for item in shown), shown.total
+        )
+
+    def records(self, model) -> ShownRecords:
+        """The list with its records, loaded in one query."""
+        ids = [record_id for record_id, _ in self.counts]
+        loaded = {
+            record.id: record
+            for record in db.session.scalars(select(model).where(model.id.in_(ids)))
+        }
+        return ShownRecords(
+            [
+                CountedRecord(loaded[record_id], count)
+                for record_id, count in self.counts
+            ],
+            self.total,
+        )
+
+
 def first_rows(query: Select) -> ShownRecords:
     """The first `COUNTED_SHOWN` rows of a select, and how many it has in all.
 

@@ -204,3 +204,46 @@ def test_the_tree_is_paged_by_rows_and_says_where_a_page_continues(app, client):
     assert "Sanctions &gt; Sanctions circumvention (continued)" in third
     assert re.search(r">Transit</a>\s*</td>\s*<td>1</td>", third)
     assert "No topics recorded yet." in text_of(client.get("/topics?page=4"))
+
+
+def test_a_person_s_and_an_organization_s_kept_figures_follow_viewer_and_data(app):
+    """Their pages keep figures like a topic's: each viewer's own, never stale."""
+    with app.app_context():
+        make = Factories()
+        make.user()
+        alice = make.user(email="alice@example.org", role="viewer")
+        make.user(email="bob@example.org", role="viewer")
+        regular = make.person("Regular Visitor")
+        office = make.organization("Regular Office")
+        make.meeting(
+            title="Open roundtable",
+            participants=[(regular, office, "speaker")],
+        )
+        secret = make.meeting(
+            title="Closed dinner",
+            start_utc=datetime(2025, 6, 20, 18),
+            end_utc=datetime(2025, 6, 20, 21),
+            confidentiality="restricted",
+            participants=[
+                (regular, office, "participant"),
+                (make.person("Secret Contact"), None, "participant"),
+            ],
+        )
+        secret.access_users.append(alice)
+        db.session.commit()
+        paths = [f"/people/{regular.id}", f"/organizations/{office.id}"]
+        secret_id = secret.id
+    alice = sign_in(app, "alice@example.org")
+    bob = sign_in(app, "bob@example.org")
+    for _ in range(2):  # shown, then shown from what was kept
+        for path in paths:
+            page = text_of(alice.get(path))
+            assert meeting_count(page) == "2" and "Secret Contact" in page, path
+            page = text_of(bob.get(path))
+            assert meeting_count(page) == "1" and "Secret Contact" not in page, path
+    with app.app_context():
+        db.session.get(Meeting, secret_id).deleted_at = utc_now()
+        db.session.commit()
+    for path in paths:
+        page = text_of(alice.get(path))
+        assert meeting_count(page) == "1" and "Secret Contact" not in page, path

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, false, func
+from sqlalchemy import Index, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.directory.names import keys_column_value, split_other_names
@@ -13,6 +13,10 @@ from events_app.models.choices import OrganizationKind
 
 class Organization(db.Model):
     __tablename__ = "organization"
+    # The index's A–Z order (issue 10): a page is read off the index, not sorted.
+    __table_args__ = (
+        Index("ix_organization_name_order", func.lower(text("name")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -48,6 +52,10 @@ class Organization(db.Model):
 
 class Person(db.Model):
     __tablename__ = "person"
+    # The index's A–Z order (issue 10): a page is read off the index, not sorted.
+    __table_args__ = (
+        Index("ix_person_name_order", func.lower(text("display_name")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))

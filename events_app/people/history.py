@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
+import events_app.history
 from events_app.capped_pages import capped_page
 from events_app.directory.lookup import search_clause
 from events_app.history import (
+    CountedIds,
     CountedRecord,
     ShownRecords,
     first_rows,
@@ -22,6 +25,7 @@ from events_app.history import (
     visible_meeting_ids_where,
     visible_meetings_page,
 )
+from events_app.kept_figures import kept_figure
 from events_app.meeting_stats import (
     NO_MEETINGS,
     ListedRecords,
@@ -29,6 +33,7 @@ from events_app.meeting_stats import (
     meeting_stats_by_owner,
 )
 from events_app.models import Meeting, Organization, Participation, Person, Topic
+from events_app.topic_tree import preload_ancestors
 from events_app.visibility import visible_people_for, visible_records_for
 
 DEFAULT_PER_PAGE = 50
@@ -127,18 +132,26 @@ def _single_stats(record_id_column, record_id: int, user) -> MeetingStats:
     return meeting_stats_by_owner(pairs, user).get(record_id, NO_MEETINGS)
 
 
+def _took_part(record_id_column, record_id: int) -> ColumnElement[bool]:
+    return Meeting.id.in_(
+        select(Participation.meeting_id).where(record_id_column == record_id)
+    )
+
+
+def _visible_meeting_ids_with(user, record_id_column, record_id: int) -> Select:
+    """Ids of the visible meetings with a participation of the record."""
+    return visible_meeting_ids_where(user, _took_part(record_id_column, record_id))
+
+
 def _meetings_taken_part_in(
     user, record_id_column, record_id: int, page: int, stats: MeetingStats
 ):
-    """The visible meetings with a participation of the record.
+    """One page of the visible meetings with a participation of the record.
 
-    Returns a select of their ids, one page of them (newest first, counted by
-    the record's `stats`), and for each meeting on the page the record's own
-    participations in it.
+    Returns the page (newest first, counted by the record's `stats`) and for
+    each meeting on it the record's own participations in it.
     """
-    took_part = Meeting.id.in_(
-        select(Participation.meeting_id).where(record_id_column == record_id)
-    )
+    took_part = _took_part(record_id_column, record_id)
     meetings = visible_meetings_page(user, took_part, page, total=stats.meeting_count)
     own_participations = {
         meeting.id: [
@@ -148,28 +161,82 @@ def _meetings_taken_part_in(
         ]
         for meeting in meetings.items
     }
-    return visible_meeting_ids_where(user, took_part), meetings, own_participations
+    return meetings, own_participations
+
+
+def _topics_with_paths(topics: CountedIds) -> ShownRecords:
+    """The kept topic list with its topics loaded, their paths too."""
+    loaded = topics.records(Topic)
+    preload_ancestors(item.record.id for item in loaded)
+    return loaded
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    """What a person's page counts over all their visible meetings (kept, see
+    events_app/kept_figures.py): plain values only."""
+
+    stats: MeetingStats
+    topics: CountedIds
+    people_met: CountedIds
+    organizations_met: CountedIds
+    organizations_represented: CountedIds
+
+
+@dataclass(frozen=True)
+class OrganizationFigures:
+    """What an organization's page counts over all its visible meetings (kept):
+    plain values only."""
+
+    stats: MeetingStats
+    topics: CountedIds
+    represented_by: CountedIds
+    people_met: CountedIds
+    organizations_met: CountedIds
 
 
 def person_history(person: Person, user, page: int = 1) -> PersonHistory:
     """The person's history as `user` may see it (page `page` of the meeting list)."""
-    stats = _single_stats(Participation.person_id, person.id, user)
-    meeting_ids, meetings, roles = _meetings_taken_part_in(
-        user, Participation.person_id, person.id, page, stats
+    figures = kept_figure(
+        "person_figures",
+        # The list length is read now: tests shorten it.
+        (person.id, events_app.history.COUNTED_SHOWN),
+        user,
+        lambda: _person_figures(person.id, user),
+        changes_when_meetings_begin=True,
     )
-    someone_else = or_(
-        Participation.person_id.is_(None), Participation.person_id != person.id
+    meetings, roles = _meetings_taken_part_in(
+        user, Participation.person_id, person.id, page, figures.stats
     )
     return PersonHistory(
         person=person,
-        stats=stats,
+        stats=figures.stats,
         meetings=meetings,
         roles=roles,
-        topics=topics_discussed(meeting_ids),
-        people_met=people_present(meeting_ids, someone_else),
-        organizations_met=organizations_present(meeting_ids, someone_else),
-        organizations_represented=organizations_present(
-            meeting_ids, Participation.person_id == person.id
+        topics=_topics_with_paths(figures.topics),
+        people_met=figures.people_met.records(Person),
+        organizations_met=figures.organizations_met.records(Organization),
+        organizations_represented=figures.organizations_represented.records(
+            Organization
+        ),
+    )
+
+
+def _person_figures(person_id: int, user) -> PersonFigures:
+    stats = _single_stats(Participation.person_id, person_id, user)
+    meeting_ids = _visible_meeting_ids_with(user, Participation.person_id, person_id)
+    someone_else = or_(
+        Participation.person_id.is_(None), Participation.person_id != person_id
+    )
+    return PersonFigures(
+        stats=stats,
+        topics=CountedIds.of(topics_discussed(meeting_ids)),
+        people_met=CountedIds.of(people_present(meeting_ids, someone_else)),
+        organizations_met=CountedIds.of(
+            organizations_present(meeting_ids, someone_else)
+        ),
+        organizations_represented=CountedIds.of(
+            organizations_present(meeting_ids, Participation.person_id == person_id)
         ),
     )
 
@@ -178,14 +245,16 @@ def organization_history(
     organization: Organization, user, page: int = 1
 ) -> OrganizationHistory:
     """The organization's history as `user` may see it (page `page` of the meetings)."""
-    stats = _single_stats(Participation.organization_id, organization.id, user)
-    meeting_ids, meetings, representatives = _meetings_taken_part_in(
-        user, Participation.organization_id, organization.id, page, stats
+    figures = kept_figure(
+        "organization_figures",
+        # The list length is read now: tests shorten it.
+        (organization.id, events_app.history.COUNTED_SHOWN),
+        user,
+        lambda: _organization_figures(organization.id, user),
+        changes_when_meetings_begin=True,
     )
-    for_this_organization = Participation.organization_id == organization.id
-    for_someone_else = or_(
-        Participation.organization_id.is_(None),
-        Participation.organization_id != organization.id,
+    meetings, representatives = _meetings_taken_part_in(
+        user, Participation.organization_id, organization.id, page, figures.stats
     )
     members = first_rows(
         visible_people_for(user)
@@ -194,14 +263,38 @@ def organization_history(
     )
     return OrganizationHistory(
         organization=organization,
-        stats=stats,
+        stats=figures.stats,
         meetings=meetings,
         representatives=representatives,
         members=ShownRecords([person for (person,) in members], members.total),
-        topics=topics_discussed(meeting_ids),
-        represented_by=people_present(meeting_ids, for_this_organization),
-        people_met=people_present(meeting_ids, for_someone_else),
-        organizations_met=organizations_present(
-            meeting_ids, Participation.organization_id != organization.id
+        topics=_topics_with_paths(figures.topics),
+        represented_by=figures.represented_by.records(Person),
+        people_met=figures.people_met.records(Person),
+        organizations_met=figures.organizations_met.records(Organization),
+    )
+
+
+def _organization_figures(organization_id: int, user) -> OrganizationFigures:
+    stats = _single_stats(Participation.organization_id, organization_id, user)
+    meeting_ids = _visible_meeting_ids_with(
+        user, Participation.organization_id, organization_id
+    )
+    for_someone_else = or_(
+        Participation.organization_id.is_(None),
+        Participation.organization_id != organization_id,
+    )
+    return OrganizationFigures(
+        stats=stats,
+        topics=CountedIds.of(topics_discussed(meeting_ids)),
+        represented_by=CountedIds.of(
+            people_present(
+                meeting_ids, Participation.organization_id == organization_id
+            )
+        ),
+        people_met=CountedIds.of(people_present(meeting_ids, for_someone_else)),
+        organizations_met=CountedIds.of(
+            organizations_present(
+                meeting_ids, Participation.organization_id != organization_id
+            )
         ),
     )

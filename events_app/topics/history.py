@@ -12,8 +12,8 @@ import events_app.history
 from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
+    CountedIds,
     CountedRecord,
-    ShownRecords,
     organizations_present,
     people_present,
     topics_discussed,
@@ -240,35 +240,6 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         people_met=figures.people_met.records(Person),
         organizations_met=figures.organizations_met.records(Organization),
     )
-
-
-@dataclass(frozen=True)
-class CountedIds:
-    """A "most frequent" list as plain values: (id, meeting count) pairs, the total."""
-
-    counts: tuple[tuple[int, int], ...]
-    total: int
-
-    @classmethod
-    def of(cls, shown: ShownRecords) -> "CountedIds":
-        return cls(
-            tuple((item.record.id, item.meeting_count) for item in shown), shown.total
-        )
-
-    def records(self, model) -> ShownRecords:
-        """The list with its records, loaded in one query."""
-        ids = [record_id for record_id, _ in self.counts]
-        loaded = {
-            record.id: record
-            for record in db.session.scalars(select(model).where(model.id.in_(ids)))
-        }
-        return ShownRecords(
-            [
-                CountedRecord(loaded[record_id], count)
-                for record_id, count in self.counts
-            ],
-            self.total,
-        )
 
 
 @dataclass(frozen=True)
