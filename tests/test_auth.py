@@ -844,3 +844,43 @@ def test_admins_change_a_users_name(app, client, auth, make):
     with app.app_context():
         assert db.session.get(User, viewer.id).name == "Viktar B."
     assert audited_name_changes(app) == [{"display_name": ["", "Viktar B."]}]
+
+
+def test_account_page_offers_to_name_your_directory_person(app, client, auth, make):
+    person = make.person("Ana Lisitsa")
+    auth.sign_in_as("viewer")
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/account/person"' in page
+    assert 'name="person_name"' in page and 'data-suggest="/people/suggest"' in page
+    assert "No directory person is linked" in page
+    assert client.post("/account/person", data={"person": person.id}).status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    assert 'value="Ana Lisitsa"' in page
+    assert f'href="/people/{person.id}">Ana Lisitsa</a>' in page
+    assert client.get("/account").status_code == 200
+
+
+def test_merging_your_person_keeps_your_account_linked(app, client, auth, make):
+    kept = make.person("Ana Lisitsa")
+    removed = make.person("Anna Lisitsa")
+    auth.sign_in_as("editor")
+    linked = client.post("/account/person", data={"person": removed.id})
+    assert linked.status_code == 302
+    assert client.post(f"/people/{kept.id}/merge/{removed.id}").status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "editor@example.org"))
+        assert user.person_id == kept.id
+    assert 'value="Ana Lisitsa"' in client.get("/account").get_data(as_text=True)
+
+
+def test_only_admins_link_other_users_to_a_person(app, client, auth, make):
+    admin = make.user("admin@example.org", "admin")
+    person = make.person("Ana Lisitsa")
+    auth.sign_in_as("editor")
+    response = client.post(f"/users/{admin.id}/person", data={"person": person.id})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(User, admin.id).person_id is None
+    auth.sign_out()
+    auth.sign_in_as("admin")
+    assert client.post("/users/999999/person", data={}).status_code == 404

@@ -313,3 +313,218 @@ def test_person_and_organization_pages_list_their_follow_ups(
     assert "Share the briefing notes" in organization  # by it
     assert "Send the sanctions report" in organization  # to it (it took part)
     assert f"/follow-ups?organization={world['organization']}" in organization
+
+
+# Your follow-ups: an account says which directory person it is.
+
+
+def user_person_id(app, email: str) -> int | None:
+    with app.app_context():
+        return db.session.scalar(select(User.person_id).where(User.email == email))
+
+
+def due_box(client) -> str:
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    return home.split('id="due-follow-ups"')[1].split("</section>")[0]
+
+
+def test_a_linked_person_makes_the_home_page_show_your_follow_ups(
+    app, client, auth: AuthActions, world, make
+):
+    auth.sign_in_as("viewer")
+    box = due_box(client)
+    assert "The team's open follow-ups" in box
+    assert "say which directory person you are" in box
+    assert "/account#directory-person" in box
+    assert "To list your own" in client.get("/follow-ups").get_data(as_text=True)
+
+    response = client.post("/account/person", data={"person_name": "Matvei Kupreichyk"})
+    assert response.status_code == 302
+    assert user_person_id(app, "viewer@example.org") == world["person"]
+    account = client.get("/account").get_data(as_text=True)
+    assert f'href="/people/{world["person"]}">Matvei Kupreichyk</a>' in account
+
+    box = due_box(client)
+    assert "Your follow-ups" in box
+    assert "Send the sanctions report" in box  # owned by the person
+    assert "Share the briefing notes" not in box  # owned by the organization
+    assert "Hidden promise" not in box
+    assert f'href="/follow-ups?person={world["person"]}" id="my-follow-ups-link"' in (
+        box
+    )
+    assert 'id="team-follow-ups-link"' in box
+    listing = client.get("/follow-ups").get_data(as_text=True)
+    assert f'href="/follow-ups?person={world["person"]}" id="mine-link"' in listing
+    assert f"/follow-ups?person={world['person']}&amp;promised=to" in listing
+
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "user_changed")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert event.details == {"person_id": [None, world["person"]]}
+
+    # Cleared: the team's again, and the hint.
+    assert client.post("/account/person", data={"person_name": ""}).status_code == 302
+    assert user_person_id(app, "viewer@example.org") is None
+    assert "say which directory person you are" in due_box(client)
+
+
+def test_several_people_so_named_are_picked_from_without_javascript(
+    app, client, auth: AuthActions, world, make
+):
+    first = make.person("Anna Smith")
+    second = make.person("Anna Smith")
+    auth.sign_in_as("viewer")
+    response = client.post("/account/person", data={"person_name": "Anna Smith"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Several match" in page
+    assert f'name="person" value="{first.id}"' in page
+    assert f'name="person" value="{second.id}"' in page
+    assert user_person_id(app, "viewer@example.org") is None
+    assert client.post("/account/person", data={"person": second.id}).status_code == 302
+    assert user_person_id(app, "viewer@example.org") == second.id
+
+
+@pytest.fixture
+def hidden_person(make):
+    """A person seen only in a restricted meeting the viewer may not see."""
+    person = make.person("Zinaida Concealed")
+    make.meeting(
+        title="Closed door talks",
+        confidentiality="restricted",
+        participants=[(person, None, "speaker")],
+    )
+    return person.id
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"person": "HIDDEN"},
+        {"person": "999999"},
+        {"person": "abc"},
+        {"person": "-3"},
+        {"person": "HIDDEN", "person_name": "Zinaida Concealed"},
+        {"person_name": "Zinaida Concealed"},
+        {"person_name": "Nobody At All"},
+    ],
+)
+def test_a_hidden_or_missing_person_is_refused_alike(
+    app, client, auth: AuthActions, world, hidden_person, sent
+):
+    auth.sign_in_as("viewer")
+    data = {
+        key: str(hidden_person) if value == "HIDDEN" else value
+        for key, value in sent.items()
+    }
+    response = client.post("/account/person", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Zinaida" not in page.replace(data.get("person_name", "-"), "")
+    if "person_name" in data:
+        assert "No person you may see is named" in page
+    else:
+        assert "Unknown person." in page
+    assert user_person_id(app, "viewer@example.org") is None
+
+
+def test_admins_link_a_user_among_the_people_that_user_may_see(
+    app, client, auth: AuthActions, world, hidden_person
+):
+    auth.sign_in_as("viewer")
+    auth.sign_out()
+    auth.sign_in_as("admin")
+    with app.app_context():
+        viewer = db.session.scalar(
+            select(User.id).where(User.email == "viewer@example.org")
+        )
+    edit = client.get(f"/users/{viewer}").get_data(as_text=True)
+    assert f'action="/users/{viewer}/person"' in edit
+    refused = client.post(f"/users/{viewer}/person", data={"person": hidden_person})
+    assert refused.status_code == 422
+    assert "Unknown person." in refused.get_data(as_text=True)
+    assert user_person_id(app, "viewer@example.org") is None
+    saved = client.post(
+        f"/users/{viewer}/person", data={"person_name": "Matvei Kupreichyk"}
+    )
+    assert saved.status_code == 302
+    assert user_person_id(app, "viewer@example.org") == world["person"]
+    with app.app_context():
+        event = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "user_changed", AuditEvent.target_id == viewer)
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        assert event.details == {"person_id": [None, world["person"]]}
+    auth.sign_out()
+    auth.sign_in_as("viewer")
+    assert client.post(f"/users/{viewer}/person", data={}).status_code in (302, 403)
+    assert user_person_id(app, "viewer@example.org") == world["person"]
+
+
+def test_a_hidden_meetings_follow_ups_are_never_mine_nor_promised_to(
+    app, client, auth: AuthActions, world, make
+):
+    with app.app_context():
+        person = db.session.get(Meeting, world["meeting"]).participations[0].person
+        other = make.person("Olga Other")
+        secret = make.meeting(
+            title="Restricted talks",
+            confidentiality="restricted",
+            participants=[(person, None, "speaker"), (other, None, "guest")],
+        )
+        add_outcome(secret, "Secret mine", owner_person=person, due=LAST_WEEK)
+        add_outcome(secret, "Secret to them", owner_person=other, due=LAST_WEEK)
+    auth.sign_in_as("viewer")
+    client.post("/account/person", data={"person": world["person"]})
+    assert user_person_id(app, "viewer@example.org") == world["person"]
+    pages = [
+        due_box(client),
+        client.get("/follow-ups?status=any").get_data(as_text=True),
+        client.get(f"/follow-ups?person={world['person']}&status=any").get_data(
+            as_text=True
+        ),
+        client.get(
+            f"/follow-ups?person={world['person']}&promised=to&status=any"
+        ).get_data(as_text=True),
+        client.get(f"/people/{world['person']}").get_data(as_text=True),
+    ]
+    for page in pages:
+        assert "Secret mine" not in page
+        assert "Secret to them" not in page
+        assert "Restricted talks" not in page
+
+
+def test_pages_list_what_was_promised_by_and_to_them(client, auth: AuthActions, world):
+    auth.sign_in_as("viewer")
+    person = client.get(f"/people/{world['person']}").get_data(as_text=True)
+    by_person = person.split('id="follow-ups-by"')[1].split("</section>")[0]
+    to_person = person.split('id="follow-ups-to"')[1].split("</section>")[0]
+    assert "Promised by them" in by_person
+    assert "Send the sanctions report" in by_person
+    assert "Share the briefing notes" not in by_person
+    assert "Promised to them" in to_person
+    assert "Share the briefing notes" in to_person  # agreed with them, owned by others
+    assert "Send the sanctions report" not in to_person
+    assert f"/follow-ups?person={world['person']}&amp;promised=to" in to_person
+
+    organization = client.get(f"/organizations/{world['organization']}").get_data(
+        as_text=True
+    )
+    by_it = organization.split('id="follow-ups-by"')[1].split("</section>")[0]
+    to_it = organization.split('id="follow-ups-to"')[1].split("</section>")[0]
+    assert "Share the briefing notes" in by_it and "Send the sanctions" not in by_it
+    assert "Send the sanctions report" in to_it and "Share the" not in to_it
+
+    listing = client.get(f"/follow-ups?person={world['person']}&promised=to").get_data(
+        as_text=True
+    )
+    assert "Share the briefing notes" in listing
+    assert "Send the sanctions report" not in listing
+    assert "Promised to: Matvei Kupreichyk" in listing
+    bad = client.get(f"/follow-ups?person={world['person']}&promised=sideways")
+    assert bad.status_code == 200
+    assert "Unknown direction" in bad.get_data(as_text=True)

@@ -253,3 +253,55 @@ def test_the_follow_ups_feed_sends_as_many_statements_for_30_as_for_3(
     many, body = statements_and_page(app, client, path)
     assert body.count("BEGIN:VEVENT") == 30
     assert len(many) == len(few)
+
+
+def add_own_follow_ups(make: Factories, world: dict, count: int) -> None:
+    """`count` meetings with a follow-up owned by the regular person, half overdue."""
+    for number in range(count):
+        make.meeting(
+            title=f"Own follow-up meeting {number:03d}",
+            participants=[(world["person"], world["organization"], "speaker")],
+            outcomes=[
+                Outcome(
+                    text=f"Own follow-up {number:03d}",
+                    owner_person=world["person"],
+                    due=date.today() + timedelta(days=(-1) ** number * (number + 1)),
+                )
+            ],
+        )
+
+
+def test_your_follow_ups_and_promised_to_cost_as_much_for_30_as_for_3(
+    app, client, auth: AuthActions, make, world
+):
+    """The home page with a linked person, "Mine", and the promised-to lists."""
+    auth.sign_in_as("editor")
+    client.post("/account/person", data={"person": world["person"].id})
+    with app.app_context():
+        assert db.session.scalar(
+            db.select(User.person_id).where(User.email == "editor@example.org")
+        )
+    person = world["person"].id
+    organization = world["organization"].id
+    paths = [
+        "/meetings",
+        "/account",
+        "/follow-ups",
+        f"/follow-ups?person={person}&promised=to",
+        f"/follow-ups?organization={organization}&promised=to",
+        f"/follow-ups?organization={organization}&promised=by",
+        f"/people/{person}",
+        f"/organizations/{organization}",
+    ]
+
+    def counts() -> dict[str, int]:
+        return {path: len(statements_and_page(app, client, path)[0]) for path in paths}
+
+    add_own_follow_ups(make, world, 3)
+    few = counts()
+    add_meetings(make, world, 27)
+    add_own_follow_ups(make, world, 27)
+    many = counts()
+    assert many == few
+    home = statements_and_page(app, client, "/meetings")[1]
+    assert "Your follow-ups" in home

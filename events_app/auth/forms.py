@@ -3,6 +3,7 @@
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectField,
     StringField,
@@ -121,3 +122,15 @@ class ChangePasswordForm(AppForm):
         validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")],
     )
     submit = SubmitField("Change password")
+
+
+class DirectoryPersonForm(AppForm):
+    """Which directory person an account is (events_app/auth/directory_person.py).
+
+    The typed name and the id are resolved like the history's person filter;
+    the fields here only carry them and the CSRF token.
+    """
+
+    person_name = StringField("You in the directory", validators=[Length(max=200)])
+    person = HiddenField()
+    submit = SubmitField("Save")

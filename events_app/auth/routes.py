@@ -19,8 +19,14 @@ from events_app.auth.accounts import (
     rename_user,
     update_user,
 )
+from events_app.auth.directory_person import (
+    link_person_from_form,
+    linked_person_for,
+    person_field_for,
+)
 from events_app.auth.forms import (
     ChangePasswordForm,
+    DirectoryPersonForm,
     DisplayNameForm,
     FirstAdminForm,
     NewUserForm,
@@ -207,7 +213,34 @@ def edit_user(user_id: int):
         else:
             flash(f"User {user.email} updated.", "success")
             return redirect(url_for("auth.users"))
-    return render_template("auth/edit_user.html", form=form, user=user)
+    return edit_user_page(user, form)
+
+
+def edit_user_page(user: User, form, status: int = 200, person_field=None):
+    """The user edit page; `person_field` may carry a name that linked nobody."""
+    return render_template(
+        "auth/edit_user.html",
+        form=form,
+        user=user,
+        person_form=DirectoryPersonForm(formdata=None),
+        person_field=person_field or person_field_for(user),
+        person_action=url_for("auth.user_person", user_id=user.id),
+    ), status
+
+
+@bp.route("/users/<int:user_id>/person", methods=["POST"])
+@admin_required
+def user_person(user_id: int):
+    """Link a user to their directory person (among the people they may see)."""
+    user = db.get_or_404(User, user_id)
+    form = DirectoryPersonForm()
+    if not form.validate_on_submit():
+        abort(400, description="This request was not the directory person form.")
+    shown = link_person_from_form(user, request.form)
+    if shown.unresolved:
+        return edit_user_page(user, UserRoleForm(formdata=None, obj=user), 422, shown)
+    flash(f"User {user.email}: directory person saved.", "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
 @bp.route("/account")
@@ -221,6 +254,10 @@ def account_page(status: int = 200, **context):
     """The account page; `context` may carry a form with errors or a new feed."""
     context.setdefault("form", ChangePasswordForm(formdata=None))
     context.setdefault("name_form", DisplayNameForm(formdata=None, obj=current_user))
+    context.setdefault("person_form", DirectoryPersonForm(formdata=None))
+    context.setdefault("person_field", person_field_for(current_user))
+    context.setdefault("person_action", url_for("auth.account_person"))
+    context.setdefault("linked_person", linked_person_for(current_user))
     return render_template("auth/account.html", **context), status
 
 
@@ -234,6 +271,23 @@ def account_name():
     rename_user(current_user._get_current_object(), form.display_name.data)
     flash("Your name is saved.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/person", methods=["POST"])
+@login_required
+def account_person():
+    """Say which directory person the signed-in user is (or no one)."""
+    form = DirectoryPersonForm()
+    if not form.validate_on_submit():
+        return account_page(422, person_form=form)
+    shown = link_person_from_form(current_user._get_current_object(), request.form)
+    if shown.unresolved:
+        return account_page(422, person_field=shown)
+    flash(
+        "Your directory person is saved." if shown.text else "No directory person now.",
+        "success",
+    )
+    return redirect(url_for("auth.account") + "#directory-person")
 
 
 @bp.route("/account/password", methods=["POST"])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from events_app.audit import acting_user, record_event
 from events_app.directory.likeness import LikelyPair, likely_pairs, record_names
@@ -46,6 +46,7 @@ from events_app.models import (
     Outcome,
     Participation,
     Person,
+    User,
 )
 from events_app.models.meetings import utc_now
 from events_app.visibility import (
@@ -389,6 +390,12 @@ def merge_records(plan: MergePlan) -> DirectoryMerge:
     if kind is PERSON:
         kept.notes = plan.notes
     kept.restricted = plan.restricted
+    if kind is PERSON:
+        # Accounts that were the removed person are the kept one now (an undo
+        # leaves them there: the person they named still exists).
+        db.session.execute(
+            update(User).where(User.person_id == removed.id).values(person_id=kept.id)
+        )
     # The removed record's names must be free before the kept one carries them.
     db.session.delete(removed)
     db.session.flush()

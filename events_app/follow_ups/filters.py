@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import query_date_span
@@ -28,6 +28,10 @@ from events_app.visibility import sees_record_id
 
 # What the status filter offers; "" is every status.
 STATUS_CHOICES = ("open", "done", "dropped", "")
+# Which way the person or organization filter reads: promised by them (they
+# own it), to them (agreed with them, owned by others), or "" both ways (a
+# person: by them, as they can only promise what they own).
+PROMISED_CHOICES = ("by", "to", "")
 
 
 @dataclass
@@ -44,6 +48,7 @@ class FollowUpFilters:
     due_from: date | None = None
     due_to: date | None = None
     overdue: bool = False
+    promised: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -68,6 +73,11 @@ class FollowUpFilters:
         else:
             filters.status = status
         filters.overdue = args.get("overdue", "") in ("1", "y", "yes", "on")
+        promised = args.get("promised", "").strip()
+        if promised in PROMISED_CHOICES:
+            filters.promised = promised
+        else:
+            filters.errors["promised"] = f"Unknown direction {promised!r}."
         return filters
 
     @classmethod
@@ -92,10 +102,41 @@ class FollowUpFilters:
             "due_from": self.due_from.isoformat() if self.due_from else "",
             "due_to": self.due_to.isoformat() if self.due_to else "",
             "overdue": "1" if self.overdue else "",
+            "promised": self.promised if self.person_id or self.organization_id else "",
         }
         if not self.status:
             values["status"] = "any"
         return {key: value for key, value in values.items() if value}
+
+    def _person_clause(self) -> ColumnElement[bool]:
+        owned = Outcome.owner_person_id == self.person_id
+        if self.promised != "to":
+            return owned
+        return and_(
+            exists().where(
+                Participation.meeting_id == Outcome.meeting_id,
+                Participation.person_id == self.person_id,
+            ),
+            or_(Outcome.owner_person_id.is_(None), ~owned),
+        )
+
+    def _organization_clause(self) -> ColumnElement[bool]:
+        owned = or_(
+            Outcome.owner_organization_id == self.organization_id,
+            Outcome.owner_person_id.in_(
+                select(Person.id).where(Person.organization_id == self.organization_id)
+            ),
+        )
+        met = exists().where(
+            Participation.meeting_id == Outcome.meeting_id,
+            Participation.organization_id == self.organization_id,
+        )
+        if self.promised == "by":
+            return owned
+        if self.promised == "to":
+            # NULL-safe "not owned": an outcome owned by no one is not theirs.
+            return and_(met, ~func.coalesce(owned, False))
+        return or_(owned, met)
 
     def apply(self, statement: Select, user, today: date) -> Select:
         """Narrow a select of outcomes joined to their meetings (those `user` may see).
@@ -105,7 +146,10 @@ class FollowUpFilters:
         a user who sees them), a topic likewise (`topic_and_descendant_ids`).
         `person`: owned by that person. `organization`: owned by it or by one
         of its people, or agreed in a meeting it took part in (what was
-        promised by and to it). `topic`: its meeting had the topic or one of
+        promised by and to it). `promised` narrows either to one way: "by"
+        (owned by the person; by the organization or its people), "to" (agreed
+        in a meeting they took part in and owned by someone else, or by no one).
+        `topic`: its meeting had the topic or one of
         its sub-topics on the agenda. Overdue: open, due before `today`.
         """
         if self.status:
@@ -117,22 +161,9 @@ class FollowUpFilters:
             if record_id and not sees_record_id(user, model, record_id):
                 return statement.where(false())
         if self.person_id:
-            statement = statement.where(Outcome.owner_person_id == self.person_id)
+            statement = statement.where(self._person_clause())
         if self.organization_id:
-            statement = statement.where(
-                or_(
-                    Outcome.owner_organization_id == self.organization_id,
-                    Outcome.owner_person_id.in_(
-                        select(Person.id).where(
-                            Person.organization_id == self.organization_id
-                        )
-                    ),
-                    exists().where(
-                        Participation.meeting_id == Outcome.meeting_id,
-                        Participation.organization_id == self.organization_id,
-                    ),
-                )
-            )
+            statement = statement.where(self._organization_clause())
         if self.topic_id:
             statement = statement.where(
                 exists().where(

@@ -114,26 +114,38 @@ def follow_ups_page(
 
 @dataclass
 class DueFollowUps:
-    """The overdue and the next due open follow-ups, each list capped."""
+    """The overdue and the next due open follow-ups, each list capped.
+
+    `person` is whose they are (the user's directory person); None: the team's.
+    """
 
     overdue: list[Outcome]
     overdue_more: bool
     next_due: list[Outcome]
     next_due_more: bool
     today: date
+    person: Person | None = None
+
+    @property
+    def filter_args(self) -> dict[str, str]:
+        """The follow-ups list's filter for the same follow-ups."""
+        return {"person": str(self.person.id)} if self.person else {}
 
 
-def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
-    """The user's overdue follow-ups and the next ones due (see the README).
+def due_follow_ups(
+    user, person: Person | None = None, limit: int = SHOWN_ON_OTHER_PAGES
+) -> DueFollowUps:
+    """Open follow-ups overdue and next due: owned by `person`, or the team's.
 
-    The app links no account to a person, so these are the team's: every open
-    follow-up with a due date in the meetings the user may see.
+    The team's are every open follow-up with a due date in the meetings the
+    user may see; a person's are those of them the person owns.
     """
-    open_and_dated = (
-        visible_follow_ups_for(user)
-        .where(Outcome.status == OutcomeStatus.OPEN, has_due_date())
-        .order_by(Outcome.due, Outcome.id)
+    open_and_dated = visible_follow_ups_for(user).where(
+        Outcome.status == OutcomeStatus.OPEN, has_due_date()
     )
+    if person is not None:
+        open_and_dated = open_and_dated.where(Outcome.owner_person_id == person.id)
+    open_and_dated = open_and_dated.order_by(Outcome.due, Outcome.id)
     day = today()
     overdue = db.session.scalars(
         with_meetings_and_owners(open_and_dated.where(Outcome.due < day)).limit(
@@ -151,6 +163,7 @@ def due_follow_ups(user, limit: int = SHOWN_ON_OTHER_PAGES) -> DueFollowUps:
         next_due=list(next_due[:limit]),
         next_due_more=len(next_due) > limit,
         today=day,
+        person=person,
     )
 
 
@@ -168,24 +181,49 @@ def follow_ups_of_record(
 
 @dataclass
 class RecordFollowUps:
-    """What a person's or organization's page shows of its follow-ups."""
+    """One list of a person's or organization's page: promised by or to it."""
 
     items: list[Outcome]
     more: bool
-    args: dict[str, str]  # the follow-ups list's filter for the record
+    args: dict[str, str]  # the follow-ups list's filter for the same ones
+    heading: str
     about: str
     today: date
 
 
-def follow_ups_of(user, record) -> RecordFollowUps:
-    """A person's (owned by them) or organization's (owned by it or its people, or
-    agreed in its meetings) open follow-ups, soonest due first, capped."""
+# What each list of a person's or organization's page holds, in words.
+PROMISED_WORDS = {
+    ("person", "by"): ("Promised by them", "Open follow-ups they own."),
+    ("person", "to"): (
+        "Promised to them",
+        "Open follow-ups agreed in meetings they took part in, owned by someone "
+        "else (or by no one).",
+    ),
+    ("organization", "by"): (
+        "Promised by it",
+        "Open follow-ups owned by the organization or its people.",
+    ),
+    ("organization", "to"): (
+        "Promised to it",
+        "Open follow-ups agreed in meetings it took part in, owned by others "
+        "(or by no one).",
+    ),
+}
+
+
+def follow_ups_of(user, record) -> list[RecordFollowUps]:
+    """A person's or organization's open follow-ups promised by it, then to it.
+
+    Each list is capped, soonest due first, over the meetings the user may
+    see, with the follow-ups list's filter for all of it.
+    """
     argument = "person" if isinstance(record, Person) else "organization"
-    filters = FollowUpFilters(**{f"{argument}_id": record.id})
-    items, more = follow_ups_of_record(user, filters)
-    about = (
-        "Owned by them."
-        if argument == "person"
-        else "Owned by it or its people, or agreed in meetings it took part in."
-    )
-    return RecordFollowUps(items, more, filters.as_args(), about, today())
+    lists = []
+    for promised in ("by", "to"):
+        filters = FollowUpFilters(**{f"{argument}_id": record.id}, promised=promised)
+        items, more = follow_ups_of_record(user, filters)
+        heading, about = PROMISED_WORDS[argument, promised]
+        lists.append(
+            RecordFollowUps(items, more, filters.as_args(), heading, about, today())
+        )
+    return lists

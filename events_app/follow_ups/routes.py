@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from events_app.auth.directory_person import linked_person_for
 from events_app.auth.feed_tokens import (
     active_feed_token,
     ensure_feed_token,
@@ -101,6 +102,7 @@ def index():
         today=today(),
         back=request.query_string.decode("utf-8", "replace"),
         feed=follow_ups_feed_links(filters),
+        mine=linked_person_for(current_user) if current_user.is_authenticated else None,
     )
 
 
@@ -113,7 +115,7 @@ def due_follow_ups_for_home() -> DueFollowUps | None:
     """
     if not current_user.is_authenticated:
         return None
-    return due_follow_ups(current_user)
+    return due_follow_ups(current_user, linked_person_for(current_user))
 
 
 def filter_chips(filters: FollowUpFilters, record_fields) -> list[ActiveFilter]:
@@ -129,14 +131,11 @@ def filter_chips(filters: FollowUpFilters, record_fields) -> list[ActiveFilter]:
                 ("status",),
             )
         )
-    for argument, heading in (
-        ("person", "Owner"),
-        ("organization", "Organization"),
-        ("topic", "Topic"),
-    ):
+    for argument in ("person", "organization", "topic"):
         if getattr(filters, f"{argument}_id"):
             name = record_fields[argument].text or "not found"
-            chips.append(ActiveFilter(f"{heading}: {name}", (argument,)))
+            heading, removes = chip_heading(filters, argument)
+            chips.append(ActiveFilter(f"{heading}: {name}", removes))
     if filters.due_from:
         chips.append(
             ActiveFilter(f"Due from {filters.due_from.isoformat()}", ("due_from",))
@@ -146,6 +145,18 @@ def filter_chips(filters: FollowUpFilters, record_fields) -> list[ActiveFilter]:
     if filters.overdue:
         chips.append(ActiveFilter("Overdue", ("overdue",)))
     return chips
+
+
+def chip_heading(filters: FollowUpFilters, argument: str) -> tuple[str, tuple]:
+    """What a record filter's chip says, and the arguments removing it drops."""
+    if argument == "topic":
+        return "Topic", ("topic",)
+    removes = (argument, "promised") if filters.promised else (argument,)
+    if filters.promised == "to":
+        return "Promised to", removes
+    if argument == "person" or filters.promised == "by":
+        return ("Owner" if argument == "person" else "Promised by"), removes
+    return "Organization", removes
 
 
 def follow_ups_feed_links(filters: FollowUpFilters) -> dict[str, str] | None:

@@ -28,6 +28,7 @@ from events_app.directory.names import NAME_MAX_LENGTH
 from events_app.directory.pages import SUGGESTIONS_LIMIT
 from events_app.directory.resolve import clean_name, find_topic, split_topic_path
 from events_app.extensions import db
+from events_app.input_rules import database_id
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Organization, Person, Topic
 from events_app.topic_tree import preload_ancestors, visible_path
@@ -179,3 +180,32 @@ def _records_named(model, text: str, user, visible_topic_ids) -> list:
         topic = find_topic(text, user)
         return [topic] if topic is not None else []
     return records_named(model, text, among=_visible(model, user, visible_topic_ids))
+
+
+@dataclass
+class ChosenRecord:
+    """One record chosen outside a filter form (the account's directory person)."""
+
+    person_id: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def chosen_person_field(form: MultiDict, user) -> tuple[RecordFilterField, int | None]:
+    """Resolve a sent person field (typed name, hidden id) among people `user` sees.
+
+    As for the filters: a sent name decides (an emptied one chooses nobody);
+    without one, the id does. A hidden or missing person gives the same
+    message. Returns the field to show and the chosen person's id.
+    """
+    chosen = ChosenRecord()
+    raw = (form.get("person") or "").strip()
+    if raw:
+        chosen.person_id = database_id(raw)
+        if chosen.person_id is None:
+            chosen.errors["person"] = "Unknown person."
+    typed = form.get(name_argument("person"))
+    if typed is None:
+        shown = _field_for_id(chosen, "person", Person, user)
+    else:
+        shown = _field_for_name(chosen, "person", Person, typed, user)
+    return shown, None if shown.unresolved else chosen.person_id

@@ -25,6 +25,11 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=UserRole.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The directory person this user is, for "your follow-ups" (set on the
+    # account page); shown only while the user may see that person.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
 
     # The secret of the sign-in this object was loaded for (see auth/sessions.py);
     # not a column: it is what the session and remember-me cookies carry.
