@@ -23,15 +23,14 @@ DEMO_MONTH = "/meetings?view=month&month=2025-03"
 
 
 @pytest.fixture
-def tour(tmp_path):
+def tour(request, tmp_path):
     """A live app with the demo, a busy day, a cancelled meeting and one today."""
     reason = page_tour.missing_tools()
     if reason:
         if page_tour.required():
             pytest.fail(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
+    browser = request.getfixturevalue("chromium")
     app = create_app(
         TestConfig,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'calendar.sqlite'}",
@@ -39,8 +38,7 @@ def tour(tmp_path):
     )
     with app.app_context():
         db.create_all()
-    with serving(app) as base, sync_playwright() as playwright:
-        browser = page_tour.launch_chromium(playwright)
+    with serving(app) as base:
         context = browser.new_context(
             viewport=page_tour.DESKTOP, timezone_id="Europe/Vilnius"
         )
@@ -65,7 +63,6 @@ def tour(tmp_path):
             )
         yield base, page, browser
         context.close()
-        browser.close()
     with app.app_context():
         db.engine.dispose()
 
