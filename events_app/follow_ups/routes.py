@@ -51,7 +51,7 @@ from events_app.follow_ups.queries import (
 from events_app.input_rules import database_id, integer_arg
 from events_app.meetings.filters import ActiveFilter
 from events_app.meetings.operations import ChangedMeanwhile, MeetingSaveError
-from events_app.meetings.record_filters import record_filter_fields, typed_names_sent
+from events_app.meetings.record_filters import record_filter_fields, sent_form_to_tidy
 from events_app.models import Outcome
 from events_app.models.choices import OutcomeStatus, label
 from events_app.models.feeds import current_data_stamp
@@ -70,16 +70,7 @@ def index():
     """Every follow-up the viewer may see, soonest due first, filtered by the URL."""
     filters = FollowUpFilters.from_args(request.args)
     record_fields = record_filter_fields(filters, request.args, current_user)
-    resolved = not any(field.unresolved for field in record_fields.values())
-    if (
-        not filters.errors
-        and resolved
-        and (
-            any(value == "" for value in request.args.values())
-            or typed_names_sent(request.args)
-        )
-    ):
-        # A sent filter form: bookmarks keep the filters in force, by id.
+    if sent_form_to_tidy(filters, record_fields, request.args):
         return redirect(
             url_for(
                 "follow_ups.index",

@@ -92,6 +92,19 @@ def typed_names_sent(args: MultiDict) -> bool:
     return any(name_argument(argument) in args for argument in FILTERED_RECORDS)
 
 
+def sent_form_to_tidy(filters, record_fields: dict, args: MultiDict) -> bool:
+    """Whether the request is a sent filter form, valid and resolved, to redirect to
+    its tidy address: the form sends every field (empty ones too) and typed
+    names, and a bookmark should keep only the filters in force, by id.
+    """
+    resolved = not any(field.unresolved for field in record_fields.values())
+    return (
+        not filters.errors
+        and resolved
+        and (any(value == "" for value in args.values()) or typed_names_sent(args))
+    )
+
+
 def record_name(record, visible_topic_ids: set[int] | None = None) -> str:
     """The name a filter field shows: a topic's path through visible topics only."""
     if isinstance(record, Topic):

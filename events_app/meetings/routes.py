@@ -45,7 +45,7 @@ from events_app.meetings.operations import (
     save_meeting,
     started_from_revision,
 )
-from events_app.meetings.record_filters import record_filter_fields, typed_names_sent
+from events_app.meetings.record_filters import record_filter_fields, sent_form_to_tidy
 from events_app.meetings.timezone_places import zones_matching
 from events_app.models import (
     Meeting,
@@ -81,17 +81,7 @@ def index():
     """Reverse-chronological history, grouped by month, filtered by the query string."""
     filters = MeetingFilters.from_args(request.args)
     record_fields = record_filter_fields(filters, request.args, current_user)
-    resolved = not any(field.unresolved for field in record_fields.values())
-    if (
-        not filters.errors
-        and resolved
-        and (
-            any(value == "" for value in request.args.values())
-            or typed_names_sent(request.args)
-        )
-    ):
-        # The filter form sends every field, and names: bookmarks keep the set
-        # filters, by id.
+    if sent_form_to_tidy(filters, record_fields, request.args):
         page_number = request.args.get("page") or None
         return redirect(
             url_for(
