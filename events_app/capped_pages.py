@@ -31,6 +31,30 @@ def count_at_most(statement: Select, limit: int) -> int:
     return db.session.scalar(select(func.count()).select_from(capped.subquery())) or 0
 
 
+class NumberedPages:
+    """What the `pagination` macro reads, for a page that knows how many pages
+    there are (`page` and `pages`, from 1)."""
+
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
 @dataclass(frozen=True)
 class CappedPage:
     """One page of rows, and how many rows there are (up to the cap).

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from events_app.capped_pages import NumberedPages
 from events_app.extensions import db
 from events_app.input_rules import database_id
 from events_app.meeting_stats import NOT_HELD_STATUSES
@@ -85,7 +86,7 @@ class NotMetRow:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(NumberedPages):
     """One page of a list, with what the shared pagination macros read."""
 
     rows: list[NotMetRow]
@@ -96,22 +97,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(math.ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def not_met_since(user, records: str, cutoff: date, page: int) -> Page:

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, literal, select, true
 
 import events_app.history
+from events_app.capped_pages import NumberedPages
 from events_app.directory.lookup import search_clause
 from events_app.extensions import db
 from events_app.history import (
@@ -60,28 +61,12 @@ class TopicListing:
 
 
 @dataclass(frozen=True)
-class TreePage:
+class TreePage(NumberedPages):
     """One page of the topic tree: the pager's view of `tree_pages`."""
 
     items: list[TreeRow]
     page: int
     pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def tree_pages(
