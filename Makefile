@@ -10,7 +10,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app events_app
 
-.PHONY: run serve-production test install install-test migrate lint format bench screenshots clean
+.PHONY: run serve-production test install install-test migrate lint format bench screenshots clean \
+	translations translations-compile
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -41,9 +42,29 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-install: $(VENV)/.installed
+# The interface's translations (Flask-Babel): the .po catalogs are kept in git,
+# the compiled .mo files are built here by every set-up.
+TRANSLATIONS := events_app/translations
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
 
-install-test: $(VENV)/.installed-test $(AXE)
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## Collect the interface's messages into messages.pot and each language's .po (then translate those)
+translations: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_ngettext:1,2 \
+		--sort-by-file --project events_app --msgid-bugs-address "" --no-wrap \
+		--output-file $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
+
+## Compile the translations (done by every set-up: run, test, serve-production)
+translations-compile: $(COMPILED_CATALOGS)
+
+install: $(VENV)/.installed $(COMPILED_CATALOGS)
+
+install-test: $(VENV)/.installed-test $(COMPILED_CATALOGS) $(AXE)
 
 ## Create the virtual environment, apply migrations to instance/events_app.sqlite and serve on 127.0.0.1:5000
 run: install

@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
         name_words,  # noqa: F401  (its session listener keeps the name index)
     )
     from events_app.extensions import csrf, db, login_manager, migrate
+    from events_app.language import choice as language_choice
     from events_app.search import (
         index,  # noqa: F401  (its session listener keeps the search index)
     )
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    language_choice.init_app(app)
 
 
 def register_input_rules(app: Flask) -> None:
@@ -66,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from events_app.calendar import bp as calendar_bp
     from events_app.charts import bp as charts_bp
     from events_app.follow_ups import bp as follow_ups_bp
+    from events_app.language import bp as language_bp
     from events_app.meetings import bp as meetings_bp
     from events_app.people import bp as people_bp
     from events_app.topics import bp as topics_bp
@@ -77,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(follow_ups_bp)
     app.register_blueprint(charts_bp)
+    app.register_blueprint(language_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

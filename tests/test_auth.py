@@ -677,7 +677,7 @@ def csrf_token_of(page: str) -> str:
     return match.group(1)
 
 
-def test_sign_in_without_csrf_token_is_rejected(csrf_app):
+def test_sign_in_without_request_specifics_is_rejected(csrf_app):
     add_user(csrf_app, "viewer@example.org", "viewer")
     client = csrf_app.test_client()
 

@@ -70,7 +70,7 @@ def test_newcomer_walk(live_server, page, tmp_path):
     page.fill("#email", "admin@example.org")
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_url(base + "/meetings")
 
     result = app.test_cli_runner().invoke(args=["seed-demo"])

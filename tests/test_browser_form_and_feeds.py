@@ -60,7 +60,7 @@ def test_daily_use_walk(members_only_server, sized_page):
     page.fill("#email", "admin@example.org")
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_url(base + "/meetings")
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ def test_browser_typing_a_spelling_suggests_the_person(live_server, page):  # no
     page.fill("#email", "admin@example.org")
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_url(base + "/meetings")
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -40,7 +40,7 @@ def test_browser_history_filtered_by_typing_another_spelling(live_server, page):
     page.fill("#email", "admin@example.org")
     page.fill("#password", "a long enough password")
     page.fill("#confirm", "a long enough password")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_url(base + "/meetings")
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output

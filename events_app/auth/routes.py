@@ -42,6 +42,7 @@ from events_app.auth.rate_limit import (
 )
 from events_app.auth.sessions import end_session, start_session
 from events_app.extensions import db, login_manager
+from events_app.language.forms import AccountLanguageForm
 from events_app.models import User
 from events_app.models.choices import UserRole
 
@@ -258,6 +259,10 @@ def account_page(status: int = 200, **context):
     context.setdefault("person_field", person_field_for(current_user))
     context.setdefault("person_action", url_for("auth.account_person"))
     context.setdefault("linked_person", linked_person_for(current_user))
+    context.setdefault(
+        "language_form",
+        AccountLanguageForm(formdata=None, language=current_user.language or ""),
+    )
     return render_template("auth/account.html", **context), status
 
 

@@ -46,6 +46,7 @@ from events_app.interchange.meetings_io import (
     import_document,
     record_likely_duplicates,
 )
+from events_app.language.formatting import format_date, format_time
 from events_app.meetings.forms import MAXIMUM_ROWS, known_timezones
 from events_app.models import Meeting
 from events_app.models.choices import (
@@ -55,7 +56,6 @@ from events_app.models.choices import (
     MeetingStatus,
     ParticipantRole,
 )
-from events_app.templating import format_date, format_time
 from events_app.visibility import visible_meetings_for
 
 UID_MAX_LENGTH = 120  # Meeting.uid

@@ -31,6 +31,10 @@ class User(UserMixin, db.Model):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
 
+    # The interface language the user chose (events_app/language); None follows
+    # the browser's Accept-Language.
+    language: Mapped[str | None] = mapped_column(String(8))
+
     # The secret of the sign-in this object was loaded for (see auth/sessions.py);
     # not a column: it is what the session and remember-me cookies carry.
     session_secret = None

@@ -1,0 +1,7 @@
+"""The interface's language: chosen for each request, and where it is chosen."""
+
+from flask import Blueprint
+
+bp = Blueprint("language", __name__)
+
+from events_app.language import routes  # noqa: E402,F401  (registers the views)
