@@ -230,10 +230,11 @@ def test_the_list_keeps_its_paging_and_counts(client, make: Factories):
     listed = client.get("/meetings").get_data(as_text=True)
     assert "7 meetings" in listed and "Page 1 of 2" in listed
     as_list = client.get("/meetings?view=list").get_data(as_text=True)
-    assert (
-        as_list.split("<main")[1].replace("view=list&amp;", "")
-        == listed.split("<main")[1]
-    )
+
+    def main_part(page: str) -> str:
+        return page.split("<main")[1].split("</main>")[0]
+
+    assert main_part(as_list).replace("view=list&amp;", "") == main_part(listed)
     assert (
         client.get("/meetings?page=2")
         .get_data(as_text=True)
