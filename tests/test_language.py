@@ -125,15 +125,16 @@ def test_belarusian_plural_forms(app):
 
     with app.test_request_context(), force_locale("be"):
         words = [
-            ngettext("%(num)d meeting", "%(num)d meetings", count)
+            # The history's count (templates/meetings/index.html).
+            ngettext("%(num)s meeting.", "%(num)s meetings.", count)
             for count in (1, 2, 5, 21, 11, 22, 112)
         ]
     assert words == [
-        "1 сустрэча",
-        "2 сустрэчы",
-        "5 сустрэч",
-        "21 сустрэча",
-        "11 сустрэч",
-        "22 сустрэчы",
-        "112 сустрэч",
+        "1 сустрэча.",
+        "2 сустрэчы.",
+        "5 сустрэч.",
+        "21 сустрэча.",
+        "11 сустрэч.",
+        "22 сустрэчы.",
+        "112 сустрэч.",
     ]

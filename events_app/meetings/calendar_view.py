@@ -12,6 +12,12 @@ A meeting sits on the day it starts, at its own local time (the date and
 time people wrote down); its zone is named when it is not the viewer's zone,
 the `DISPLAY_TIMEZONE` setting (the app has no per-user zone), which also
 decides what "today" is.
+
+Names of months and days, the first day of the week and the labels of the
+periods follow the reader's language (events_app/language/formatting.py). A
+week is named in links by the ISO week of its Monday (`week=2026-W11`) in
+every language; where a language starts its weeks on another day, the page
+shows the seven days from that day holding this Monday.
 """
 
 import re
@@ -20,10 +26,19 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from events_app.date_range import FIRST_DAY, LAST_DAY
 from events_app.extensions import db
+from events_app.language.formatting import (
+    first_weekday,
+    format_date,
+    month_name,
+    weekday_names,
+    zone_city,
+)
 from events_app.models import Meeting
 
 VIEWS = ("list", "month", "week")
@@ -34,9 +49,9 @@ SHOWN_PER_DAY = {"month": 4, "week": 12}
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
-MONTH_FORMAT_MESSAGE = "Use a month like 2026-03 (year, then month)."
-WEEK_FORMAT_MESSAGE = "Use a week like 2026-W11 (year, then ISO week number)."
-OUT_OF_RANGE_MESSAGE = "The calendar covers the years 1900 to 2199."
+MONTH_FORMAT_MESSAGE = _l("Use a month like 2026-03 (year, then month).")
+WEEK_FORMAT_MESSAGE = _l("Use a week like 2026-W11 (year, then ISO week number).")
+OUT_OF_RANGE_MESSAGE = _l("The calendar covers the years 1900 to 2199.")
 
 
 class BadPeriod(ValueError):
@@ -67,20 +82,50 @@ def calendar_args(args) -> dict[str, str]:
     }
 
 
+def week_start(day: date) -> date:
+    """The first day of the week holding `day`, as the reader's language counts
+    weeks (Monday in English, French and Belarusian)."""
+    return day - timedelta(days=(day.weekday() - first_weekday()) % 7)
+
+
+def day_headings() -> list[tuple[str, str]]:
+    """The grid's column headings, from the language's first day of the week:
+    each day's full and short name ("Monday", "Mon" / "lundi", "lun.")."""
+    full, short = weekday_names("wide"), weekday_names("abbreviated")
+    order = [(first_weekday() + shift) % 7 for shift in range(7)]
+    return [(full[weekday], short[weekday]) for weekday in order]
+
+
+def days_between(first: date, last: date) -> str:
+    """A span of days as the week's label gives it: "9–15 March 2026",
+    "30 March – 5 April 2026" ("9–15 сакавіка 2026", "9–15 mars 2026")."""
+    if first.year != last.year:
+        return f"{format_date(first, 'd MMMM y')} – {format_date(last, 'd MMMM y')}"
+    if first.month != last.month:
+        return f"{format_date(first, 'd MMMM')} – {format_date(last, 'd MMMM y')}"
+    return f"{format_date(first, 'd')}–{format_date(last, 'd MMMM y')}"
+
+
 @dataclass(frozen=True)
 class Period:
-    """The month or ISO week a grid shows, and the neighbours it links to."""
+    """The month or week a grid shows, and the neighbours it links to."""
 
     view: str  # "month" or "week"
-    first: date  # first day of the month, or Monday of the week
+    # The first day of the month, or of the week in the reader's language.
+    first: date
     last: date
+
+    @property
+    def monday(self) -> date:
+        """The Monday of a week, whose ISO week names it (in any language)."""
+        return self.first + timedelta(days=(-self.first.weekday()) % 7)
 
     @property
     def argument(self) -> str:
         """The period as its query argument: "2026-03" or "2026-W11"."""
         if self.view == "month":
             return f"{self.first:%Y-%m}"
-        year, week, _ = self.first.isocalendar()
+        year, week, _weekday = self.monday.isocalendar()
         return f"{year}-W{week:02d}"
 
     @property
@@ -89,24 +134,24 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The heading: "March 2026", "Week 11, 2026 (9–15 March 2026)"."""
         if self.view == "month":
-            return f"{self.first:%B %Y}"
-        year, week, _ = self.first.isocalendar()
-        if self.first.month == self.last.month:
-            days = f"{self.first.day}–{self.last.day} {self.last:%B %Y}"
-        else:
-            days = (
-                f"{self.first.day} {self.first:%B} – {self.last.day} {self.last:%B %Y}"
-            )
-        return f"Week {week}, {year} ({days})"
+            return month_name(self.first)
+        year, week, _weekday = self.monday.isocalendar()
+        return _(
+            "Week %(week)s, %(year)s (%(days)s)",
+            week=week,
+            year=str(year),
+            days=days_between(self.first, self.last),
+        )
 
     @property
     def short_label(self) -> str:
         """The name of the period on a link to it: "March 2026", "Week 11, 2026"."""
         if self.view == "month":
             return self.label
-        year, week, _ = self.first.isocalendar()
-        return f"Week {week}, {year}"
+        year, week, _weekday = self.monday.isocalendar()
+        return _("Week %(week)s, %(year)s", week=week, year=str(year))
 
     @property
     def previous(self) -> "Period | None":
@@ -123,21 +168,22 @@ class Period:
         return self.first <= day <= self.last
 
     def switched(self, today: date) -> "Period":
-        """The other grid's period here: a week's month, or a month's week
-        holding today (else its first week)."""
+        """The other grid's period here: a week's month (its Monday's), or a
+        month's week holding today (else its first week)."""
         if self.view == "week":
-            return period_containing("month", self.first)
+            return period_containing("month", self.monday)
         return period_containing("week", today if self.contains(today) else self.first)
 
 
 def period_containing(view: str, day: date) -> Period:
-    """The month or ISO week (Monday to Sunday) that holds `day`."""
+    """The month or week (from the language's first day, see `week_start`)
+    that holds `day`."""
     if view == "month":
         first = day.replace(day=1)
         following = (first + timedelta(days=31)).replace(day=1)
         return Period("month", first, following - timedelta(days=1))
-    monday = day - timedelta(days=day.weekday())
-    return Period("week", monday, monday + timedelta(days=6))
+    first = week_start(day)
+    return Period("week", first, first + timedelta(days=6))
 
 
 def period_from_args(view: str, args, today: date) -> Period:
@@ -152,24 +198,31 @@ def period_from_args(view: str, args, today: date) -> Period:
     if view == "month":
         match = MONTH_PATTERN.fullmatch(raw)
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise BadPeriod(MONTH_FORMAT_MESSAGE)
+            raise BadPeriod(str(MONTH_FORMAT_MESSAGE))
         year, month = int(match.group(1)), int(match.group(2))
         if not FIRST_DAY.year <= year <= LAST_DAY.year:
-            raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+            raise BadPeriod(str(OUT_OF_RANGE_MESSAGE))
         return period_containing("month", date(year, month, 1))
     match = WEEK_PATTERN.fullmatch(raw)
     if not match:
-        raise BadPeriod(WEEK_FORMAT_MESSAGE)
+        raise BadPeriod(str(WEEK_FORMAT_MESSAGE))
     year, week = int(match.group(1)), int(match.group(2))
     # The ISO year of the week holding 31 December 2199 may be 2200.
     if not FIRST_DAY.year <= year <= LAST_DAY.year + 1:
-        raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+        raise BadPeriod(str(OUT_OF_RANGE_MESSAGE))
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
-        raise BadPeriod(f"{year} has no week {week}. {WEEK_FORMAT_MESSAGE}") from None
+        raise BadPeriod(
+            _(
+                "%(year)s has no week %(week)s. %(how)s",
+                year=str(year),
+                week=week,
+                how=str(WEEK_FORMAT_MESSAGE),
+            )
+        ) from None
     if not FIRST_DAY <= monday <= LAST_DAY:
-        raise BadPeriod(OUT_OF_RANGE_MESSAGE)
+        raise BadPeriod(str(OUT_OF_RANGE_MESSAGE))
     return period_containing("week", monday)
 
 
@@ -197,6 +250,8 @@ class CalendarGrid:
     weeks: list[list[Day]]
     total: int
     zone_name: str
+    # Each column's day names, full and short (see `day_headings`).
+    headings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def days(self) -> list[Day]:
@@ -249,8 +304,8 @@ def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid
             meeting.start_local_date, Day(meeting.start_local_date, total=day_total)
         )
         cell.meetings.append(meeting)
-    grid_first = period.first - timedelta(days=period.first.weekday())
-    grid_last = period.last + timedelta(days=6 - period.last.weekday())
+    grid_first = week_start(period.first)
+    grid_last = week_start(period.last) + timedelta(days=6)
     weeks: list[list[Day]] = []
     day = grid_first
     while day <= grid_last:
@@ -265,9 +320,11 @@ def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid
         weeks,
         total=sum(cell.total for cell in by_day.values()),
         zone_name=current_app.config["DISPLAY_TIMEZONE"],
+        headings=day_headings(),
     )
 
 
 def zone_place(zone_name: str) -> str:
-    """A zone as people say it: "Europe/Paris" -> "Paris", "UTC" -> "UTC"."""
-    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    """A zone as people say it, in the reader's language: "Europe/Paris" ->
+    "Paris" ("Парыж"), "UTC" -> "UTC"."""
+    return zone_city(zone_name).rsplit("/", 1)[-1].replace("_", " ")

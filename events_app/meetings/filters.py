@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import query_date_span
 from events_app.extensions import db
 from events_app.input_rules import MAXIMUM_SEARCH_LENGTH, database_id
+from events_app.language.formatting import format_date
 from events_app.models import (
     Meeting,
     MeetingTopic,
@@ -31,6 +34,21 @@ from events_app.visibility import (
     visible_subtree_ids,
     visible_topic_ids_for,
 )
+
+# What a record filter says of an id that names no record (or one hidden from
+# the viewer: the two are never told apart).
+UNKNOWN_RECORD = {
+    "person": _l("Unknown person."),
+    "organization": _l("Unknown organization."),
+    "topic": _l("Unknown topic."),
+}
+
+
+def unknown_value(name: str, value: str) -> str:
+    """The message for a kind or status that is none of the vocabulary's values."""
+    if name == "kind":
+        return _("Unknown kind %(value)s.", value=repr(value))
+    return _("Unknown status %(value)s.", value=repr(value))
 
 
 @dataclass
@@ -58,12 +76,12 @@ class MeetingFilters:
             if raw:
                 parsed = database_id(raw)
                 if parsed is None:
-                    filters.errors[name] = f"Unknown {name}."
+                    filters.errors[name] = str(UNKNOWN_RECORD[name])
                 setattr(filters, f"{name}_id", parsed)
         for name, vocabulary in (("kind", MeetingKind), ("status", MeetingStatus)):
             raw = args.get(name, "").strip()
             if raw and raw not in {member.value for member in vocabulary}:
-                filters.errors[name] = f"Unknown {name} {raw!r}."
+                filters.errors[name] = unknown_value(name, raw)
             elif raw:
                 setattr(filters, name, raw)
         filters.series = " ".join(args.get("series", "").split())[:200]
@@ -207,9 +225,9 @@ class ActiveFilter:
 
 # Which record each id filter names, and how its chip reads.
 _RECORD_FILTERS = (
-    ("person", "person_id", Person, "Person"),
-    ("organization", "organization_id", Organization, "Organization"),
-    ("topic", "topic_id", Topic, "Topic"),
+    ("person", "person_id", Person, _l("Person: %(name)s")),
+    ("organization", "organization_id", Organization, _l("Organization: %(name)s")),
+    ("topic", "topic_id", Topic, _l("Topic: %(name)s")),
 )
 
 
@@ -222,12 +240,15 @@ def active_filters(filters: MeetingFilters, user) -> list[ActiveFilter]:
     """
     chips = []
     if filters.query:
-        chips.append(ActiveFilter(f"Search: “{filters.query}”", ("q",)))
+        words = filters.query
+        chips.append(ActiveFilter(_("Search: “%(words)s”", words=words), ("q",)))
     if filters.date_from:
-        chips.append(ActiveFilter(f"From {filters.date_from.isoformat()}", ("from",)))
+        day = format_date(filters.date_from)
+        chips.append(ActiveFilter(_("From %(day)s", day=day), ("from",)))
     if filters.date_to:
-        chips.append(ActiveFilter(f"To {filters.date_to.isoformat()}", ("to",)))
-    for argument, attribute, model, heading in _RECORD_FILTERS:
+        day = format_date(filters.date_to)
+        chips.append(ActiveFilter(_("To %(day)s", day=day), ("to",)))
+    for argument, attribute, model, chip_text in _RECORD_FILTERS:
         record_id = getattr(filters, attribute)
         if not record_id:
             continue
@@ -235,15 +256,18 @@ def active_filters(filters: MeetingFilters, user) -> list[ActiveFilter]:
         name = (
             _record_name(record, user)
             if record is not None and is_visible_to(user, record)
-            else "not found"
+            else _("not found")
         )
-        chips.append(ActiveFilter(f"{heading}: {name}", (argument,)))
+        chips.append(ActiveFilter(str(chip_text) % {"name": name}, (argument,)))
     if filters.kind:
-        chips.append(ActiveFilter(f"Kind: {label(filters.kind)}", ("kind",)))
+        kind = label(filters.kind)
+        chips.append(ActiveFilter(_("Kind: %(kind)s", kind=kind), ("kind",)))
     if filters.status:
-        chips.append(ActiveFilter(f"Status: {label(filters.status)}", ("status",)))
+        status = label(filters.status)
+        chips.append(ActiveFilter(_("Status: %(status)s", status=status), ("status",)))
     if filters.series:
-        chips.append(ActiveFilter(f"Series: {filters.series}", ("series",)))
+        series = filters.series
+        chips.append(ActiveFilter(_("Series: %(series)s", series=series), ("series",)))
     return chips
 
 

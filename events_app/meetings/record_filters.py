@@ -19,6 +19,8 @@ that does not exist.
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -29,7 +31,7 @@ from events_app.directory.pages import SUGGESTIONS_LIMIT
 from events_app.directory.resolve import clean_name, find_topic, split_topic_path
 from events_app.extensions import db
 from events_app.input_rules import database_id
-from events_app.meetings.filters import MeetingFilters
+from events_app.meetings.filters import UNKNOWN_RECORD, MeetingFilters
 from events_app.models import Organization, Person, Topic
 from events_app.topic_tree import preload_ancestors, visible_path
 from events_app.visibility import (
@@ -40,6 +42,18 @@ from events_app.visibility import (
 
 # Query argument of each filter's id, and the kind of record it names.
 FILTERED_RECORDS = {"person": Person, "organization": Organization, "topic": Topic}
+# What a field says above its matches: one likely record, or several to choose from.
+ONE_MATCH_QUESTION = {
+    "person": _l("Did you mean this person?"),
+    "organization": _l("Did you mean this organization?"),
+    "topic": _l("Did you mean this topic?"),
+}
+# What a field says when no record the viewer may see has the typed name.
+NONE_NAMED = {
+    "person": _l("No person you may see is named “%(name)s”."),
+    "organization": _l("No organization you may see is named “%(name)s”."),
+    "topic": _l("No topic you may see is named “%(name)s”."),
+}
 
 
 def name_argument(argument: str) -> str:
@@ -61,6 +75,13 @@ class RecordFilterField:
     def name_argument(self) -> str:
         """The query argument the field sends its text as."""
         return name_argument(self.argument)
+
+    @property
+    def matches_question(self) -> str:
+        """The words above the matches: "Did you mean this person?" or "Which one?"."""
+        if len(self.matches) == 1:
+            return str(ONE_MATCH_QUESTION[self.argument])
+        return _("Which one? Several match “%(name)s”:", name=self.text)
 
     @property
     def unresolved(self) -> bool:
@@ -131,7 +152,7 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
         record = None
     if record is None:
         # Hidden and missing alike; the filter stays, and finds nothing.
-        shown.message = f"Unknown {argument}."
+        shown.message = str(UNKNOWN_RECORD[argument])
         return shown
     if model is Topic:
         preload_ancestors([record.id])
@@ -177,7 +198,7 @@ def _field_for_name(
         (record, record_name(record, visible_ids)) for record in candidates
     ]
     if not shown.matches:
-        shown.message = f"No {argument} you may see is named “{text}”."
+        shown.message = str(NONE_NAMED[argument]) % {"name": text}
     return shown
 
 
@@ -215,7 +236,7 @@ def chosen_person_field(form: MultiDict, user) -> tuple[RecordFilterField, int |
     if raw:
         chosen.person_id = database_id(raw)
         if chosen.person_id is None:
-            chosen.errors["person"] = "Unknown person."
+            chosen.errors["person"] = str(UNKNOWN_RECORD["person"])
     typed = form.get(name_argument("person"))
     if typed is None:
         shown = _field_for_id(chosen, "person", Person, user)
