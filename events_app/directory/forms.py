@@ -2,6 +2,8 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
@@ -113,7 +115,8 @@ class AsksBeforeCreating:
 def restricted_field() -> BooleanField:
     """The mark that keeps a record hidden outside the meetings it appears in."""
     return BooleanField(
-        _l("Restricted"),
+        # The context keeps it apart from the meetings' level "Restricted".
+        LazyString(lambda: pgettext("the mark of a directory record", "Restricted")),
         description=_l(
             "Shown only to those who may see a meeting it appears in, "
             "never as a free directory entry. Set for records first recorded in a "

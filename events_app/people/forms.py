@@ -3,6 +3,8 @@
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
@@ -30,6 +32,8 @@ from events_app.models.choices import OrganizationKind, choices_of
 from events_app.visibility import visible_organizations_for
 
 NOTES_MAX_LENGTH = 20_000
+# "Title" is also a meeting's: the context tells the translators which.
+TITLE_LABEL = LazyString(lambda: pgettext("a person's position", "Title"))
 
 
 def other_names_problem(text: str | None) -> str | None:
@@ -76,7 +80,7 @@ class PersonForm(AsksBeforeCreating, AppForm):
 
     NAME_FIELD = "display_name"
     MODEL = Person
-    FILLABLE = (("title", _l("Title")),)
+    FILLABLE = (("title", TITLE_LABEL),)
 
     display_name = name_field(_l("Name"), _l("Enter the person's name."))
     other_names = TextAreaField(_l("Other names"))
