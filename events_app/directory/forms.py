@@ -112,6 +112,11 @@ class AsksBeforeCreating:
         """Fields of one kind of record that `apply_where_free` cannot treat alike."""
 
 
+# "Name" of a person is their name (as a user's); that of an organization or a
+# topic, a word some languages keep apart (Belarusian: назва, not імя).
+THING_NAME_LABEL = LazyString(lambda: pgettext("of an organization or topic", "Name"))
+
+
 def restricted_field() -> BooleanField:
     """The mark that keeps a record hidden outside the meetings it appears in."""
     return BooleanField(

@@ -12,6 +12,7 @@ from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
     NAME_MAX_LENGTH,
+    THING_NAME_LABEL,
     AsksBeforeCreating,
     collapse_spaces,
     name_field,
@@ -199,7 +200,7 @@ class OrganizationForm(AsksBeforeCreating, AppForm):
     )
     DEFAULTS = {"kind": OrganizationKind.OTHER.value}
 
-    name = name_field(_l("Name"), _l("Enter the organization's name."))
+    name = name_field(THING_NAME_LABEL, _l("Enter the organization's name."))
     short_name = StringField(
         _l("Short name"), filters=[collapse_spaces], validators=[Length(max=50)]
     )

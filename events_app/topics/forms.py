@@ -7,6 +7,7 @@ from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
+    THING_NAME_LABEL,
     name_field,
     restricted_field,
     taken_name_message,
@@ -35,7 +36,7 @@ def optional_id_text(value) -> str:
 class TopicForm(AppForm):
     """A topic's name, place in the tree and description; `record` is the one edited."""
 
-    name = name_field(_l("Name"), _l("Enter the topic's name."))
+    name = name_field(THING_NAME_LABEL, _l("Enter the topic's name."))
     # Choices are checked by validate_parent_id, which says *why* a parent is refused.
     parent_id = SelectField(
         _l("Parent topic"), coerce=optional_id_text, validate_choice=False
