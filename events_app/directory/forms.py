@@ -1,5 +1,9 @@
 """Form pieces shared by the person, organization and topic forms."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
@@ -17,7 +21,7 @@ def collapse_spaces(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def name_field(label: str, required_message: str) -> StringField:
+def name_field(label, required_message) -> StringField:
     """The required one-line name field each directory form starts with."""
     return StringField(
         label,
@@ -34,7 +38,7 @@ def name_choice_fields() -> tuple[StringField, BooleanField]:
     """
     return (
         StringField(filters=[collapse_spaces], validators=[Length(max=40)]),
-        BooleanField("Keep the typed spelling as another name"),
+        BooleanField(_l("Keep the typed spelling as another name")),
     )
 
 
@@ -56,7 +60,7 @@ class AsksBeforeCreating:
 
     # One-line fields (name, label) a chosen existing record takes when it has
     # none; and the value a field has when nothing was chosen in it.
-    FILLABLE: tuple[tuple[str, str], ...] = ()
+    FILLABLE: tuple[tuple[str, object], ...] = ()
     DEFAULTS: dict[str, str] = {}
 
     def apply_where_free(self, record) -> tuple[list[str], list[str]]:
@@ -76,19 +80,30 @@ class AsksBeforeCreating:
                 continue
             if not current or current == self.DEFAULTS.get(field_name):
                 setattr(record, field_name, typed)
-                applied.append(f"{label.lower()} “{typed}”")
+                applied.append(
+                    _("%(field)s “%(value)s”", field=str(label).lower(), value=typed)
+                )
             else:
-                not_applied.append(f"{label} “{typed}” (it has “{current}”)")
+                not_applied.append(
+                    _(
+                        "%(field)s “%(value)s” (it has “%(current)s”)",
+                        field=label,
+                        value=typed,
+                        current=current,
+                    )
+                )
         known = {name_key(name) for name in split_other_names(record.other_names)}
         for name in split_other_names(self.other_names.data):
             if name_key(name) in known:
                 continue
             if add_other_name(record, name):
-                applied.append(f"other name “{name}”")
+                applied.append(_("other name “%(name)s”", name=name))
             else:
-                not_applied.append(f"other name “{name}” (used or over the limit)")
+                not_applied.append(
+                    _("other name “%(name)s” (used or over the limit)", name=name)
+                )
         if self.restricted.data and not record.restricted:
-            not_applied.append("the Restricted mark")
+            not_applied.append(_("the Restricted mark"))
         self.apply_more_where_free(record, applied, not_applied)
         record.refresh_name_keys()
         return applied, not_applied
@@ -97,13 +112,21 @@ class AsksBeforeCreating:
         """Fields of one kind of record that `apply_where_free` cannot treat alike."""
 
 
+# "Name" of a person is their name (as a user's); that of an organization or a
+# topic, a word some languages keep apart (Belarusian: назва, not імя).
+THING_NAME_LABEL = LazyString(lambda: pgettext("of an organization or topic", "Name"))
+
+
 def restricted_field() -> BooleanField:
     """The mark that keeps a record hidden outside the meetings it appears in."""
     return BooleanField(
-        "Restricted",
-        description="Shown only to those who may see a meeting it appears in, "
-        "never as a free directory entry. Set for records first recorded in a "
-        "restricted meeting; clear it only if the record itself is not secret.",
+        # The context keeps it apart from the meetings' level "Restricted".
+        LazyString(lambda: pgettext("the mark of a directory record", "Restricted")),
+        description=_l(
+            "Shown only to those who may see a meeting it appears in, "
+            "never as a free directory entry. Set for records first recorded in a "
+            "restricted meeting; clear it only if the record itself is not secret."
+        ),
     )
 
 
@@ -116,6 +139,7 @@ def taken_name_message(name: str, existing) -> Markup | str:
     """
     if is_visible_to(current_user, existing):
         return name_taken_message(name, existing.label, record_url(existing))
-    return (
-        f"“{name}” is already used by a record you may not see; ask an administrator."
+    return _(
+        "“%(name)s” is already used by a record you may not see; ask an administrator.",
+        name=name,
     )

@@ -5,6 +5,7 @@ events_app/directory/names.py), so "the same name" means the same key, whatever
 the case, accents or punctuation.
 """
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Select, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -73,7 +74,10 @@ def find_name_conflict(model, names: list[str], exclude_id: int | None = None):
 
 def name_taken_message(name: str, existing_label: str, existing_url: str) -> Markup:
     """Form error for a name already used, linking to the record that uses it."""
+    # The values go in through Markup's %, which escapes them.
     return Markup(
-        '“{name}” is already recorded as <a href="{url}">{label}</a>;'
-        " edit that record instead of creating a duplicate."
-    ).format(name=name, url=existing_url, label=existing_label)
+        _(
+            '“%(name)s” is already recorded as <a href="%(url)s">%(label)s</a>;'
+            " edit that record instead of creating a duplicate."
+        )
+    ) % {"name": name, "url": existing_url, "label": existing_label}

@@ -7,6 +7,8 @@ otherwise be written three times live here.
 from collections.abc import Callable
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from events_app.directory.did_you_mean import NEW, add_other_name
@@ -68,7 +70,7 @@ def form_page(form, record, template: str, name_of: Callable[..., str], **contex
     if is_new and hasattr(form, "name_question"):
         question = form.name_question(current_user)
         if question is not None and not question.decided:
-            flash(NAME_TO_CONFIRM, "error")
+            flash(str(NAME_TO_CONFIRM), "error")
             page = render_template(template, form=form, question=question, **context)
             return page, 422
         if question is not None and question.chosen != NEW:
@@ -77,11 +79,14 @@ def form_page(form, record, template: str, name_of: Callable[..., str], **contex
     if is_new:
         db.session.add(record)
     db.session.commit()
-    flash(f"{name_of(record)} {'added' if is_new else 'saved'}.", "success")
+    if is_new:
+        flash(_("%(name)s added.", name=name_of(record)), "success")
+    else:
+        flash(_("%(name)s saved.", name=name_of(record)), "success")
     return redirect(record_url(record))
 
 
-NAME_TO_CONFIRM = (
+NAME_TO_CONFIRM = _l(
     "This name looks like a record already in the directory. Choose it or a new "
     "one below; nothing was saved yet."
 )
@@ -98,14 +103,30 @@ def chose_existing_record(form, question):
     existing = question.chosen
     applied, not_applied = form.apply_where_free(existing)
     if form.name_keep_spelling.data and add_other_name(existing, question.typed):
-        applied.insert(0, f"other name “{question.typed}”")
+        applied.insert(0, _("other name “%(name)s”", name=question.typed))
     db.session.commit()
-    done = f"added {'; '.join(applied)}" if applied else "nothing new to add"
-    flash(f"No new record: “{question.typed}” is {existing.label}; {done}.", "success")
+    if applied:
+        done = _(
+            "No new record: “%(typed)s” is %(name)s; added %(items)s.",
+            typed=question.typed,
+            name=existing.label,
+            items="; ".join(applied),
+        )
+    else:
+        done = _(
+            "No new record: “%(typed)s” is %(name)s; nothing new to add.",
+            typed=question.typed,
+            name=existing.label,
+        )
+    flash(done, "success")
     if not_applied:
         flash(
-            f"Not applied, as {existing.label} has these already or they cannot be "
-            f"added here (edit the record to change them): {'; '.join(not_applied)}.",
+            _(
+                "Not applied, as %(name)s has these already or they cannot be "
+                "added here (edit the record to change them): %(items)s.",
+                name=existing.label,
+                items="; ".join(not_applied),
+            ),
             "warning",
         )
     return redirect(record_url(existing))

@@ -16,6 +16,7 @@ editor who may see the record could show it to everyone without clearing its
 mark.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from events_app.extensions import db
@@ -67,46 +68,57 @@ def topic_marking_refusal(topic: Topic) -> str | None:
         )
     )
     if free_child:
-        return (
+        return _(
             "A sub-topic of this topic is not marked restricted, and would still "
             "show this topic's name: mark its sub-topics first."
         )
     if in_open_meeting:
-        return (
+        return _(
             "This topic is on the agenda of a meeting that is not restricted: "
             "make that meeting restricted or remove the topic from it first."
         )
     return None
 
 
+# When the record is hidden from the user (they typed a path through a marked
+# topic they may not see), a message says no more than that part of it may not
+# be linked here.
+
+
 def marked_in_meeting_message(record, visible: bool) -> str:
     """Why a meeting that is not restricted may not link `record`."""
-    return _message(
-        record, visible, "make this meeting restricted", "keep this meeting restricted"
+    if not visible:
+        return _(
+            "Part of this is marked restricted and cannot be linked here; "
+            "keep this meeting restricted, or ask an administrator."
+        )
+    return _(
+        "“%(name)s” is marked restricted: clear its mark on its page first, "
+        "or make this meeting restricted.",
+        name=_label(record),
     )
 
 
 def marked_parent_message(parent: Topic, visible: bool = True) -> str:
     """Why a topic that is not marked may not sit under `parent`."""
-    return _message(parent, visible, "mark this topic restricted too", "")
+    if not visible:
+        return _(
+            "Part of this is marked restricted and cannot be linked here; "
+            "mark this topic restricted too, or ask an administrator."
+        )
+    return _(
+        "“%(name)s” is marked restricted: clear its mark on its page first, "
+        "or mark this topic restricted too.",
+        name=_label(parent),
+    )
 
 
 def marked_organization_message(organization: Organization) -> str:
     """Why a person who is not marked may not have `organization` as theirs."""
-    return _message(organization, True, "mark this person restricted too", "")
-
-
-def _message(record, visible: bool, fix: str, hidden_fix: str) -> str:
-    if not visible:
-        # The user typed a path through a marked topic they may not see: say
-        # no more than that part of it may not be linked here.
-        return (
-            f"Part of this is marked restricted and cannot be linked here; "
-            f"{hidden_fix or fix}, or ask an administrator."
-        )
-    return (
-        f"“{_label(record)}” is marked restricted: clear its mark on its page "
-        f"first, or {fix}."
+    return _(
+        "“%(name)s” is marked restricted: clear its mark on its page first, "
+        "or mark this person restricted too.",
+        name=_label(organization),
     )
 
 

@@ -5,6 +5,7 @@ events_app/directory/merge.py (`merge_refusal`).
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
@@ -22,6 +23,7 @@ from events_app.directory.merge import (
 from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.directory.pages import record_url
 from events_app.extensions import db
+from events_app.language.formatting import format_number
 from events_app.people import bp
 from events_app.visibility import visible_record_or_404
 
@@ -65,7 +67,14 @@ def not_same(kind: str, first_id: int, second_id: int):
     second = visible_record_or_404(current_user, model, second_id)
     mark_not_same(KINDS[kind], first, second)
     db.session.commit()
-    flash(f"{first.label} and {second.label} are no longer listed.", "success")
+    flash(
+        _(
+            "%(first)s and %(second)s are no longer listed.",
+            first=first.label,
+            second=second.label,
+        ),
+        "success",
+    )
     return redirect(url_for(f"people.duplicates_{kind}"))
 
 
@@ -87,11 +96,17 @@ def merge(kind: str, kept_id: int, removed_id: int):
     removed_label = removed.label
     done = merge_records(plan)
     db.session.commit()
-    flash(f"{removed_label} merged into {kept.label}.", "success")
+    flash(
+        _("%(removed)s merged into %(kept)s.", removed=removed_label, kept=kept.label),
+        "success",
+    )
     if plan.left_out_names:
         flash(
-            f"Not kept as other names (limit {OTHER_NAMES_MAX_COUNT}): "
-            + "; ".join(plan.left_out_names),
+            _(
+                "Not kept as other names (limit %(limit)s): %(names)s",
+                limit=format_number(OTHER_NAMES_MAX_COUNT),
+                names="; ".join(plan.left_out_names),
+            ),
             "warning",
         )
     return redirect(url_for("people.merge_record", merge_id=done.id))
@@ -113,11 +128,11 @@ def undo(merge_id: int):
     """Undo a merge: both records and their links back as they were."""
     record, kept = merge_or_404(current_user, merge_id)
     if record.undone_at is not None:
-        flash("This merge was already undone.", "warning")
+        flash(_("This merge was already undone."), "warning")
         return redirect(url_for("people.merge_record", merge_id=merge_id))
     restored = undo_merge(record, kept)
     db.session.commit()
-    flash(f"Merge undone: {restored.label} is back.", "success")
+    flash(_("Merge undone: %(name)s is back.", name=restored.label), "success")
     return redirect(record_url(restored))
 
 

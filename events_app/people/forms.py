@@ -1,6 +1,10 @@
 """Forms for creating and editing people and organizations."""
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
@@ -8,6 +12,7 @@ from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
     NAME_MAX_LENGTH,
+    THING_NAME_LABEL,
     AsksBeforeCreating,
     collapse_spaces,
     name_field,
@@ -22,23 +27,31 @@ from events_app.directory.names import (
 )
 from events_app.directory.restricted_marks import marked_organization_message
 from events_app.input_rules import AppForm
+from events_app.language.formatting import format_number
 from events_app.models import Organization, Person
 from events_app.models.choices import OrganizationKind, choices_of
 from events_app.visibility import visible_organizations_for
 
 NOTES_MAX_LENGTH = 20_000
+# "Title" is also a meeting's: the context tells the translators which.
+TITLE_LABEL = LazyString(lambda: pgettext("a person's position", "Title"))
 
 
 def other_names_problem(text: str | None) -> str | None:
     """Why an "other names" list (one per line) is unacceptable; None if fine."""
     names = split_other_names(text)
     if len(names) > OTHER_NAMES_MAX_COUNT:
-        return f"Give at most {OTHER_NAMES_MAX_COUNT} other names."
+        return _(
+            "Give at most %(limit)s other names.",
+            limit=format_number(OTHER_NAMES_MAX_COUNT),
+        )
     for name in names:
         if len(name) > NAME_MAX_LENGTH:
-            return (
-                f"Each other name must be at most {NAME_MAX_LENGTH} characters; "
-                f"“{name[:40]}…” is longer."
+            return _(
+                "Each other name must be at most %(limit)s characters; "
+                "“%(name)s…” is longer.",
+                limit=format_number(NAME_MAX_LENGTH),
+                name=name[:40],
             )
     return None
 
@@ -68,19 +81,21 @@ class PersonForm(AsksBeforeCreating, AppForm):
 
     NAME_FIELD = "display_name"
     MODEL = Person
-    FILLABLE = (("title", "Title"),)
+    FILLABLE = (("title", TITLE_LABEL),)
 
-    display_name = name_field("Name", "Enter the person's name.")
-    other_names = TextAreaField("Other names")
+    display_name = name_field(_l("Name"), _l("Enter the person's name."))
+    other_names = TextAreaField(_l("Other names"))
     organization_name = StringField(
-        "Usual organization", filters=[collapse_spaces], validators=[Length(max=200)]
+        _l("Usual organization"),
+        filters=[collapse_spaces],
+        validators=[Length(max=200)],
     )
     title = StringField(
-        "Title or position", filters=[collapse_spaces], validators=[Length(max=200)]
+        _l("Title or position"), filters=[collapse_spaces], validators=[Length(max=200)]
     )
-    notes = TextAreaField("Notes", validators=[Length(max=NOTES_MAX_LENGTH)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=NOTES_MAX_LENGTH)])
     restricted = restricted_field()
-    submit = SubmitField("Save person")
+    submit = SubmitField(_l("Save person"))
 
     def __init__(self, *args, record: Person | None = None, **kwargs):
         super().__init__(*args, obj=record, **kwargs)
@@ -117,20 +132,27 @@ class PersonForm(AsksBeforeCreating, AppForm):
         elif len(matches) == 1:
             self.resolved_organization = matches[0]
         elif not matches:
+            # The values go in through Markup's %, which escapes them.
             raise ValidationError(
                 Markup(
-                    "No organization named “{name}”; "
-                    '<a href="{url}">create it first</a>.'
-                ).format(
-                    name=field.data,
-                    url=url_for("people.new_organization", name=field.data),
+                    _(
+                        "No organization named “%(name)s”; "
+                        '<a href="%(url)s">create it first</a>.'
+                    )
                 )
+                % {
+                    "name": field.data,
+                    "url": url_for("people.new_organization", name=field.data),
+                }
             )
         else:
-            labels = "; ".join(match.label for match in matches)
             raise ValidationError(
-                f"Several organizations are called “{field.data}” ({labels}); "
-                "type the full name of the one you mean."
+                _(
+                    "Several organizations are called “%(name)s” (%(labels)s); "
+                    "type the full name of the one you mean.",
+                    name=field.data,
+                    labels="; ".join(match.label for match in matches),
+                )
             )
         if self.resolved_organization.restricted and not self.restricted.data:
             raise ValidationError(
@@ -148,13 +170,13 @@ class PersonForm(AsksBeforeCreating, AppForm):
                 record.restricted or not typed.restricted
             ):
                 record.organization = typed
-                applied.append(f"usual organization “{typed.name}”")
+                applied.append(_("usual organization “%(name)s”", name=typed.name))
             else:
-                not_applied.append(f"Usual organization “{typed.name}”")
+                not_applied.append(_("Usual organization “%(name)s”", name=typed.name))
         notes = (self.notes.data or "").strip()
         if notes and notes not in (record.notes or ""):
             record.notes = "\n\n".join(text for text in (record.notes, notes) if text)
-            applied.append("the notes (appended)")
+            applied.append(_("the notes (appended)"))
 
     def apply_to(self, person: Person) -> None:
         """Copy the validated data onto the person and refresh its searchable names."""
@@ -171,24 +193,28 @@ class OrganizationForm(AsksBeforeCreating, AppForm):
     """An organization's directory entry; `record` is the one being edited, if any."""
 
     MODEL = Organization
-    FILLABLE = (("short_name", "Short name"), ("kind", "Kind"), ("country", "Country"))
+    FILLABLE = (
+        ("short_name", _l("Short name")),
+        ("kind", _l("Kind")),
+        ("country", _l("Country")),
+    )
     DEFAULTS = {"kind": OrganizationKind.OTHER.value}
 
-    name = name_field("Name", "Enter the organization's name.")
+    name = name_field(THING_NAME_LABEL, _l("Enter the organization's name."))
     short_name = StringField(
-        "Short name", filters=[collapse_spaces], validators=[Length(max=50)]
+        _l("Short name"), filters=[collapse_spaces], validators=[Length(max=50)]
     )
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=choices_of(OrganizationKind),
         default=OrganizationKind.OTHER.value,
     )
     country = StringField(
-        "Country", filters=[collapse_spaces], validators=[Length(max=100)]
+        _l("Country"), filters=[collapse_spaces], validators=[Length(max=100)]
     )
-    other_names = TextAreaField("Other names")
+    other_names = TextAreaField(_l("Other names"))
     restricted = restricted_field()
-    submit = SubmitField("Save organization")
+    submit = SubmitField(_l("Save organization"))
 
     def __init__(self, *args, record: Organization | None = None, **kwargs):
         super().__init__(*args, obj=record, **kwargs)

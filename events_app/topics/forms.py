@@ -1,10 +1,13 @@
 """The form for creating and editing topics."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from events_app.directory.forms import (
+    THING_NAME_LABEL,
     name_field,
     restricted_field,
     taken_name_message,
@@ -33,16 +36,16 @@ def optional_id_text(value) -> str:
 class TopicForm(AppForm):
     """A topic's name, place in the tree and description; `record` is the one edited."""
 
-    name = name_field("Name", "Enter the topic's name.")
+    name = name_field(THING_NAME_LABEL, _l("Enter the topic's name."))
     # Choices are checked by validate_parent_id, which says *why* a parent is refused.
     parent_id = SelectField(
-        "Parent topic", coerce=optional_id_text, validate_choice=False
+        _l("Parent topic"), coerce=optional_id_text, validate_choice=False
     )
     description = TextAreaField(
-        "Description", validators=[Length(max=DESCRIPTION_MAX_LENGTH)]
+        _l("Description"), validators=[Length(max=DESCRIPTION_MAX_LENGTH)]
     )
     restricted = restricted_field()
-    submit = SubmitField("Save topic")
+    submit = SubmitField(_l("Save topic"))
 
     def __init__(self, *args, record: Topic | None = None, **kwargs):
         super().__init__(*args, obj=record, **kwargs)
@@ -52,7 +55,7 @@ class TopicForm(AppForm):
         # Only topics the editor may see are offered, or accepted, as parents.
         visible_ids = visible_topic_ids_for(current_user)
         self._visible_topics = topics_among(visible_ids)
-        self.parent_id.choices = [(NO_PARENT, "— None (a top-level topic) —")] + [
+        self.parent_id.choices = [(NO_PARENT, _("— None (a top-level topic) —"))] + [
             (str(topic.id), visible_path(topic, visible_ids))
             for topic in topics_in_tree_order(
                 self._visible_topics, excluded_ids=self._own_subtree
@@ -70,13 +73,13 @@ class TopicForm(AppForm):
             return
         parent_id = database_id(field.data)
         if parent_id is None:
-            raise ValidationError("Choose a parent topic from the list.")
+            raise ValidationError(_("Choose a parent topic from the list."))
         parent = db.session.scalar(self._visible_topics.where(Topic.id == parent_id))
         if parent is None:
-            raise ValidationError("That topic no longer exists; choose another.")
+            raise ValidationError(_("That topic no longer exists; choose another."))
         if parent.id in self._own_subtree:
             raise ValidationError(
-                "A topic cannot be placed under itself or one of its own sub-topics."
+                _("A topic cannot be placed under itself or one of its own sub-topics.")
             )
         marked = marked_on_path(parent)
         if marked is not None and not self.restricted.data:

@@ -5,6 +5,7 @@ does not exist.
 """
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from events_app.auth.permissions import editor_required
@@ -23,7 +24,7 @@ from events_app.visibility import visible_record_or_404, visible_topic_ids_for
 
 
 def _topic_name(topic: Topic) -> str:
-    return f"Topic {topic.path}"
+    return _("Topic %(path)s", path=topic.path)
 
 
 @bp.route("/topics")
