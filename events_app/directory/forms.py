@@ -2,8 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
-from flask_babel.speaklater import LazyString
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import BooleanField, StringField
@@ -114,14 +113,14 @@ class AsksBeforeCreating:
 
 # "Name" of a person is their name (as a user's); that of an organization or a
 # topic, a word some languages keep apart (Belarusian: назва, not імя).
-THING_NAME_LABEL = LazyString(lambda: pgettext("of an organization or topic", "Name"))
+THING_NAME_LABEL = lazy_pgettext("of an organization or topic", "Name")
 
 
 def restricted_field() -> BooleanField:
     """The mark that keeps a record hidden outside the meetings it appears in."""
     return BooleanField(
         # The context keeps it apart from the meetings' level "Restricted".
-        LazyString(lambda: pgettext("the mark of a directory record", "Restricted")),
+        lazy_pgettext("the mark of a directory record", "Restricted"),
         description=_l(
             "Shown only to those who may see a meeting it appears in, "
             "never as a free directory entry. Set for records first recorded in a "

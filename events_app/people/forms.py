@@ -3,8 +3,7 @@
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
-from flask_babel.speaklater import LazyString
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
@@ -34,7 +33,7 @@ from events_app.visibility import visible_organizations_for
 
 NOTES_MAX_LENGTH = 20_000
 # "Title" is also a meeting's: the context tells the translators which.
-TITLE_LABEL = LazyString(lambda: pgettext("a person's position", "Title"))
+TITLE_LABEL = lazy_pgettext("a person's position", "Title")
 
 
 def other_names_problem(text: str | None) -> str | None:
