@@ -15,6 +15,7 @@ bookkeeping, are refused.
 import json
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session
@@ -94,9 +95,9 @@ def readable_changes(details: dict) -> list[tuple[str, str, str]] | None:
 
 def _as_text(value) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, indent=1)
