@@ -22,6 +22,7 @@ from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session
 
 from events_app.extensions import db
 from events_app.models import AuditEvent, Organization, Person, Topic, User
+from events_app.models.choices import VOCABULARY_FIELDS, label
 from events_app.models.meetings import utc_now
 
 
@@ -89,11 +90,14 @@ def readable_changes(details: dict) -> list[tuple[str, str, str]] | None:
     ):
         return None
     return [
-        (field, _as_text(old), _as_text(new)) for field, (old, new) in details.items()
+        (field, _as_text(field, old), _as_text(field, new))
+        for field, (old, new) in details.items()
     ]
 
 
-def _as_text(value) -> str:
+def _as_text(field: str, value) -> str:
+    if field in VOCABULARY_FIELDS and isinstance(value, str) and value:
+        return label(value)
     if value is None or value == "":
         return _("(empty)")
     if isinstance(value, bool):

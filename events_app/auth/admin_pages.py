@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
@@ -30,7 +31,9 @@ def member_choice_label(user: User) -> str:
 
 
 class GroupForm(AppForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        lazy_pgettext("a group's", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     members = CheckboxListField(_l("Members"), coerce=int)
 

@@ -107,9 +107,9 @@ VOCABULARY_LABELS = {
     "absent": _l("Absent"),
     "unknown": _l("Unknown"),
     # OutcomeStatus (of a follow-up)
-    "open": lazy_pgettext("follow-up status", "Open"),
-    "done": lazy_pgettext("follow-up status", "Done"),
-    "dropped": lazy_pgettext("follow-up status", "Dropped"),
+    "open": _l("Open"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
     # UserRole
     "admin": _l("Admin"),
     "editor": _l("Editor"),
@@ -143,7 +143,9 @@ FIELD_LABELS = {
     "role": _l("Role"),
     "attendance": _l("Attendance"),
     "topics": _l("Topics"),
-    "name": _l("Name"),
+    "name": lazy_pgettext(
+        "a stored record's field: a group's, topic's or organization's name", "Name"
+    ),
     "parent": _l("Parent"),
     "outcomes": _l("Outcomes"),
     "text": _l("Text"),
@@ -168,9 +170,9 @@ FIELD_LABELS = {
 
 # What happened, as audit events and meeting revisions record it.
 ACTION_LABELS = {
-    "sign_in": _l("Sign in"),
-    "sign_in_failed": _l("Sign in failed"),
-    "sign_out": _l("Sign out"),
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "sign_out": _l("Signed out"),
     "user_created": _l("User created"),
     "user_changed": _l("User changed"),
     "password_changed": _l("Password changed"),
@@ -211,6 +213,11 @@ ACTION_LABELS = {
 }
 
 LABELS = {**FIELD_LABELS, **ACTION_LABELS, **VOCABULARY_LABELS}
+
+# Stored fields whose values are vocabulary words, shown by their labels.
+VOCABULARY_FIELDS = frozenset(
+    {"kind", "status", "confidentiality", "role", "attendance"}
+)
 
 
 def label(value: str) -> str:
