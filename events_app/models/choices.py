@@ -170,9 +170,9 @@ FIELD_LABELS = {
 
 # What happened, as audit events and meeting revisions record it.
 ACTION_LABELS = {
-    "sign_in": _l("Signed in"),
-    "sign_in_failed": _l("Sign-in failed"),
-    "sign_out": _l("Signed out"),
+    "sign_in": lazy_pgettext("an audit event", "Sign in"),
+    "sign_in_failed": lazy_pgettext("an audit event", "Sign in failed"),
+    "sign_out": lazy_pgettext("an audit event", "Sign out"),
     "user_created": _l("User created"),
     "user_changed": _l("User changed"),
     "password_changed": _l("Password changed"),
