@@ -73,8 +73,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    # The product's name in page titles and the header.
-    APP_NAME = os.environ.get("APP_NAME", "Meeting records")
+    # The product's name in page titles and the header; unset, "Meeting records"
+    # in the reader's language (events_app/language/interface.py).
+    APP_NAME = os.environ.get("APP_NAME", "")
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
     # A feed without from=/to= holds the meetings from the first day of the
     # month this many months ago onward (0: every meeting). Calendar apps give

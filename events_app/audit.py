@@ -15,12 +15,14 @@ bookkeeping, are refused.
 import json
 
 from flask import has_request_context, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session
 
 from events_app.extensions import db
 from events_app.models import AuditEvent, Organization, Person, Topic, User
+from events_app.models.choices import VOCABULARY_FIELDS, label
 from events_app.models.meetings import utc_now
 
 
@@ -88,15 +90,18 @@ def readable_changes(details: dict) -> list[tuple[str, str, str]] | None:
     ):
         return None
     return [
-        (field, _as_text(old), _as_text(new)) for field, (old, new) in details.items()
+        (field, _as_text(field, old), _as_text(field, new))
+        for field, (old, new) in details.items()
     ]
 
 
-def _as_text(value) -> str:
+def _as_text(field: str, value) -> str:
+    if field in VOCABULARY_FIELDS and isinstance(value, str) and value:
+        return label(value)
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, indent=1)

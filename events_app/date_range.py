@@ -16,11 +16,13 @@ its dates are corrected.
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
-OUT_OF_RANGE_MESSAGE = "Dates must be between 1 January 1900 and 31 December 2199."
+OUT_OF_RANGE_MESSAGE = _l("Dates must be between 1 January 1900 and 31 December 2199.")
 # The range on an <input type="date">, so browsers offer only these dates.
 DATE_INPUT_LIMITS = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
 # A local date and its UTC instant differ by less than a day in every zone.
@@ -44,7 +46,7 @@ def clamp_to_range(day: date) -> date:
     return min(max(day, FIRST_DAY), LAST_DAY)
 
 
-DATE_FORMAT_MESSAGE = "Use a date like 2025-03-14."
+DATE_FORMAT_MESSAGE = _l("Use a date like 2025-03-14.")
 
 
 def query_date(raw: str | None) -> tuple[date | None, str | None]:
@@ -58,9 +60,9 @@ def query_date(raw: str | None) -> tuple[date | None, str | None]:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        return None, DATE_FORMAT_MESSAGE
+        return None, str(DATE_FORMAT_MESSAGE)
     if not day_in_range(day):
-        return None, OUT_OF_RANGE_MESSAGE
+        return None, str(OUT_OF_RANGE_MESSAGE)
     return day, None
 
 
@@ -79,14 +81,14 @@ def query_date_span(
     if problem:
         errors[end_name] = problem
     if start and end and start > end:
-        errors[end_name] = "The end of the range is before its start."
+        errors[end_name] = _("The end of the range is before its start.")
     return start, end, errors
 
 
 def date_in_range(form, field) -> None:
     """Form validator: an empty field passes; a date outside the range is refused."""
     if field.data is not None and not day_in_range(field.data):
-        raise ValidationError(OUT_OF_RANGE_MESSAGE)
+        raise ValidationError(str(OUT_OF_RANGE_MESSAGE))
 
 
 def months_before(day: date, months: int) -> date:

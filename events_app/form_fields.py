@@ -1,5 +1,6 @@
 """Form fields shared by several features."""
 
+from flask_babel import gettext as _
 from wtforms import SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -17,4 +18,4 @@ class CheckboxListField(SelectMultipleField):
             str(value) for value in self.data or [] if str(value) not in accepted
         ]
         if unknown:
-            raise ValidationError(f"Unknown: {', '.join(unknown)}.")
+            raise ValidationError(_("Unknown: %(values)s.", values=", ".join(unknown)))

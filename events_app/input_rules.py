@@ -24,6 +24,9 @@ and CSV: integers beyond what the database stores, and control characters.
 import re
 
 from flask import Flask, abort, request
+from flask_babel import get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import Form, PasswordField, StringField
@@ -44,7 +47,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 _CONTROL_EXCEPT_LINE_BREAKS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
-CONTROL_CHARACTERS_MESSAGE = "Remove the invisible control characters."
+CONTROL_CHARACTERS_MESSAGE = _l("Remove the invisible control characters.")
 
 
 def control_characters_in(text: str, multiline: bool = False) -> bool:
@@ -86,14 +89,34 @@ def _refuse_control_characters(form, field) -> None:
         field.data, multiline=isinstance(field.widget, TextArea)
     ):
         # Stop here: later validators may look the value up in the database.
-        raise StopValidation(CONTROL_CHARACTERS_MESSAGE)
+        raise StopValidation(str(CONTROL_CHARACTERS_MESSAGE))
 
 
-class _RefuseControlCharacters:
-    """Form Meta that puts the control-character check first on every text field.
+class _InterfaceTranslations:
+    """WTForms' own messages ("This field is required.") from the app's catalog.
 
-    Passwords are exempt: they are never stored or shown, only hashed.
+    WTForms ships no Belarusian catalog, so its messages are translated with
+    the app's others, in the request's language; they are listed for
+    `make translations` in events_app/language/form_messages.py. WTForms fills
+    their placeholders itself, after translating.
     """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return get_translations().ungettext(singular, plural, count)
+
+
+class _AppFormRules:
+    """Form Meta of every form: the control-character check first on every text
+    field, and WTForms' messages in the reader's language.
+
+    Passwords are exempt from the check: they are never stored or shown, only hashed.
+    """
+
+    def get_translations(self, form) -> _InterfaceTranslations:
+        return _InterfaceTranslations()
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
@@ -105,14 +128,14 @@ class _RefuseControlCharacters:
 class AppForm(FlaskForm):
     """The base of every form of the app (CSRF, and the input rules above)."""
 
-    class Meta(_RefuseControlCharacters):
+    class Meta(_AppFormRules):
         pass
 
 
 class AppSubform(Form):
     """The base of rows inside a form (FormField, FieldList), with the same rules."""
 
-    class Meta(_RefuseControlCharacters):
+    class Meta(_AppFormRules):
         pass
 
 
@@ -127,8 +150,10 @@ def refuse_control_characters_in_url() -> None:
     if any(control_characters_in(text, multiline=True) for text in texts):
         abort(
             400,
-            description="The address holds invisible control characters "
-            "(such as %00); remove them and try again.",
+            description=_(
+                "The address holds invisible control characters "
+                "(such as %00); remove them and try again."
+            ),
         )
 
 

@@ -4,6 +4,8 @@ import re
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,16 +51,24 @@ def has_any_user() -> bool:
 def email_problem(email: str) -> str | None:
     """Why an (already normalised) e-mail address is not acceptable, or None."""
     if len(email) > MAXIMUM_EMAIL_LENGTH or not EMAIL_PATTERN.fullmatch(email):
-        return "Enter a valid e-mail address."
+        return _("Enter a valid e-mail address.")
     return None
 
 
 def password_problem(password: str | None) -> str | None:
     """Why a password is not acceptable, or None."""
     if len(password or "") < MINIMUM_PASSWORD_LENGTH:
-        return f"Use at least {MINIMUM_PASSWORD_LENGTH} characters."
+        return ngettext(
+            "Use at least %(num)d character.",
+            "Use at least %(num)d characters.",
+            MINIMUM_PASSWORD_LENGTH,
+        )
     if len(password) > MAXIMUM_PASSWORD_LENGTH:
-        return f"Use at most {MAXIMUM_PASSWORD_LENGTH} characters."
+        return ngettext(
+            "Use at most %(num)d character.",
+            "Use at most %(num)d characters.",
+            MAXIMUM_PASSWORD_LENGTH,
+        )
     return None
 
 
@@ -73,9 +83,13 @@ def create_user(email: str, password: str, role: str, display_name: str = "") ->
     if problem:
         raise AccountError(problem)
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}: use admin, editor or viewer.")
+        raise AccountError(
+            _("Unknown role %(role)s: use admin, editor or viewer.", role=repr(role))
+        )
     if find_user_by_email(email) is not None:
-        raise AccountError(f"A user with the e-mail {email} already exists.")
+        raise AccountError(
+            _("A user with the e-mail %(email)s already exists.", email=email)
+        )
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
@@ -99,7 +113,9 @@ def create_user(email: str, password: str, role: str, display_name: str = "") ->
     except IntegrityError as error:
         # Two requests creating the same address at once: the unique index decides.
         db.session.rollback()
-        raise AccountError(f"A user with the e-mail {email} already exists.") from error
+        raise AccountError(
+            _("A user with the e-mail %(email)s already exists.", email=email)
+        ) from error
     return user
 
 
@@ -128,7 +144,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Replace a user's password after checking the current one."""
     if not user.check_password(current_password or ""):
-        raise AccountError("The current password is wrong.")
+        raise AccountError(_("The current password is wrong."))
     problem = password_problem(new_password)
     if problem:
         raise AccountError(problem)
@@ -167,7 +183,7 @@ def update_user(
 ) -> None:
     """Change a user's role, active flag and name, keeping at least one active admin."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}.")
+        raise AccountError(_("Unknown role %(role)s.", role=repr(role)))
     removes_admin = (
         user.is_admin and user.active and (role != UserRole.ADMIN or not active)
     )
@@ -177,7 +193,7 @@ def update_user(
         ]
         if not other_admin_ids:
             db.session.rollback()
-            raise AccountError("At least one active admin must remain.")
+            raise AccountError(_("At least one active admin must remain."))
     changes = {}
     if user.role != role:
         changes["role"] = [user.role, str(role)]

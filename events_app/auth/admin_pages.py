@@ -3,6 +3,9 @@
 from datetime import datetime, time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
@@ -16,19 +19,29 @@ from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, integer_arg
 from events_app.models import AuditEvent, Meeting, User, UserGroup
+from events_app.models.choices import label
 from events_app.visibility import readable_meeting_clause
 
 
+def member_choice_label(user: User) -> str:
+    """A user among a group's possible members: "ana@example.org (editor)"."""
+    if not user.active:
+        return _("%(email)s (inactive)", email=user.email)
+    return _("%(email)s (%(role)s)", email=user.email, role=label(user.role).lower())
+
+
 class GroupForm(AppForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Length(max=2000)])
-    members = CheckboxListField("Members", coerce=int)
+    name = StringField(
+        lazy_pgettext("a group's", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    members = CheckboxListField(_l("Members"), coerce=int)
 
     def __init__(self, *args, group: UserGroup | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._group = group
         self.members.choices = [
-            (user.id, f"{user.email} ({user.role if user.active else 'inactive'})")
+            (user.id, member_choice_label(user))
             for user in db.session.scalars(select(User).order_by(User.email))
         ]
 
@@ -38,7 +51,7 @@ class GroupForm(AppForm):
             select(UserGroup).where(func.lower(UserGroup.name) == field.data.lower())
         )
         if clash is not None and clash is not self._group:
-            raise ValidationError("A group with this name exists already.")
+            raise ValidationError(_("A group with this name exists already."))
 
 
 def save_group(group: UserGroup, form: GroupForm, action: str) -> None:
@@ -67,7 +80,7 @@ def groups():
     form = GroupForm()
     if form.validate_on_submit():
         save_group(UserGroup(), form, "group_created")
-        flash(f"Group “{form.name.data}” created.", "success")
+        flash(_("Group “%(name)s” created.", name=form.name.data), "success")
         return redirect(url_for("auth.groups"))
     all_groups = db.session.scalars(select(UserGroup).order_by(UserGroup.name)).all()
     return render_template("auth/groups.html", form=form, groups=all_groups)
@@ -83,7 +96,7 @@ def edit_group(group_id: int):
         form.members.data = [user.id for user in group.members]
     if form.validate_on_submit():
         save_group(group, form, "group_changed")
-        flash(f"Group “{group.name}” saved.", "success")
+        flash(_("Group “%(name)s” saved.", name=group.name), "success")
         return redirect(url_for("auth.groups"))
     return render_template("auth/edit_group.html", form=form, group=group)
 
@@ -95,6 +108,25 @@ TARGET_PAGES = {
     "organization": ("people.organization", "organization_id"),
     "topic": ("topics.show", "topic_id"),
 }
+
+
+# How the "On" column names a record of each target type, by its number.
+TARGET_NAMES = {
+    "person": _l("person %(number)s"),
+    "organization": _l("organization %(number)s"),
+    "topic": _l("topic %(number)s"),
+    "user": _l("user %(number)s"),
+    "group": _l("group %(number)s"),
+}
+
+
+def target_name(event: AuditEvent) -> str:
+    """The record an audit event is about, as "person 12" in the reader's language."""
+    number = "" if event.target_id is None else event.target_id
+    name = TARGET_NAMES.get(event.target_type)
+    if name is None:
+        return f"{event.target_type} {number}"
+    return str(name) % {"number": number}
 
 
 def target_url(event: AuditEvent) -> str | None:
@@ -167,6 +199,7 @@ def audit_trail():
         email=email,
         date_errors=date_errors,
         target_url=target_url,
+        target_name=target_name,
         meeting_titles=meeting_titles_for(current_user, page.items),
         readable_changes=readable_changes,
     )

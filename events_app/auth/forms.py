@@ -1,5 +1,6 @@
 """Forms for signing in, first-run set-up, managing users and changing a password."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -39,25 +40,27 @@ class SignInForm(AppForm):
     """E-mail and password; errors never say which of the two was wrong."""
 
     email = EmailField(
-        "E-mail", validators=[DataRequired(), Length(max=MAXIMUM_EMAIL_LENGTH)]
+        _l("E-mail"), validators=[DataRequired(), Length(max=MAXIMUM_EMAIL_LENGTH)]
     )
     # The upper bound keeps anyone from making the server hash megabytes.
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=MAXIMUM_PASSWORD_LENGTH)],
     )
-    remember = BooleanField("Keep me signed in")
-    submit = SubmitField("Sign in")
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Sign in"))
 
 
 def display_name_field() -> StringField:
     """The name other users see instead of the e-mail address."""
     return StringField(
-        "Name",
+        _l("Name"),
         filters=[collapse_spaces],
         validators=[Length(max=200)],
-        description="Shown to other users instead of the e-mail address "
-        "(the part before @ if left empty).",
+        description=_l(
+            "Shown to other users instead of the e-mail address "
+            "(the part before @ if left empty)."
+        ),
     )
 
 
@@ -65,7 +68,7 @@ class NewUserForm(AppForm):
     """An admin creates an account for someone else."""
 
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[
             DataRequired(),
             Length(max=MAXIMUM_EMAIL_LENGTH),
@@ -74,54 +77,59 @@ class NewUserForm(AppForm):
     )
     display_name = display_name_field()
     password = PasswordField(
-        "Password", validators=[DataRequired(), _acceptable_password]
+        _l("Password"), validators=[DataRequired(), _acceptable_password]
     )
     confirm = PasswordField(
-        "Repeat password",
-        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))],
     )
-    role = SelectField("Role", choices=choices_of(UserRole), default=UserRole.VIEWER)
-    submit = SubmitField("Create user")
+    role = SelectField(
+        _l("Role"), choices=choices_of(UserRole), default=UserRole.VIEWER
+    )
+    submit = SubmitField(_l("Create user"))
 
 
 class FirstAdminForm(NewUserForm):
     """The first account, always an admin, so there is no role to choose."""
 
     role = None
-    submit = SubmitField("Create admin account")
+    submit = SubmitField(_l("Create admin account"))
 
 
 class UserRoleForm(AppForm):
     """An admin changes someone's name or role, or (de)activates them."""
 
     display_name = display_name_field()
-    role = SelectField("Role", choices=choices_of(UserRole))
-    active = BooleanField("Active (may sign in)")
-    submit = SubmitField("Save")
+    role = SelectField(_l("Role"), choices=choices_of(UserRole))
+    active = BooleanField(_l("Active (may sign in)"))
+    submit = SubmitField(_l("Save"))
 
 
 class DisplayNameForm(AppForm):
     """A user changes the name others see."""
 
     display_name = display_name_field()
-    submit = SubmitField("Save name")
+    submit = SubmitField(_l("Save name"))
 
 
 class ChangePasswordForm(AppForm):
     """The signed-in user replaces their own password."""
 
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=MAXIMUM_PASSWORD_LENGTH)],
     )
     new_password = PasswordField(
-        "New password", validators=[DataRequired(), _acceptable_password]
+        _l("New password"), validators=[DataRequired(), _acceptable_password]
     )
     confirm = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")],
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", _l("The passwords differ.")),
+        ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class DirectoryPersonForm(AppForm):
@@ -131,6 +139,6 @@ class DirectoryPersonForm(AppForm):
     the fields here only carry them and the CSRF token.
     """
 
-    person_name = StringField("You in the directory", validators=[Length(max=200)])
+    person_name = StringField(_l("You in the directory"), validators=[Length(max=200)])
     person = HiddenField()
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))

@@ -14,6 +14,7 @@ failures and the attempts being checked right now.
 
 from datetime import timedelta
 
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from events_app.audit import client_address
@@ -70,13 +71,19 @@ def _count_in_window(column, value) -> int:
 def _refusal(email: str, address: str) -> str | None:
     minutes = int(WINDOW.total_seconds() // 60)
     if _count_in_window(SignInAttempt.email, email) > FAILURES_PER_ACCOUNT:
-        return (
+        return ngettext(
             "Too many failed sign-ins for this account. "
-            f"Wait {minutes} minutes, then try again."
+            "Wait %(num)d minute, then try again.",
+            "Too many failed sign-ins for this account. "
+            "Wait %(num)d minutes, then try again.",
+            minutes,
         )
     if _count_in_window(SignInAttempt.ip_address, address) > FAILURES_PER_ADDRESS:
-        return (
+        return ngettext(
             "Too many failed sign-ins from your network address. "
-            f"Wait {minutes} minutes, then try again."
+            "Wait %(num)d minute, then try again.",
+            "Too many failed sign-ins from your network address. "
+            "Wait %(num)d minutes, then try again.",
+            minutes,
         )
     return None

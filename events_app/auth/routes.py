@@ -3,6 +3,8 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -44,10 +46,12 @@ from events_app.auth.sessions import end_session, start_session
 from events_app.extensions import db, login_manager
 from events_app.language.forms import AccountLanguageForm
 from events_app.models import User
-from events_app.models.choices import UserRole
+from events_app.models.choices import UserRole, label
 
 login_manager.login_view = "auth.sign_in"
-login_manager.login_message = "Please sign in to see this page."
+login_manager.login_message = _l("Please sign in to see this page.")
+# Flask-Login flashes the message; the session keeps text, not a lazy string.
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 
 
@@ -133,7 +137,7 @@ def set_up():
             form.email.errors.append(str(error))
         else:
             start_session(user)
-            flash("Welcome. Your admin account is ready.", "success")
+            flash(_("Welcome. Your admin account is ready."), "success")
             return redirect(url_for("meetings.index"))
     return render_template("auth/setup.html", form=form)
 
@@ -158,7 +162,7 @@ def sign_in():
             # attempt's row stays: it counts as a failure.
             record_event(FAILED_SIGN_IN, actor_email=email, summary="Failed sign-in")
             db.session.commit()
-            form.password.errors.append("Wrong e-mail or password.")
+            form.password.errors.append(_("Wrong e-mail or password."))
         else:
             forget_sign_in_attempt(attempt_id)
             record_event("sign_in", actor=user, summary="Signed in")
@@ -173,7 +177,7 @@ def sign_out():
     if current_user.is_authenticated:
         record_event("sign_out", summary="Signed out")
     end_session()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("meetings.index"))
 
 
@@ -193,7 +197,14 @@ def users():
         except AccountError as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"User {user.email} created as {user.role}.", "success")
+            flash(
+                _(
+                    "User %(email)s created as %(role)s.",
+                    email=user.email,
+                    role=label(user.role).lower(),
+                ),
+                "success",
+            )
             return redirect(url_for("auth.users"))
     all_users = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("auth/users.html", form=form, users=all_users)
@@ -212,7 +223,7 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.role.errors.append(str(error))
         else:
-            flash(f"User {user.email} updated.", "success")
+            flash(_("User %(email)s updated.", email=user.email), "success")
             return redirect(url_for("auth.users"))
     return edit_user_page(user, form)
 
@@ -236,11 +247,11 @@ def user_person(user_id: int):
     user = db.get_or_404(User, user_id)
     form = DirectoryPersonForm()
     if not form.validate_on_submit():
-        abort(400, description="This request was not the directory person form.")
+        abort(400, description=_("This request was not the directory person form."))
     shown = link_person_from_form(user, request.form)
     if shown.unresolved:
         return edit_user_page(user, UserRoleForm(formdata=None, obj=user), 422, shown)
-    flash(f"User {user.email}: directory person saved.", "success")
+    flash(_("User %(email)s: directory person saved.", email=user.email), "success")
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
@@ -274,7 +285,7 @@ def account_name():
     if not form.validate_on_submit():
         return account_page(422, name_form=form)
     rename_user(current_user._get_current_object(), form.display_name.data)
-    flash("Your name is saved.", "success")
+    flash(_("Your name is saved."), "success")
     return redirect(url_for("auth.account"))
 
 
@@ -289,7 +300,9 @@ def account_person():
     if shown.unresolved:
         return account_page(422, person_field=shown)
     flash(
-        "Your directory person is saved." if shown.text else "No directory person now.",
+        _("Your directory person is saved.")
+        if shown.text
+        else _("No directory person now."),
         "success",
     )
     return redirect(url_for("auth.account") + "#directory-person")
@@ -313,6 +326,9 @@ def account_password():
         else:
             # The password change ended every session; keep this one going.
             start_session(current_user._get_current_object())
-            flash("Your password is changed. Other sessions are signed out.", "success")
+            flash(
+                _("Your password is changed. Other sessions are signed out."),
+                "success",
+            )
             return redirect(url_for("auth.account"))
     return account_page(422 if form.is_submitted() else 200, form=form)

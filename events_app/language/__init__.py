@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("language", __name__)
 
-from events_app.language import routes  # noqa: E402,F401  (registers the views)
+from events_app.language import (  # noqa: E402,F401  (registers views and globals)
+    interface,
+    routes,
+)

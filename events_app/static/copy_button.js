@@ -9,7 +9,7 @@
       var input = document.getElementById(button.dataset.copy);
       var status = button.parentNode.querySelector(".copy-status");
       input.select();
-      var done = function () { if (status) { status.textContent = "Copied."; } };
+      var done = function () { if (status) { status.textContent = interfaceWord("copied", "Copied."); } };
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(input.value).then(done, function () {
           document.execCommand("copy");

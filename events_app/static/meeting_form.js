@@ -50,7 +50,7 @@
     if (!button.nextElementSibling || !button.nextElementSibling.matches("small.row-limit")) {
       var note = document.createElement("small");
       note.className = "help row-limit";
-      note.textContent = " At most " + maximum + " rows.";
+      note.textContent = " " + interfaceWord("at_most_rows", "At most {num} rows.", { num: maximum });
       button.after(note);
     }
     return true;

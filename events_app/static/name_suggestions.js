@@ -14,6 +14,7 @@
   listbox.id = "name-suggestions";
   listbox.className = "suggestions";
   listbox.setAttribute("role", "listbox");
+  listbox.setAttribute("aria-label", interfaceWord("suggestions", "Suggestions"));
   listbox.hidden = true;
   document.body.appendChild(listbox);
   var owner = null;   // the input the listbox belongs to now
