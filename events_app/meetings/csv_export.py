@@ -4,13 +4,41 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
+from flask_babel import pgettext
+
 from events_app.models import Meeting
 
-COLUMNS = [
-    "title", "kind", "status", "confidentiality", "start", "end", "timezone",
-    "all_day", "series", "series_number", "venue", "city", "country", "online_url",
-    "participants", "topics", "outcomes", "summary", "url",
-]  # fmt: skip
+
+def column_headers() -> list[str]:
+    """The header row in the reader's language, in the columns' order.
+
+    English keeps the field names ("title", "series_number") that scripts
+    reading the export rely on.
+    """
+    column = "A column of the meetings' CSV export (a spreadsheet's header)"
+    return [
+        pgettext(column, "title"),
+        pgettext(column, "kind"),
+        pgettext(column, "status"),
+        pgettext(column, "confidentiality"),
+        pgettext(column, "start"),
+        pgettext(column, "end"),
+        pgettext(column, "timezone"),
+        pgettext(column, "all_day"),
+        pgettext(column, "series"),
+        pgettext(column, "series_number"),
+        pgettext(column, "venue"),
+        pgettext(column, "city"),
+        pgettext(column, "country"),
+        pgettext(column, "online_url"),
+        pgettext(column, "participants"),
+        pgettext(column, "topics"),
+        pgettext(column, "outcomes"),
+        pgettext(column, "summary"),
+        pgettext(column, "url"),
+    ]
+
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -42,7 +70,7 @@ def meetings_to_csv(meetings: Iterable[Meeting], meeting_url: Callable) -> str:
     """One row per meeting, local times in each meeting's own zone."""
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(column_headers())
     for meeting in meetings:
         end = meeting.local_end
         time_format = "%Y-%m-%d" if meeting.all_day else "%Y-%m-%d %H:%M"
