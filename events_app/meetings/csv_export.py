@@ -15,27 +15,26 @@ def column_headers() -> list[str]:
     English keeps the field names ("title", "series_number") that scripts
     reading the export rely on.
     """
-    column = "A column of the meetings' CSV export (a spreadsheet's header)"
     return [
-        pgettext(column, "title"),
-        pgettext(column, "kind"),
-        pgettext(column, "status"),
-        pgettext(column, "confidentiality"),
-        pgettext(column, "start"),
-        pgettext(column, "end"),
-        pgettext(column, "timezone"),
-        pgettext(column, "all_day"),
-        pgettext(column, "series"),
-        pgettext(column, "series_number"),
-        pgettext(column, "venue"),
-        pgettext(column, "city"),
-        pgettext(column, "country"),
-        pgettext(column, "online_url"),
-        pgettext(column, "participants"),
-        pgettext(column, "topics"),
-        pgettext(column, "outcomes"),
-        pgettext(column, "summary"),
-        pgettext(column, "url"),
+        pgettext("meetings CSV column", "title"),
+        pgettext("meetings CSV column", "kind"),
+        pgettext("meetings CSV column", "status"),
+        pgettext("meetings CSV column", "confidentiality"),
+        pgettext("meetings CSV column", "start"),
+        pgettext("meetings CSV column", "end"),
+        pgettext("meetings CSV column", "timezone"),
+        pgettext("meetings CSV column", "all_day"),
+        pgettext("meetings CSV column", "series"),
+        pgettext("meetings CSV column", "series_number"),
+        pgettext("meetings CSV column", "venue"),
+        pgettext("meetings CSV column", "city"),
+        pgettext("meetings CSV column", "country"),
+        pgettext("meetings CSV column", "online_url"),
+        pgettext("meetings CSV column", "participants"),
+        pgettext("meetings CSV column", "topics"),
+        pgettext("meetings CSV column", "outcomes"),
+        pgettext("meetings CSV column", "summary"),
+        pgettext("meetings CSV column", "url"),
     ]
 
 

@@ -100,9 +100,9 @@ REVISION_ACTIONS = {
     "created": _l("Created"),
     "updated": _l("Updated"),
     "restored": _l("Restored"),
-    "follow_up_done": _l("Follow-up done"),
-    "follow_up_dropped": _l("Follow-up dropped"),
-    "follow_up_reopened": _l("Follow-up reopened"),
+    "follow_up_done": _l("Follow up done"),
+    "follow_up_dropped": _l("Follow up dropped"),
+    "follow_up_reopened": _l("Follow up reopened"),
 }
 # Fields holding a day ("2025-03-14") or a day or a wall time ("2025-03-14T10:00"),
 # shown as the reader's language writes dates.
@@ -139,7 +139,7 @@ def field_label(name: str) -> str:
 
 
 def revision_action(action: str) -> str:
-    """What saved a revision, in words ("follow_up_done": "Follow-up done")."""
+    """What saved a revision, in words ("follow_up_done": "Follow up done")."""
     if action in REVISION_ACTIONS:
         return str(REVISION_ACTIONS[action])
     return label(action)
@@ -159,6 +159,25 @@ def describe_changes(changes: dict) -> list[FieldDiff]:
         else:
             described.append(FieldDiff(name, text=_value_diff(name, old, new)))
     return described
+
+
+def record_value(name: str, value) -> Markup:
+    """A record field's value as pages show it (the conflict page's "saved now").
+
+    Rows one per line, a grouped field's parts labelled, words for
+    vocabulary values, dates as the reader's language writes them.
+    """
+    if name in ROW_KEYS:
+        rows = [_row_text(name, row) for row in value or []]
+        return Markup("<br>").join(rows) if rows else escape(_("(empty)"))
+    if isinstance(value, dict):
+        parts = [
+            _labelled(part, ", ".join(item) if isinstance(item, list) else item)
+            for part, item in sorted(value.items())
+            if item not in (None, "", [])
+        ]
+        return Markup("; ").join(parts) if parts else escape(_("(empty)"))
+    return escape(_as_text(name, value))
 
 
 def word_diff(old: str, new: str) -> Markup:

@@ -36,6 +36,7 @@ from events_app.meetings.operations import (
 from events_app.meetings.revision_diff import (
     describe_changes,
     field_label,
+    record_value,
     revision_action,
 )
 from events_app.meetings.routes import may_undo_delete
@@ -48,6 +49,7 @@ from events_app.visibility import (
 
 bp.add_app_template_filter(field_label)
 bp.add_app_template_filter(revision_action)
+bp.add_app_template_global(record_value)
 
 
 def revisions_of(meeting: Meeting, user) -> list[MeetingRevision]:
