@@ -49,7 +49,7 @@ def test_every_edit_is_a_revision_with_field_changes(app, client, auth):
         assert set(update.details) == {"title", "location"}
     page = client.get(f"/meetings/{meeting_id}/revisions").get_data(as_text=True)
     assert "editor@example.org" in page
-    assert "location, title" in page
+    assert "Location, Title" in page
 
 
 def test_restore_an_earlier_revision(app, client, auth):

@@ -4,13 +4,40 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
+from flask_babel import pgettext
+
 from events_app.models import Meeting
 
-COLUMNS = [
-    "title", "kind", "status", "confidentiality", "start", "end", "timezone",
-    "all_day", "series", "series_number", "venue", "city", "country", "online_url",
-    "participants", "topics", "outcomes", "summary", "url",
-]  # fmt: skip
+
+def column_headers() -> list[str]:
+    """The header row in the reader's language, in the columns' order.
+
+    English keeps the field names ("title", "series_number") that scripts
+    reading the export rely on.
+    """
+    return [
+        pgettext("meetings CSV column", "title"),
+        pgettext("meetings CSV column", "kind"),
+        pgettext("meetings CSV column", "status"),
+        pgettext("meetings CSV column", "confidentiality"),
+        pgettext("meetings CSV column", "start"),
+        pgettext("meetings CSV column", "end"),
+        pgettext("meetings CSV column", "timezone"),
+        pgettext("meetings CSV column", "all_day"),
+        pgettext("meetings CSV column", "series"),
+        pgettext("meetings CSV column", "series_number"),
+        pgettext("meetings CSV column", "venue"),
+        pgettext("meetings CSV column", "city"),
+        pgettext("meetings CSV column", "country"),
+        pgettext("meetings CSV column", "online_url"),
+        pgettext("meetings CSV column", "participants"),
+        pgettext("meetings CSV column", "topics"),
+        pgettext("meetings CSV column", "outcomes"),
+        pgettext("meetings CSV column", "summary"),
+        pgettext("meetings CSV column", "url"),
+    ]
+
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -42,7 +69,7 @@ def meetings_to_csv(meetings: Iterable[Meeting], meeting_url: Callable) -> str:
     """One row per meeting, local times in each meeting's own zone."""
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(column_headers())
     for meeting in meetings:
         end = meeting.local_end
         time_format = "%Y-%m-%d" if meeting.all_day else "%Y-%m-%d %H:%M"

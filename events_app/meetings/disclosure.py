@@ -12,6 +12,8 @@ public ask too.
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from events_app.extensions import db
@@ -36,36 +38,51 @@ class Disclosure:
         return bool(self.sentences)
 
 
-def audience(confidentiality: str) -> str:
-    """Who sees a meeting of this level, in words."""
-    if confidentiality == Confidentiality.PUBLIC:
-        if current_app.config.get("ANONYMOUS_ACCESS"):
-            return "anyone, without signing in, and every public calendar feed"
-        return "every signed-in user, and the public calendar feed if it is enabled"
-    if confidentiality == Confidentiality.INTERNAL:
-        count = db.session.scalar(
-            select(func.count()).select_from(User).where(User.active.is_(True))
+def made_public_sentence() -> str:
+    """What making the meeting public shows, and to whom."""
+    if current_app.config.get("ANONYMOUS_ACCESS"):
+        return _(
+            "Making this meeting public shows it, with its participants, topics, "
+            "outcomes, notes and sources, to anyone, without signing in, and every "
+            "public calendar feed."
         )
-        return f"every signed-in user ({count} active accounts)"
-    return "admins and the access list"
+    return _(
+        "Making this meeting public shows it, with its participants, topics, "
+        "outcomes, notes and sources, to every signed-in user, and the public "
+        "calendar feed if it is enabled."
+    )
+
+
+def made_internal_sentence() -> str:
+    """What making a restricted meeting internal shows, and to whom."""
+    count = db.session.scalar(
+        select(func.count()).select_from(User).where(User.active.is_(True))
+    )
+    return ngettext(
+        "Making this meeting internal shows it, with its participants, topics, "
+        "outcomes, notes and sources, to every signed-in user (%(num)d active "
+        "account); today only admins and the access list see it.",
+        "Making this meeting internal shows it, with its participants, topics, "
+        "outcomes, notes and sources, to every signed-in user (%(num)d active "
+        "accounts); today only admins and the access list see it.",
+        count,
+    )
 
 
 def disclosure_of(meeting: Meeting | None, form, author) -> Disclosure:
-    """What the save of `form` over `meeting` (None: a new one) would disclose."""
+    """What the save of `form` over `meeting` (None: a new one) would disclose.
+
+    Each case is one whole sentence, so that translations need not assemble
+    sentences from pieces.
+    """
     new_level = form.confidentiality.data
     old_level = meeting.confidentiality if meeting is not None else None
     disclosure = Disclosure()
     if new_level == Confidentiality.PUBLIC and old_level != Confidentiality.PUBLIC:
-        disclosure.sentences.append(
-            "Making this meeting public shows it, with its participants, topics, "
-            f"outcomes, notes and sources, to {audience(new_level)}."
-        )
+        disclosure.sentences.append(made_public_sentence())
     elif old_level is not None and WIDTH.get(new_level, 0) > WIDTH.get(old_level, 0):
-        disclosure.sentences.append(
-            f"Making this meeting {new_level} shows it, with its participants, "
-            f"topics, outcomes, notes and sources, to {audience(new_level)}; "
-            f"today only {audience(old_level)} see it."
-        )
+        # Only restricted to internal is left: every widening to public is above.
+        disclosure.sentences.append(made_internal_sentence())
     if (
         meeting is not None
         and old_level == Confidentiality.RESTRICTED
@@ -79,15 +96,17 @@ def disclosure_of(meeting: Meeting | None, form, author) -> Disclosure:
         ]
         kept_groups = set(form.access_groups.data or [])
         removed_groups = [
-            f"group “{group.name}”"
+            _("group “%(name)s”", name=group.name)
             for group in meeting.access_groups
             if group.name not in kept_groups
         ]
         removed = removed_users + removed_groups
         if removed:
             disclosure.sentences.append(
-                f"Taking {', '.join(removed)} off the access list: they will no "
-                "longer see this meeting, unless another entry of the list names "
-                "them."
+                _(
+                    "Taking %(names)s off the access list: they will no longer see "
+                    "this meeting, unless another entry of the list names them.",
+                    names=", ".join(removed),
+                )
             )
     return disclosure

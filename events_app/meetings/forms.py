@@ -8,6 +8,8 @@ from functools import cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -36,7 +38,12 @@ from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, AppSubform
-from events_app.meetings.timezone_places import zone_named, zones_matching
+from events_app.language.formatting import format_number, format_time, zone_label
+from events_app.meetings.timezone_places import (
+    place_label,
+    zone_named,
+    zones_matching,
+)
 from events_app.models import Organization, Person, User, UserGroup
 from events_app.models.choices import (
     Attendance,
@@ -49,11 +56,18 @@ from events_app.models.choices import (
 )
 
 EMPTY_ROWS = {"participants": 3, "topics": 3, "outcomes": 2, "sources": 2}
+# How the error summary names a row ("Participant 2") and a whole list.
 ROW_HEADINGS = {
-    "participants": "Participant",
-    "topics": "Topic",
-    "outcomes": "Outcome",
-    "sources": "Source",
+    "participants": _l("Participant %(number)d"),
+    "topics": _l("Topic %(number)d"),
+    "outcomes": _l("Outcome %(number)d"),
+    "sources": _l("Source %(number)d"),
+}
+LIST_HEADINGS = {
+    "participants": _l("Participants"),
+    "topics": _l("Topics"),
+    "outcomes": _l("Outcomes"),
+    "sources": _l("Sources"),
 }
 ROWS_ADDED_PER_CLICK = 3
 # Rows per list (participants, topics, ...): the form refuses more, the page's
@@ -87,14 +101,19 @@ def valid_timezone(form, field) -> None:
         return
     candidates = zones_matching(field.data or "", limit=6)
     if len(candidates) == 1:
-        place = candidates[0]
-        raise ValidationError(f"Did you mean {place.zone} ({place.label})?")
+        raise ValidationError(
+            _("Did you mean %(zone)s?", zone=place_label(candidates[0]))
+        )
     if candidates:
-        listed = "; ".join(f"{place.zone} ({place.label})" for place in candidates)
-        raise ValidationError(f"Several time zones match: {listed}. Type one of them.")
+        listed = "; ".join(place_label(place) for place in candidates)
+        raise ValidationError(
+            _("Several time zones match: %(zones)s. Type one of them.", zones=listed)
+        )
     raise ValidationError(
-        "Use an IANA time zone name such as Europe/Paris, or a city or country "
-        "(Vilnius, France)."
+        _(
+            "Use an IANA time zone name such as Europe/Paris, or a city or country "
+            "(Vilnius, France)."
+        )
     )
 
 
@@ -104,7 +123,7 @@ def web_url(form, field) -> None:
         return
     parts = urlsplit(field.data)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
-        raise ValidationError("Enter a full web address starting with https://")
+        raise ValidationError(_("Enter a full web address starting with https://"))
 
 
 def strip_text(value):
@@ -121,7 +140,7 @@ class ChoiceField(SelectField):
         accepted_values = [choice.value for choice in self.choices]
         if self.data not in accepted_values:
             accepted = ", ".join(accepted_values)
-            raise ValidationError(f"Choose one of: {accepted}.")
+            raise ValidationError(_("Choose one of: %(values)s.", values=accepted))
 
 
 class RowList(FieldList):
@@ -140,8 +159,12 @@ class RowList(FieldList):
         valid = super().validate(form, extra_validators)
         if len(self.entries) > self.maximum_rows:
             self.errors.append(
-                f"At most {self.maximum_rows} rows; this has {len(self.entries)}. "
-                "Remove some rows; nothing was saved."
+                _(
+                    "At most %(maximum)s rows; this has %(count)s. "
+                    "Remove some rows; nothing was saved.",
+                    maximum=format_number(self.maximum_rows),
+                    count=format_number(len(self.entries)),
+                )
             )
             return False
         return valid
@@ -191,42 +214,44 @@ class ParticipantRowForm(RowWithNames):
     NAMED_RECORDS = {"person": (Person,), "organization": (Organization,)}
 
     person = StringField(
-        "Person",
+        _l("Person"),
         filters=[strip_text],
         validators=[Length(max=200)],
     )
     person_choice, person_keep_spelling = name_choice_fields()
     organization = StringField(
-        "Organization represented",
+        _l("Organization represented"),
         filters=[strip_text],
         validators=[Length(max=200)],
     )
     organization_choice, organization_keep_spelling = name_choice_fields()
     role = ChoiceField(
-        "Role", choices=choices_of(ParticipantRole), default=ParticipantRole.PARTICIPANT
+        _l("Role"),
+        choices=choices_of(ParticipantRole),
+        default=ParticipantRole.PARTICIPANT,
     )
     attendance = ChoiceField(
-        "Attendance", choices=choices_of(Attendance), default=Attendance.ATTENDED
+        _l("Attendance"), choices=choices_of(Attendance), default=Attendance.ATTENDED
     )
-    note = StringField("Note", filters=[strip_text], validators=[Length(max=1000)])
+    note = StringField(_l("Note"), filters=[strip_text], validators=[Length(max=1000)])
 
     def is_blank(self) -> bool:
         return not (self.person.data or self.organization.data or self.note.data)
 
     def validate_person(self, field) -> None:
         if not self.is_blank() and not (self.person.data or self.organization.data):
-            raise ValidationError("Name a person or an organization.")
+            raise ValidationError(_("Name a person or an organization."))
 
 
 class TopicRowForm(AppSubform):
     topic = StringField(
-        "Topic",
+        _l("Topic"),
         filters=[strip_text],
         validators=[Length(max=300)],
-        description='Use "Parent > Topic" for a sub-topic.',
+        description=_l('Use "Parent > Topic" for a sub-topic.'),
     )
     note = TextAreaField(
-        "What was said", filters=[strip_text], validators=[Length(max=20000)]
+        _l("What was said"), filters=[strip_text], validators=[Length(max=20000)]
     )
 
     def is_blank(self) -> bool:
@@ -234,28 +259,32 @@ class TopicRowForm(AppSubform):
 
     def validate_topic(self, field) -> None:
         if self.note.data and not field.data:
-            raise ValidationError("Name the topic this note belongs to.")
+            raise ValidationError(_("Name the topic this note belongs to."))
 
 
 class OutcomeRowForm(RowWithNames):
     NAMED_RECORDS = {"owner": (Person, Organization)}
 
     text = TextAreaField(
-        "Agreement or follow-up", filters=[strip_text], validators=[Length(max=5000)]
+        _l("Agreement or follow-up"),
+        filters=[strip_text],
+        validators=[Length(max=5000)],
     )
     owner = StringField(
-        "Owner (person or organization)",
+        _l("Owner (person or organization)"),
         filters=[strip_text],
         validators=[Length(max=200)],
     )
     owner_choice, owner_keep_spelling = name_choice_fields()
     due = DateField(
-        "Due", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+        _l("Due"), validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
     )
-    status = ChoiceField("Status", choices=choices_of(OutcomeStatus), default="open")
+    status = ChoiceField(
+        _l("Status"), choices=choices_of(OutcomeStatus), default="open"
+    )
     # Carried hidden, so that an edit keeps the day it was done or dropped.
     completed_on = DateField(
-        "Done or dropped on", validators=[Optional(), date_in_range]
+        _l("Done or dropped on"), validators=[Optional(), date_in_range]
     )
 
     def is_blank(self) -> bool:
@@ -263,21 +292,21 @@ class OutcomeRowForm(RowWithNames):
 
     def validate_text(self, field) -> None:
         if not self.is_blank() and not field.data:
-            raise ValidationError("Say what was agreed.")
+            raise ValidationError(_("Say what was agreed."))
 
 
 class SourceRowForm(AppSubform):
     url = StringField(
-        "Link", filters=[strip_text], validators=[Length(max=2000), web_url]
+        _l("Link"), filters=[strip_text], validators=[Length(max=2000), web_url]
     )
-    title = StringField("Title", filters=[strip_text], validators=[Length(max=300)])
+    title = StringField(_l("Title"), filters=[strip_text], validators=[Length(max=300)])
 
     def is_blank(self) -> bool:
         return not (self.url.data or self.title.data)
 
     def validate_url(self, field) -> None:
         if self.title.data and not field.data:
-            raise ValidationError("Give the link this title belongs to.")
+            raise ValidationError(_("Give the link this title belongs to."))
 
 
 class AccessUsersField(CheckboxListField):
@@ -313,7 +342,9 @@ class AccessUsersField(CheckboxListField):
 
     def pre_validate(self, form) -> None:
         if self.unknown:
-            raise ValidationError(f"Unknown: {', '.join(self.unknown)}.")
+            raise ValidationError(
+                _("Unknown: %(values)s.", values=", ".join(self.unknown))
+            )
         super().pre_validate(form)
 
 
@@ -321,79 +352,85 @@ class MeetingForm(AppForm):
     """All of a meeting on one form; blank rows are ignored when saving."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip_text],
         validators=[
-            DataRequired("Give the meeting a title."),
+            DataRequired(_l("Give the meeting a title.")),
             Length(max=300),
         ],
     )
     kind = ChoiceField(
-        "Kind", choices=choices_of(MeetingKind), default=MeetingKind.MEETING
+        _l("Kind"), choices=choices_of(MeetingKind), default=MeetingKind.MEETING
     )
     series = StringField(
-        "Series",
+        _l("Series"),
         filters=[strip_text],
         validators=[Length(max=200)],
-        description="e.g. Alliance for a Democratic Belarus",
+        description=_l("e.g. Alliance for a Democratic Belarus"),
     )
     series_number = IntegerField(
-        "Number in series",
+        _l("Number in series"),
         validators=[
             Optional(),
-            NumberRange(1, 100000, "Use a number from 1 to 100000."),
+            NumberRange(1, 100000, _l("Use a number from 1 to 100000.")),
         ],
     )
-    all_day = BooleanField("All day")
+    all_day = BooleanField(_l("All day"))
     start_date = DateField(
-        "Start date",
-        validators=[InputRequired("Give the start date."), date_in_range],
+        _l("Start date"),
+        validators=[InputRequired(_l("Give the start date.")), date_in_range],
         render_kw=DATE_INPUT_LIMITS,
     )
-    start_time = TimeField("Start time", format=TIME_FORMATS, validators=[Optional()])
-    end_date = DateField(
-        "End date", validators=[Optional(), date_in_range], render_kw=DATE_INPUT_LIMITS
+    start_time = TimeField(
+        _l("Start time"), format=TIME_FORMATS, validators=[Optional()]
     )
-    end_time = TimeField("End time", format=TIME_FORMATS, validators=[Optional()])
+    end_date = DateField(
+        _l("End date"),
+        validators=[Optional(), date_in_range],
+        render_kw=DATE_INPUT_LIMITS,
+    )
+    end_time = TimeField(_l("End time"), format=TIME_FORMATS, validators=[Optional()])
     timezone = StringField(
-        "Time zone",
+        _l("Time zone"),
         filters=[zone_for_place],
-        validators=[DataRequired("Give the time zone."), valid_timezone],
+        validators=[DataRequired(_l("Give the time zone.")), valid_timezone],
         default="UTC",
     )
     venue = StringField(
-        "Venue",
+        _l("Venue"),
         filters=[strip_text],
         validators=[Length(max=300)],
     )
     city = StringField(
-        "City",
+        _l("City"),
         filters=[strip_text],
         validators=[Length(max=120)],
     )
     country = StringField(
-        "Country",
+        _l("Country"),
         filters=[strip_text],
         validators=[Length(max=120)],
     )
     online_url = StringField(
-        "Online link", filters=[strip_text], validators=[Length(max=2000), web_url]
+        _l("Online link"), filters=[strip_text], validators=[Length(max=2000), web_url]
     )
     status = ChoiceField(
-        "Status", choices=choices_of(MeetingStatus), default=MeetingStatus.HELD
+        _l("Status"), choices=choices_of(MeetingStatus), default=MeetingStatus.HELD
     )
     confidentiality = ChoiceField(
-        "Confidentiality",
+        _l("Confidentiality"),
         choices=choices_of(Confidentiality),
         default=Confidentiality.INTERNAL,
-        description="Public: anyone; internal: signed-in users; restricted: "
-        "admins and the access list below.",
+        description=_l(
+            "Public: anyone; internal: signed-in users; restricted: "
+            "admins and the access list below."
+        ),
     )
     summary = TextAreaField(
-        "Summary", filters=[strip_text], validators=[Length(max=5000)]
+        _l("Summary"), filters=[strip_text], validators=[Length(max=5000)]
     )
     notes = TextAreaField(
-        "Notes / minutes (Markdown)",
+        _l("Notes / minutes (Markdown)"),
         filters=[strip_text],
         validators=[Length(max=200000)],
     )
@@ -402,11 +439,13 @@ class MeetingForm(AppForm):
     outcomes = RowList(FormField(OutcomeRowForm))
     sources = RowList(FormField(SourceRowForm))
     access_users = AccessUsersField(
-        "Users",
-        description="Restricted meetings: besides admins, only these users and "
-        "the members of these groups may see the meeting.",
+        _l("Users"),
+        description=_l(
+            "Restricted meetings: besides admins, only these users and "
+            "the members of these groups may see the meeting."
+        ),
     )
-    access_groups = CheckboxListField("Groups")
+    access_groups = CheckboxListField(_l("Groups"))
     revision = HiddenField()
 
     def __init__(self, *args, from_record: bool = False, **kwargs):
@@ -439,15 +478,24 @@ class MeetingForm(AppForm):
 
     def validate_end_date(self, field) -> None:
         if not self.all_day.data and field.data and self.end_time.data is None:
-            raise ValidationError("Give the end time too, or leave the end date empty.")
+            raise ValidationError(
+                _("Give the end time too, or leave the end date empty.")
+            )
 
     def _check_wall_time_exists(self, day, wall_time: time, field) -> None:
         if not self._days_usable(day):
             return
         if local_to_utc(day, wall_time, self.timezone.data) is None:
+            # The day stays in ISO form, as typed in a date field and as the
+            # JSON import writes it.
             raise ValidationError(
-                f"{wall_time:%H:%M} does not exist on {day} in {self.timezone.data} "
-                "(the clocks move forward then)."
+                _(
+                    "%(time)s does not exist on %(day)s in %(zone)s "
+                    "(the clocks move forward then).",
+                    time=format_time(wall_time),
+                    day=day.isoformat(),
+                    zone=zone_label(self.timezone.data),
+                )
             )
 
     # The fields whose values the cross-field checks below combine.
@@ -461,7 +509,7 @@ class MeetingForm(AppForm):
             if not self.start_time.errors:
                 self.start_time.errors = [
                     *self.start_time.errors,
-                    "Give the start time, or tick All day.",
+                    _("Give the start time, or tick All day."),
                 ]
             valid = False
         when_valid = not any(self[name].errors for name in self.WHEN_FIELDS) and (
@@ -470,9 +518,9 @@ class MeetingForm(AppForm):
         start, end = self.instants() if when_valid else (None, None)
         if start is not None and end is not None and end <= start:
             message = (
-                "The last day cannot be before the first."
+                _("The last day cannot be before the first.")
                 if self.all_day.data
-                else "The end must be after the start."
+                else _("The end must be after the start.")
             )
             (
                 self.end_time
@@ -491,18 +539,24 @@ class MeetingForm(AppForm):
         summary = []
         for field in self:
             if isinstance(field, RowList):
-                heading = ROW_HEADINGS.get(field.name, field.name)
                 for number, row in enumerate(field, start=1):
+                    row_heading = str(ROW_HEADINGS[field.name]) % {"number": number}
                     for subfield in row.form:
                         for message in subfield.errors:
-                            label = f"{heading} {number}: {subfield.label.text}"
-                            summary.append((subfield.id, label, message))
+                            label = _(
+                                "%(row)s: %(field)s",
+                                row=row_heading,
+                                field=subfield.label.text,
+                            )
+                            summary.append((subfield.id, label, str(message)))
                 for message in field.list_errors:
-                    summary.append((field.name, heading + "s", message))
+                    summary.append(
+                        (field.name, str(LIST_HEADINGS[field.name]), message)
+                    )
             else:
                 for message in field.errors:
-                    if isinstance(message, str):
-                        summary.append((field.id, field.label.text, message))
+                    if not isinstance(message, dict | list):
+                        summary.append((field.id, str(field.label.text), str(message)))
         return summary
 
     def instants(self) -> tuple[datetime | None, datetime | None]:
@@ -563,7 +617,7 @@ class MeetingForm(AppForm):
         for name, count in EMPTY_ROWS.items():
             rows = getattr(self, name)
             blanks = sum(1 for row in rows if row.form.is_blank())
-            for _ in range(max(0, count - blanks)):
+            for _blank in range(max(0, count - blanks)):
                 if len(rows) < rows.maximum_rows:
                     rows.append_entry()
 
@@ -571,7 +625,7 @@ class MeetingForm(AppForm):
         """The no-JavaScript "add more rows" button: re-render with more empty rows."""
         rows = getattr(self, name, None)
         if name in EMPTY_ROWS and rows is not None:
-            for _ in range(ROWS_ADDED_PER_CLICK):
+            for _added in range(ROWS_ADDED_PER_CLICK):
                 if len(rows) < rows.maximum_rows:
                     rows.append_entry()
 

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -310,7 +311,7 @@ def save_meeting(
     except SQLAlchemyError as error:
         db.session.rollback()
         raise MeetingSaveError(
-            "The meeting could not be saved; nothing was changed."
+            _("The meeting could not be saved; nothing was changed.")
         ) from error
     return meeting
 
@@ -364,7 +365,7 @@ def with_user_names(changes: dict) -> dict:
             {
                 **(access or {}),
                 "users": sorted(
-                    name_of.get(email, "a former user")
+                    name_of.get(email, _("a former user"))
                     for email in (access or {}).get("users", [])
                 ),
             }

@@ -18,10 +18,14 @@ so the Markup returned is safe to print as is.
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from difflib import SequenceMatcher
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from events_app.language.formatting import date_and_time, format_date
 from events_app.models.choices import label
 
 # How the rows of each list are told apart, and their fields in reading order.
@@ -45,6 +49,64 @@ FIELD_ORDER = (
 )  # fmt: skip
 # Fields whose values are vocabulary words, shown by their labels.
 VOCABULARY_FIELDS = {"kind", "status", "confidentiality", "role", "attendance"}
+# How a page names each field of a meeting record and of its rows.
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "kind": _l("Kind"),
+    "status": _l("Status"),
+    "confidentiality": _l("Confidentiality"),
+    "start": _l("Start"),
+    "end": _l("End"),
+    "all_day": _l("All day"),
+    "timezone": _l("Time zone"),
+    "series": _l("Series"),
+    "series_number": _l("Number in series"),
+    "location": _l("Location"),
+    "venue": _l("Venue"),
+    "city": _l("City"),
+    "country": _l("Country"),
+    "online_url": _l("Online link"),
+    "summary": _l("Summary"),
+    "notes": _l("Notes"),
+    "participants": _l("Participants"),
+    "topics": _l("Topics"),
+    "outcomes": _l("Outcomes"),
+    "sources": _l("Sources"),
+    "access": _l("Who may see it"),
+    "users": _l("Users"),
+    "groups": _l("Groups"),
+    "uid": _l("Calendar identifier (UID)"),
+    "person": _l("Person"),
+    "organization": _l("Organization"),
+    "role": _l("Role"),
+    "attendance": _l("Attendance"),
+    "note": _l("Note"),
+    "parent": _l("Parent topic"),
+    "name": _l("Name"),
+    "text": _l("Agreement or follow-up"),
+    "owner": _l("Owner"),
+    "due": _l("Due"),
+    "completed_on": _l("Done or dropped on"),
+    "url": _l("Link"),
+}
+# What happened to a row, as the revision page heads it.
+CHANGE_HEADINGS = {
+    "added": _l("Added:"),
+    "removed": _l("Removed:"),
+    "changed": _l("Changed:"),
+}
+# What a revision was saved by (MeetingRevision.action), as pages name it.
+REVISION_ACTIONS = {
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "restored": _l("Restored"),
+    "follow_up_done": _l("Follow up done"),
+    "follow_up_dropped": _l("Follow up dropped"),
+    "follow_up_reopened": _l("Follow up reopened"),
+}
+# Fields holding a day ("2025-03-14") or a day or a wall time ("2025-03-14T10:00"),
+# shown as the reader's language writes dates.
+DAY_FIELDS = {"due", "completed_on", "start", "end"}
 # Words and the spaces between them: the units a text change is marked in.
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
@@ -56,6 +118,11 @@ class RowDiff:
     change: str  # "added", "removed" or "changed"
     text: Markup  # the row (added, removed) or its changed parts marked
 
+    @property
+    def heading(self) -> str:
+        """ "Added:", "Removed:" or "Changed:" in the reader's language."""
+        return str(CHANGE_HEADINGS[self.change])
+
 
 @dataclass
 class FieldDiff:
@@ -64,6 +131,18 @@ class FieldDiff:
     name: str
     text: Markup | None = None  # a value's change marked in place
     rows: list[RowDiff] = field(default_factory=list)  # a list's changed rows
+
+
+def field_label(name: str) -> str:
+    """A record field's name as pages show it ("series_number": "Number in series")."""
+    return str(FIELD_LABELS[name]) if name in FIELD_LABELS else label(name)
+
+
+def revision_action(action: str) -> str:
+    """What saved a revision, in words ("follow_up_done": "Follow up done")."""
+    if action in REVISION_ACTIONS:
+        return str(REVISION_ACTIONS[action])
+    return label(action)
 
 
 def describe_changes(changes: dict) -> list[FieldDiff]:
@@ -82,6 +161,25 @@ def describe_changes(changes: dict) -> list[FieldDiff]:
     return described
 
 
+def record_value(name: str, value) -> Markup:
+    """A record field's value as pages show it (the conflict page's "saved now").
+
+    Rows one per line, a grouped field's parts labelled, words for
+    vocabulary values, dates as the reader's language writes them.
+    """
+    if name in ROW_KEYS:
+        rows = [_row_text(name, row) for row in value or []]
+        return Markup("<br>").join(rows) if rows else escape(_("(empty)"))
+    if isinstance(value, dict):
+        parts = [
+            _labelled(part, ", ".join(item) if isinstance(item, list) else item)
+            for part, item in sorted(value.items())
+            if item not in (None, "", [])
+        ]
+        return Markup("; ").join(parts) if parts else escape(_("(empty)"))
+    return escape(_as_text(name, value))
+
+
 def word_diff(old: str, new: str) -> Markup:
     """`new` with the words taken from `old` in <del> and the words added in <ins>.
 
@@ -93,7 +191,10 @@ def word_diff(old: str, new: str) -> Markup:
     old_words = [_spacing_blind(token) for token in old_tokens]
     new_words = [_spacing_blind(token) for token in new_tokens]
     if old_words == new_words:
-        return Markup('%s <span class="muted">(only spacing changed)</span>') % new
+        return Markup('%s <span class="muted">%s</span>') % (
+            new,
+            _("(only spacing changed)"),
+        )
     pieces = []
     matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
@@ -139,17 +240,22 @@ def part_changes(old: dict, new: dict) -> list[RowDiff]:
             continue
         if isinstance(before, list) or isinstance(after, list):
             for item in sorted(set(before or []) - set(after or [])):
-                found.append(RowDiff("removed", Markup("%s: %s") % (label(part), item)))
+                found.append(RowDiff("removed", _labelled(part, item)))
             for item in sorted(set(after or []) - set(before or [])):
-                found.append(RowDiff("added", Markup("%s: %s") % (label(part), item)))
+                found.append(RowDiff("added", _labelled(part, item)))
             continue
         found.append(
-            RowDiff(
-                "changed",
-                Markup("%s: %s") % (label(part), _value_diff(part, before, after)),
-            )
+            RowDiff("changed", _labelled(part, _value_diff(part, before, after)))
         )
     return found
+
+
+def _labelled(name: str, value) -> Markup:
+    """ "Person: Alice": a field's label and its value (escaped unless Markup)."""
+    return escape(_("%(name)s: %(value)s")) % {
+        "name": field_label(name),
+        "value": value,
+    }
 
 
 def _reading_position(name: str) -> tuple[int, str]:
@@ -171,7 +277,7 @@ def _row_key(row: dict, keys: tuple[str, ...]) -> tuple:
 
 def _row_text(name: str, row: dict) -> Markup:
     parts = [
-        Markup("%s: %s") % (label(part), _as_text(part, row.get(part)))
+        _labelled(part, _as_text(part, row.get(part)))
         for part in ROW_FIELDS[name]
         if row.get(part) not in (None, "")
     ]
@@ -183,8 +289,7 @@ def _changed_row(name: str, old: dict, new: dict) -> Markup:
         escape(new.get(key)) for key in ROW_KEYS[name] if new.get(key)
     )
     parts = [
-        Markup("%s: %s")
-        % (label(part), _value_diff(part, old.get(part), new.get(part)))
+        _labelled(part, _value_diff(part, old.get(part), new.get(part)))
         for part in ROW_FIELDS[name]
         if old.get(part) != new.get(part)
     ]
@@ -197,9 +302,22 @@ def _value_diff(name: str, old, new) -> Markup:
 
 def _as_text(name: str, value) -> str:
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if name in VOCABULARY_FIELDS and isinstance(value, str):
         return label(value)
+    if name in DAY_FIELDS and isinstance(value, str):
+        return _day_text(value)
     return str(value)
+
+
+def _day_text(value: str) -> str:
+    """ "2025-03-14T10:00" as "Fri 14 Mar 2025, 10:00"; other text as it is."""
+    try:
+        if "T" in value:
+            moment = datetime.fromisoformat(value)
+            return date_and_time(moment, moment)
+        return format_date(date.fromisoformat(value))
+    except ValueError:
+        return value

@@ -9,6 +9,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,7 +33,12 @@ from events_app.meetings.operations import (
     saved_revision,
     with_user_names,
 )
-from events_app.meetings.revision_diff import describe_changes
+from events_app.meetings.revision_diff import (
+    describe_changes,
+    field_label,
+    record_value,
+    revision_action,
+)
 from events_app.meetings.routes import may_undo_delete
 from events_app.models import Meeting, MeetingRevision
 from events_app.visibility import (
@@ -40,6 +46,10 @@ from events_app.visibility import (
     trashed_meeting_readable_by,
     visible_meeting_or_404,
 )
+
+bp.add_app_template_filter(field_label)
+bp.add_app_template_filter(revision_action)
+bp.add_app_template_global(record_value)
 
 
 def revisions_of(meeting: Meeting, user) -> list[MeetingRevision]:
@@ -110,7 +120,10 @@ def restore_revision(meeting_id: int, number: int):
     form = form_for_record(earlier.snapshot)
     if not form.validate():
         flash(
-            "That revision no longer passes today's checks; edit the meeting instead.",
+            _(
+                "That revision no longer passes today's checks; edit the meeting "
+                "instead."
+            ),
             "error",
         )
         return redirect(
@@ -120,10 +133,12 @@ def restore_revision(meeting_id: int, number: int):
         save_meeting(meeting, form, action="restored")
     except (ChangedMeanwhile, MeetingSaveError, MarkedRecordLinked) as error:
         message = (
-            "Someone else changed the meeting at the same moment; nothing was "
-            "restored. Check the saved meeting, then restore again."
+            _(
+                "Someone else changed the meeting at the same moment; nothing was "
+                "restored. Check the saved meeting, then restore again."
+            )
             if isinstance(error, ChangedMeanwhile)
-            else f"Nothing was restored: {error}"
+            else _("Nothing was restored: %(reason)s", reason=str(error))
             if isinstance(error, MarkedRecordLinked)
             else str(error)
         )
@@ -131,7 +146,14 @@ def restore_revision(meeting_id: int, number: int):
         return redirect(
             url_for("meetings.revision", meeting_id=meeting_id, number=number)
         )
-    flash(f"Revision {number} restored as revision {meeting.revision}.", "success")
+    flash(
+        _(
+            "Revision %(number)s restored as revision %(revision)s.",
+            number=number,
+            revision=meeting.revision,
+        ),
+        "success",
+    )
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -160,7 +182,7 @@ def untrash(meeting_id: int):
     """Bring a meeting back from the trash."""
     meeting = trashed_meeting_or_404(meeting_id)
     restore_from_trash(meeting)
-    flash(f"“{meeting.title}” is back.", "success")
+    flash(_("“%(title)s” is back.", title=meeting.title), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -176,7 +198,7 @@ def undo_delete(meeting_id: int):
         abort(404)
     session.pop("undo_delete", None)
     restore_from_trash(meeting)
-    flash(f"“{meeting.title}” is back.", "success")
+    flash(_("“%(title)s” is back.", title=meeting.title), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
@@ -188,6 +210,6 @@ def purge(meeting_id: int):
     if request.method == "POST":
         title = meeting.title
         purge_meeting(meeting)
-        flash(f"“{title}” is removed for good.", "success")
+        flash(_("“%(title)s” is removed for good.", title=title), "success")
         return redirect(url_for("meetings.trash"))
     return render_template("meetings/purge.html", meeting=meeting)

@@ -14,12 +14,15 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
 from events_app.capped_pages import capped_page
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
+from events_app.language.formatting import month_name
 from events_app.meetings import bp
 from events_app.meetings.calendar_view import (
     BadPeriod,
@@ -93,7 +96,7 @@ def index():
         )
     view = view_from_args(request.args)
     if view is None:
-        abort(400, description=UNKNOWN_VIEW)
+        abort(400, description=str(UNKNOWN_VIEW))
     if view != "list":
         return calendar_page(view, filters, record_fields)
     visible = visible_meetings_for(current_user)
@@ -111,7 +114,7 @@ def index():
     months = [
         (month, list(meetings))
         for month, meetings in groupby(
-            page.items, key=lambda meeting: meeting.local_start.strftime("%B %Y")
+            page.items, key=lambda meeting: month_name(meeting.local_start)
         )
     ]
     return render_template(
@@ -133,7 +136,7 @@ def search_counted_at_most(listing: SearchListing) -> int:
 
 bp.add_app_template_global(zone_place)
 
-UNKNOWN_VIEW = "Unknown view: choose view=list, view=month or view=week."
+UNKNOWN_VIEW = _l("Unknown view: choose view=list, view=month or view=week.")
 
 
 def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
@@ -254,7 +257,7 @@ def group_participants(participations: list[Participation]) -> list[tuple[str, l
     ]
     groups: dict[str, list[Participation]] = {}
     for row in participations:
-        label = row.organization.label if row.organization else "No organization"
+        label = row.organization.label if row.organization else _("No organization")
         groups.setdefault(label, []).append(row)
     for rows in groups.values():
         rows.sort(
@@ -334,14 +337,14 @@ def name_suggestions() -> dict[str, list[str]]:
     }
 
 
-NO_STARTING_REVISION = (
+NO_STARTING_REVISION = _l(
     "This edit does not say which saved revision it started from, so it was not "
     "saved: it could overwrite someone else's changes unseen. Your input is kept "
     "below; compare it with the saved meeting, then save again."
 )
 
 
-NAMES_TO_CONFIRM = (
+NAMES_TO_CONFIRM = _l(
     "Some names look like records already in the directory. Choose below, for "
     "each, the existing record or a new one; nothing was saved yet."
 )
@@ -358,7 +361,7 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         started_from = started_from_revision(form, meeting)
         if started_from is None:
             form.revision.data = str(meeting.revision)
-            flash(NO_STARTING_REVISION, "error")
+            flash(str(NO_STARTING_REVISION), "error")
             return render_form(form, meeting, 422)
         if started_from != meeting.revision:
             return render_conflict(form, meeting, started_from)
@@ -366,7 +369,7 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         # The page's error summary lists every problem, with links to the fields.
         return render_form(form, meeting, 422)
     if not form.ask_about_names(current_user):
-        flash(NAMES_TO_CONFIRM, "error")
+        flash(str(NAMES_TO_CONFIRM), "error")
         return render_form(form, meeting, 422)
     disclosure = disclosure_of(meeting, form, current_user)
     if disclosure and request.form.get("confirm_disclosure") != CONFIRMED:
@@ -378,12 +381,15 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
     except ChangedMeanwhile:
         return render_changed_meanwhile(form, meeting_id, started_from)
     except MarkedRecordLinked:
-        flash("Please correct the fields marked below; nothing was saved yet.", "error")
+        flash(
+            _("Please correct the fields marked below; nothing was saved yet."),
+            "error",
+        )
         return render_form(form, meeting, 422)
     except MeetingSaveError as error:
         flash(str(error), "error")
         return render_form(form, meeting, 500)
-    flash("Meeting saved.", "success")
+    flash(_("Meeting saved."), "success")
     return redirect(url_for("meetings.show", meeting_id=saved.id))
 
 
@@ -459,7 +465,7 @@ def delete(meeting_id: int):
         move_to_trash(meeting)
         # The message's Undo button may restore this one meeting for its deleter.
         session["undo_delete"] = {"meeting": meeting.id, "user": current_user.id}
-        flash(f"Meeting “{title}” moved to the trash.", "undo-delete")
+        flash(_("Meeting “%(title)s” moved to the trash.", title=title), "undo-delete")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/delete.html", meeting=meeting)
 

@@ -3,7 +3,10 @@
 The tz database names zones after a city ("Europe/Vilnius") and lists the
 countries each zone covers (zone.tab, zone1970.tab) and the countries' names
 (iso3166.tab). Those tables ship with tzdata, so a typed city or country is
-matched against them: accents, case and underscores do not matter.
+matched against them: accents, case and underscores do not matter. The
+reader's language names the same cities and countries too (CLDR, through
+Babel: "Вільнюс, Літва", "Vilnius, Lituanie"); a place is found by either
+name and shown by the reader's.
 """
 
 import unicodedata
@@ -11,6 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from babel import Locale
+from babel.dates import get_timezone_location
+
+from events_app.language.formatting import current_locale
 
 SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
 
@@ -22,6 +30,7 @@ class ZonePlace:
     zone: str
     city: str
     countries: tuple[str, ...]
+    country_codes: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -74,9 +83,43 @@ def zone_places() -> dict[str, ZonePlace]:
             countries=tuple(
                 country_names.get(code, code) for code in codes_of.get(zone, [])
             ),
+            country_codes=tuple(codes_of.get(zone, [])),
         )
         for zone in known_timezones()
     }
+
+
+@cache
+def zone_places_in(language: str) -> dict[str, ZonePlace]:
+    """The zones with their cities and countries as `language` names them (CLDR).
+
+    English keeps the tz database's own names. Read once per language.
+    """
+    places = zone_places()
+    if language == "en":
+        return places
+    locale = Locale.parse(language)
+    return {
+        zone: ZonePlace(
+            zone=zone,
+            city=get_timezone_location(zone, locale=locale, return_city=True),
+            countries=tuple(
+                locale.territories.get(code, name)
+                for code, name in zip(place.country_codes, place.countries, strict=True)
+            ),
+            country_codes=place.country_codes,
+        )
+        for zone, place in places.items()
+    }
+
+
+def places_in_reader_language() -> dict[str, ZonePlace]:
+    return zone_places_in(str(current_locale()))
+
+
+def place_label(place: ZonePlace) -> str:
+    """ "Europe/Vilnius (Vilnius, Lithuania)": the zone, and the place it is."""
+    return f"{place.zone} ({place.label})"
 
 
 def _score(place: ZonePlace, text: str) -> int:
@@ -100,15 +143,22 @@ def _score(place: ZonePlace, text: str) -> int:
     return 0
 
 
+def _best_score(zone: str, text: str, shown: dict[str, ZonePlace]) -> int:
+    """The zone's score by its English names or by the reader's language's."""
+    return max(_score(zone_places()[zone], text), _score(shown[zone], text))
+
+
 def zones_matching(text: str, limit: int = 12) -> list[ZonePlace]:
-    """Zones named by the typed text, best first (ties by zone name)."""
+    """Zones named by the typed text, best first (ties by zone name), as the
+    reader's language names them."""
     wanted = folded(text)
     if not wanted:
         return []
+    shown = places_in_reader_language()
     scored = [
         (score, place.zone, place)
-        for place in zone_places().values()
-        if (score := _score(place, wanted))
+        for place in shown.values()
+        if (score := _best_score(place.zone, wanted, shown))
     ]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [place for _, _, place in scored[:limit]]
@@ -119,16 +169,16 @@ def zone_named(text: str) -> str | None:
 
     None when nothing matches exactly or a country spans several zones.
     """
-    places = zone_places()
-    if text in places:
+    shown = places_in_reader_language()
+    if text in shown:
         return text
     wanted = folded(text)
     if not wanted:
         return None
     for score in (100, 90, 80):
-        exact = [place for place in places.values() if _score(place, wanted) == score]
+        exact = [zone for zone in shown if _best_score(zone, wanted, shown) == score]
         if len(exact) == 1:
-            return exact[0].zone
+            return exact[0]
         if exact:
             return None
     return None
