@@ -75,6 +75,8 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # The product's name in page titles and the header.
     APP_NAME = os.environ.get("APP_NAME", "Meeting records")
+    # The calendar feeds' name. The default is translated into each reader's
+    # language (events_app/calendar/feed_words.py); a name set here is kept as is.
     CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
     # A feed without from=/to= holds the meetings from the first day of the
     # month this many months ago onward (0: every meeting). Calendar apps give
