@@ -63,5 +63,7 @@ def amount(figure: Figure, value: int) -> str:
     if figure.unit == "days":
         return ngettext("%(count)s day", "%(count)s days", value, count=number)
     if figure.unit == "follow-ups":
-        return ngettext("%(count)s follow-up", "%(count)s follow-ups", value, count=number)
+        return ngettext(
+            "%(count)s follow-up", "%(count)s follow-ups", value, count=number
+        )
     return ngettext("%(count)s meeting", "%(count)s meetings", value, count=number)
