@@ -76,7 +76,9 @@ class Config:
     # The product's name in page titles and the header; unset, "Meeting records"
     # in the reader's language (events_app/language/interface.py).
     APP_NAME = os.environ.get("APP_NAME", "")
-    CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "Meetings")
+    # The calendar feeds' name; unset, "Meetings" in the reader's language
+    # (events_app/calendar/feed_words.py); a name set here is kept as is.
+    CALENDAR_NAME = os.environ.get("CALENDAR_NAME", "")
     # A feed without from=/to= holds the meetings from the first day of the
     # month this many months ago onward (0: every meeting). Calendar apps give
     # up on feeds of many megabytes; see "Calendar feeds" in the README.

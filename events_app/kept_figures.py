@@ -11,6 +11,9 @@ the answer only changes when the data does. A figure is kept under a key made of
   whether they are active, their groups; access lists are meeting data;
 - for figures about meetings that took place (first and last met), the start of
   the next meeting to begin: when it begins, they change with no data change.
+- for figures that hold words (the charts' titles and columns), the language
+  they were written in, among their arguments (charts/figures.py, kept_charts);
+  figures of ids, numbers and dates are shared by every language.
 
 So a kept figure is never stale, nor another viewer's. Figures are plain values
 (ids, numbers, dates), never ORM objects. Each worker process keeps its own (the

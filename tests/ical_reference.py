@@ -47,7 +47,7 @@ NO_ORGANIZATION = "Other participants"
 def meetings_to_ical(
     meetings: Iterable[Meeting],
     *,
-    calendar_name: str,
+    calendar_name,
     meeting_url: Callable[[Meeting], str],
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
@@ -68,13 +68,35 @@ def meetings_to_ical(
     return calendar.to_ical()
 
 
-def new_calendar(calendar_name: str) -> Calendar:
-    """An empty VCALENDAR with the properties subscribed feeds need."""
+def new_calendar(calendar_name) -> Calendar:
+    """An empty VCALENDAR with the properties subscribed feeds need.
+
+    `calendar_name` is a name, or the app's CalendarWords (name, description
+    and the LANGUAGE of each).
+    """
+    if isinstance(calendar_name, str):
+        name, description, name_language, description_language = (
+            calendar_name,
+            "",
+            None,
+            None,
+        )
+    else:
+        name, description, name_language, description_language = calendar_name
     calendar = Calendar()
     calendar.add("PRODID", PRODUCT_ID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.calendar_name = calendar_name  # writes NAME and X-WR-CALNAME
+    for properties, text, language in (
+        (("NAME", "X-WR-CALNAME"), name, name_language),
+        (("DESCRIPTION", "X-WR-CALDESC"), description, description_language),
+    ):
+        for property_name in properties if text else ():
+            calendar.add(
+                property_name,
+                text,
+                parameters={"LANGUAGE": language} if language else None,
+            )
     calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     return calendar

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from events_app.auth.feed_tokens import issue_feed_token
+from events_app.calendar.feed_words import meetings_feed_words, single_meeting_words
 from events_app.calendar.ical import escape_text, fold_line, meetings_to_ical
 from events_app.calendar.routes import absolute_meeting_url
 from events_app.extensions import db
@@ -220,7 +221,7 @@ def test_feed_writes_the_reference_bytes(app, client, make, role):
         ).all()
         expected = ical_reference.meetings_to_ical(
             reference_meetings,
-            calendar_name=app.config["CALENDAR_NAME"],
+            calendar_name=meetings_feed_words("en", private=role is not None),
             meeting_url=absolute_meeting_url,
         )
     assert len(reference_meetings) == {None: 10, "viewer": 11, "admin": 12}[role]
@@ -236,7 +237,7 @@ def test_filtered_feed_writes_the_reference_bytes(app, client, make):
     with app.test_request_context("/calendar.ics"):
         expected = ical_reference.meetings_to_ical(
             [db.session.get(Meeting, meetings[0].id)],
-            calendar_name=app.config["CALENDAR_NAME"],
+            calendar_name=meetings_feed_words("en", private=False),
             meeting_url=absolute_meeting_url,
         )
     assert response.data == expected
@@ -250,7 +251,7 @@ def test_single_meeting_download_writes_the_reference_bytes(app, client, make):
     with app.test_request_context("/"):
         expected = ical_reference.meetings_to_ical(
             [db.session.get(Meeting, meetings[0].id)],
-            calendar_name=app.config["CALENDAR_NAME"],
+            calendar_name=single_meeting_words("en"),
             meeting_url=absolute_meeting_url,
         )
     assert response.data == expected

@@ -20,15 +20,26 @@ def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
-def table_rows(page: str, chart: str) -> list[list[str]]:
-    """The rows (heading row first) of one chart's data table on a charts page."""
+def table_rows(page: str, chart: str, shown: bool = False) -> list[list[str]]:
+    """The rows (heading row first) of one chart's data table on a charts page.
+
+    Each cell's plain value (a month's or day's `datetime`, a count's `value`),
+    as the CSV gives it; with `shown`, the text the reader sees instead.
+    """
     section = page.split(f'id="chart-{chart}-heading"')[1].split("</section>")[0]
     table = section.split("<table>")[1].split("</table>")[0]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in cells])
+        rows.append([cell_value(cell, shown) for cell in cells])
     return rows
+
+
+def cell_value(cell: str, shown: bool) -> str:
+    plain = re.search(r'<(?:time datetime|data value)="([^"]*)"', cell)
+    if plain and not shown:
+        return plain.group(1)
+    return re.sub(r"<[^>]+>", "", cell).strip()
 
 
 @pytest.fixture

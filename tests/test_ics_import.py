@@ -585,7 +585,7 @@ class TestPage:
         assert "Fri 14 Mar 2025, 10:00–12:30 (Europe/Paris)" in page
         assert "1 new, 0 updated, 0 unchanged" in page
         assert "Nothing has been saved yet." in page
-        assert "Import 1 meeting(s)" in page
+        assert "Import 1 meeting" in page
         with app.app_context():
             assert meeting_count() == 0
             assert db.session.scalar(select(func.count(Person.id))) == 0
@@ -598,7 +598,7 @@ class TestPage:
         assert response.status_code == 302
         assert response.headers["Location"] == "/meetings"
         follow = client.get("/meetings").get_data(as_text=True)
-        assert "Imported 1 new and 0 updated meeting(s); 0 unchanged." in follow
+        assert "Imported 1 meeting: 1 new, 0 updated; 0 unchanged." in follow
         with app.app_context():
             meeting = meeting_by_uid(
                 "7c1f0e2a-5b1d-4f4e-9c57-ministry@diplomatie.gouv.fr"

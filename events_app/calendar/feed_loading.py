@@ -26,6 +26,7 @@ from events_app.calendar.ical import (
     CalendarOutcome,
     CalendarParticipant,
     CalendarTopic,
+    CalendarWords,
     meetings_to_ical,
     organization_label,
 )
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 def feed_body(
     meetings: Select,
     *,
-    calendar_name: str,
+    calendar_name: str | CalendarWords,
     meeting_url: Callable[[CalendarMeeting], str],
     max_event_bytes: int | None = None,
     data_stamp: DataStamp | None = None,

@@ -12,6 +12,13 @@ event). The strings follow icalendar's own rules exactly — TEXT escaping,
 property order, parameter quoting, folding at 75 octets — so the bytes are
 the same as icalendar would write; icalendar still writes the calendar header
 and the VTIMEZONEs, which are few.
+
+A meeting's event is the same for every reader: it is stored and shared by
+all workers and all languages (events_app/calendar/event_store.py). So its few
+words of structure ("Participants:", role labels, "(absent)") stay English
+whatever the reader's language; only the calendar's own name and description
+(`CalendarWords`) and the follow-ups feed, written for one reader, are
+translated.
 """
 
 import functools
@@ -24,10 +31,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from flask_babel import force_locale
 from icalendar import Calendar, vDDDTypes, vDuration
 
 from events_app.calendar.timezones import is_utc_zone, vtimezone_for
 from events_app.date_range import OUT_OF_RANGE_MESSAGE, instant_in_range
+from events_app.language.choice import DEFAULT_LANGUAGE
 from events_app.models import Meeting
 from events_app.models.choices import (
     Attendance,
@@ -43,7 +52,7 @@ log = logging.getLogger(__name__)
 PRODUCT_ID = "-//events_app//Meeting records//EN"
 # Bump when the bytes written for the same data change (a new code release):
 # feed validators and stored events' fingerprints include it.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 REFRESH_INTERVAL = timedelta(hours=1)
 # Length given to a timed meeting that has no (or no later) end time.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -73,6 +82,19 @@ FOLD_SEPARATOR = b"\r\n "
 _UTF8_CONTINUATION_MASK, _UTF8_CONTINUATION = 0xC0, 0x80
 _ESCAPE_OCTETS = (ord("\\"), ord("^"))
 _TEXT_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
+class CalendarWords(NamedTuple):
+    """What a calendar file says of itself to people: its name and description.
+
+    A language is set (RFC 5545 LANGUAGE) on each text that the app wrote in
+    the reader's language; an operator's own CALENDAR_NAME has none.
+    """
+
+    name: str
+    description: str = ""
+    name_language: str | None = None
+    description_language: str | None = None
 
 
 class CalendarParticipant(NamedTuple):
@@ -219,7 +241,7 @@ def calendar_meeting_from(meeting: Meeting) -> CalendarMeeting:
 def meetings_to_ical(
     meetings: Iterable[Meeting | CalendarMeeting],
     *,
-    calendar_name: str,
+    calendar_name: str | CalendarWords,
     meeting_url: Callable[[CalendarMeeting], str],
     skip_unwritable: bool = True,
     write: EventWriter | None = None,
@@ -227,7 +249,9 @@ def meetings_to_ical(
 ) -> bytes:
     """A complete VCALENDAR with one VEVENT per meeting, in the order given.
 
-    Meetings may be models or `CalendarMeeting` values. `meeting_url` returns
+    `calendar_name` is the name alone, or `CalendarWords` with a description
+    and their languages. Meetings may be models or `CalendarMeeting` values.
+    `meeting_url` returns
     the absolute link to a meeting's page (it gets a `CalendarMeeting`, which
     has the meeting's `id`). The result is UTF-8 with CRLF line ends and lines
     folded at 75 octets; each time zone used by a timed meeting gets exactly
@@ -359,20 +383,45 @@ def event_fingerprint(meeting: CalendarMeeting, meeting_url: str) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
-def new_calendar(calendar_name: str) -> Calendar:
-    """An empty VCALENDAR with the properties subscribed feeds need."""
+def new_calendar(calendar_name: str | CalendarWords) -> Calendar:
+    """An empty VCALENDAR with the properties subscribed feeds need.
+
+    The name goes in NAME and X-WR-CALNAME, the description (if any) in
+    DESCRIPTION and X-WR-CALDESC (RFC 7986 and the apps that predate it),
+    each with its LANGUAGE where it is known. PRODID stays English: it names
+    the product for programs, not people.
+    """
+    words = as_calendar_words(calendar_name)
     calendar = Calendar()
     calendar.add("PRODID", PRODUCT_ID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.calendar_name = calendar_name  # writes NAME and X-WR-CALNAME
+    for names, text, language in (
+        (("NAME", "X-WR-CALNAME"), words.name, words.name_language),
+        (
+            ("DESCRIPTION", "X-WR-CALDESC"),
+            words.description,
+            words.description_language,
+        ),
+    ):
+        if text:
+            parameters = {"LANGUAGE": language} if language else None
+            for name in names:
+                calendar.add(name, text, parameters=parameters)
     calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     return calendar
 
 
+def as_calendar_words(calendar_name: str | CalendarWords) -> CalendarWords:
+    """A plain name as `CalendarWords` (no description, no language)."""
+    if isinstance(calendar_name, CalendarWords):
+        return calendar_name
+    return CalendarWords(calendar_name)
+
+
 @functools.lru_cache(maxsize=64)
-def calendar_header(calendar_name: str) -> bytes:
+def calendar_header(calendar_name: str | CalendarWords) -> bytes:
     """BEGIN:VCALENDAR and the calendar's properties, without its END line."""
     empty_calendar = new_calendar(calendar_name).to_ical()
     end = b"END:VCALENDAR\r\n"
@@ -618,8 +667,16 @@ def participants_text(participants: Iterable[CalendarParticipant]) -> str:
         for role in sorted(
             roles, key=lambda role: ROLE_ORDER.get(role, len(ROLE_ORDER))
         ):
-            lines.append(f"  {label(role)}: {', '.join(roles[role])}")
+            lines.append(f"  {neutral_label(role)}: {', '.join(roles[role])}")
     return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=64)
+def neutral_label(value: str) -> str:
+    """A vocabulary value's English label, whatever the reader's language (see
+    the module docstring: stored events are shared by readers of every language)."""
+    with force_locale(DEFAULT_LANGUAGE):
+        return str(label(value))
 
 
 def topics_text(topics: list[CalendarTopic]) -> str:

@@ -23,6 +23,9 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from icalendar import Calendar, vBroken
 from icalendar.cal.timezone import Timezone
 from icalendar.timezone import tzp
@@ -46,7 +49,12 @@ from events_app.interchange.meetings_io import (
     import_document,
     record_likely_duplicates,
 )
-from events_app.language.formatting import format_date, format_time
+from events_app.language.formatting import (
+    date_and_time,
+    format_date,
+    format_number,
+    format_time,
+)
 from events_app.meetings.forms import MAXIMUM_ROWS, known_timezones
 from events_app.models import Meeting
 from events_app.models.choices import (
@@ -98,19 +106,19 @@ PROPERTY_OF_FIELD = {
     "sources": "URL",
 }
 FIELD_LABELS = {
-    "title": "title",
-    "start": "start",
-    "end": "end",
-    "timezone": "time zone",
-    "all_day": "all day",
-    "location": "location",
-    "online_url": "online link",
-    "status": "status",
-    "confidentiality": "confidentiality",
-    "summary": "summary",
-    "notes": "notes",
-    "participants": "participants",
-    "sources": "sources",
+    "title": _l("title"),
+    "start": _l("start"),
+    "end": _l("end"),
+    "timezone": _l("time zone"),
+    "all_day": _l("all day"),
+    "location": _l("location"),
+    "online_url": _l("online link"),
+    "status": _l("status"),
+    "confidentiality": _l("confidentiality"),
+    "summary": _l("summary"),
+    "notes": _l("notes"),
+    "participants": _l("participants"),
+    "sources": _l("sources"),
 }
 
 
@@ -151,10 +159,16 @@ class IcsEvent:
     def label(self) -> str:
         """How messages name the event: 'Event 2 “Sanctions briefing”'."""
         if len(self.title) > LABEL_TITLE_LENGTH:
-            return f"Event {self.number} “{self.title[:LABEL_TITLE_LENGTH]}…”"
+            return _(
+                "Event %(number)s “%(title)s…”",
+                number=self.number,
+                title=self.title[:LABEL_TITLE_LENGTH],
+            )
         if self.title:
-            return f"Event {self.number} “{self.title}”"
-        return f"Event {self.number} (no title)"
+            return _(
+                "Event %(number)s “%(title)s”", number=self.number, title=self.title
+            )
+        return _("Event %(number)s (no title)", number=self.number)
 
 
 @dataclass
@@ -203,8 +217,11 @@ def parse_ics(
     if method in ANSWER_METHODS:
         raise IcsFileError(
             [
-                f"This file is an answer to an invitation (METHOD:{method}), "
-                "not an event; import the invitation itself."
+                _(
+                    "This file is an answer to an invitation (METHOD:%(method)s), "
+                    "not an event; import the invitation itself.",
+                    method=method,
+                )
             ]
         )
     file_zone = _text(calendars[0], "X-WR-TIMEZONE")
@@ -222,7 +239,7 @@ def parse_ics(
         component for calendar in calendars for component in calendar.walk("VEVENT")
     ]
     if not components:
-        raise IcsFileError(["The file holds no events (no VEVENT)."])
+        raise IcsFileError([_("The file holds no events (no VEVENT).")])
     if len(components) > max_events:
         raise IcsFileError([too_many_events_message(len(components), max_events)])
     events = [
@@ -235,15 +252,23 @@ def parse_ics(
     )
     warnings = []
     if ignored:
-        warnings.append(f"{ignored} task(s) or journal entries were left out.")
+        warnings.append(
+            ngettext(
+                "%(num)d task or journal entry was left out.",
+                "%(num)d tasks or journal entries were left out.",
+                ignored,
+            )
+        )
     return ParsedCalendar(events=events, warnings=warnings)
 
 
 def too_many_events_message(count: int, max_events: int) -> str:
     """What the import says about a file with too many events."""
-    return (
-        f"The file holds {count} events; at most {max_events} can be imported "
-        "at a time. Export a shorter period of the calendar and import it in parts."
+    return _(
+        "The file holds %(count)s events; at most %(most)s can be imported at a "
+        "time. Export a shorter period of the calendar and import it in parts.",
+        count=format_number(count),
+        most=format_number(max_events),
     )
 
 
@@ -255,21 +280,26 @@ def _count_lines(unfolded: str, pattern: str) -> int:
 def _calendars(data: bytes, max_events: int, max_participants: int) -> list[Calendar]:
     """The VCALENDARs of the file, or IcsFileError saying why there are none."""
     if not data.strip():
-        raise IcsFileError(["The file is empty."])
+        raise IcsFileError([_("The file is empty.")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise IcsFileError(
             [
-                "The file is not UTF-8 text (iCalendar files are): "
-                f"byte {error.start + 1} cannot be read."
+                _(
+                    "The file is not UTF-8 text (iCalendar files are): byte "
+                    "%(position)s cannot be read.",
+                    position=error.start + 1,
+                )
             ]
         ) from error
     if not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         raise IcsFileError(
             [
-                "This is not an iCalendar (.ics) file: "
-                "it must begin with BEGIN:VCALENDAR."
+                _(
+                    "This is not an iCalendar (.ics) file: it must begin with "
+                    "BEGIN:VCALENDAR."
+                )
             ]
         )
     # Reading and checking an event, and finding or making a person, cost
@@ -283,23 +313,33 @@ def _calendars(data: bytes, max_events: int, max_participants: int) -> list[Cale
     if participants > max_participants:
         raise IcsFileError(
             [
-                f"The file names {participants} attendees and organizers in all; "
-                f"at most {max_participants} can be imported at a time. Import "
-                "it in parts."
+                _(
+                    "The file names %(count)s attendees and organizers in all; at "
+                    "most %(most)s can be imported at a time. Import it in parts.",
+                    count=format_number(participants),
+                    most=format_number(max_participants),
+                )
             ]
         )
     try:
         components = Calendar.from_ical(text, multiple=True)
     except (ValueError, TypeError, IndexError, KeyError, RecursionError) as error:
         raise IcsFileError(
-            [f"This iCalendar file is damaged and cannot be read: {error}"]
+            [
+                _(
+                    "This iCalendar file is damaged and cannot be read: %(error)s",
+                    error=error,
+                )
+            ]
         ) from error
     calendars = [component for component in components if component.name == "VCALENDAR"]
     if not calendars:
         raise IcsFileError(
             [
-                "This iCalendar file is damaged: it ends before END:VCALENDAR "
-                "(it may have been cut off)."
+                _(
+                    "This iCalendar file is damaged: it ends before END:VCALENDAR "
+                    "(it may have been cut off)."
+                )
             ]
         )
     return calendars
@@ -311,7 +351,7 @@ def _read_event(component, number: int, context: _Context) -> IcsEvent:
     if recurrence:
         # One meeting cannot stand for a series, and its first occurrence alone
         # would be a wrong record: the editor records the occurrences held.
-        event.skipped = (
+        event.skipped = _(
             "a repeating event (or one changed occurrence of it) is not "
             "imported; record the occurrences as separate meetings"
         )
@@ -329,7 +369,9 @@ def _read_event(component, number: int, context: _Context) -> IcsEvent:
     ) as error:
         # Files come from anywhere; whatever else goes wrong is this event's
         # problem, reported like the others, never a failed request.
-        event.problems.append(f"it could not be read ({type(error).__name__}).")
+        event.problems.append(
+            _("it could not be read (%(error)s).", error=type(error).__name__)
+        )
     return event
 
 
@@ -338,7 +380,7 @@ def _event_record(component, event: IcsEvent, context: _Context) -> dict:
     uid = _uid(component)
     start = _date_property(component, "DTSTART")
     if start is None:
-        raise _Unreadable("it has no start (DTSTART).")
+        raise _Unreadable(_("it has no start (DTSTART)."))
     if isinstance(start.dt, datetime):
         when = _timed(component, start, event, context)
     else:
@@ -365,8 +407,11 @@ def _event_record(component, event: IcsEvent, context: _Context) -> dict:
     if len(description) > SUMMARY_MAX_LENGTH:
         summary, notes = "", description
         event.warnings.append(
-            f"its description is longer than a summary may be "
-            f"({SUMMARY_MAX_LENGTH} characters), so it goes into the notes."
+            _(
+                "its description is longer than a summary may be (%(most)s "
+                "characters), so it goes into the notes.",
+                most=format_number(SUMMARY_MAX_LENGTH),
+            )
         )
 
     class_name = _text(component, "CLASS").upper()
@@ -397,7 +442,7 @@ def _uid(component) -> str:
     """
     uid = _text(component, "UID")
     if not uid:
-        raise _Unreadable("it has no UID, so it could not be updated later.")
+        raise _Unreadable(_("it has no UID, so it could not be updated later."))
     if len(uid) > UID_MAX_LENGTH or any(ord(character) < 33 for character in uid):
         return HASHED_UID_PREFIX + hashlib.sha256(uid.encode("utf-8")).hexdigest()
     return uid
@@ -409,29 +454,58 @@ def _date_property(component, name: str):
     if value is None:
         return None
     if isinstance(value, list):
-        raise _Unreadable(f"it has {name} more than once.")
+        raise _Unreadable(_("it has %(property)s more than once.", property=name))
     if isinstance(value, vBroken):
-        raise _Unreadable(f"{name} “{value}” is not a valid date or time.")
+        raise _Unreadable(
+            _(
+                "%(property)s “%(value)s” is not a valid date or time.",
+                property=name,
+                value=value,
+            )
+        )
     moment = getattr(value, "dt", None)
     if name == "DURATION":
         if not isinstance(moment, timedelta) or moment < timedelta(0):
-            raise _Unreadable(f"DURATION “{value.to_ical().decode()}” is not valid.")
+            raise _Unreadable(
+                _(
+                    "DURATION “%(value)s” is not valid.",
+                    value=value.to_ical().decode(),
+                )
+            )
         if moment > LAST_DAY - FIRST_DAY:
             raise _Unreadable(
-                f"The end is after the year {LAST_DAY.year}. {OUT_OF_RANGE_MESSAGE}"
+                _(
+                    "The end is after the year %(year)s. %(range)s",
+                    year=LAST_DAY.year,
+                    range=OUT_OF_RANGE_MESSAGE,
+                )
             )
     elif not isinstance(moment, date):
-        raise _Unreadable(f"{name} must be a date or a date and time.")
+        raise _Unreadable(
+            _("%(property)s must be a date or a date and time.", property=name)
+        )
     else:
         _check_year(moment, name)
     return value
 
 
-def _check_year(moment: date, name: str) -> None:
+def _check_year(moment: date, name: str | None) -> None:
+    """`name` is a property (DTSTART) or None for the end the event implies."""
     if not day_in_range(moment):
-        raise _Unreadable(
-            f"{name} is in the year {moment.year}. {OUT_OF_RANGE_MESSAGE}"
-        )
+        if name is None:
+            message = _(
+                "The end is in the year %(year)s. %(range)s",
+                year=moment.year,
+                range=OUT_OF_RANGE_MESSAGE,
+            )
+        else:
+            message = _(
+                "%(property)s is in the year %(year)s. %(range)s",
+                property=name,
+                year=moment.year,
+                range=OUT_OF_RANGE_MESSAGE,
+            )
+        raise _Unreadable(message)
 
 
 @dataclass(frozen=True)
@@ -488,16 +562,23 @@ def _utc_from_file_zone(
     component = context.timezones.get(tzid)
     if component is None:
         raise _Unreadable(
-            f"its time zone “{tzid}” is not a known zone name and the file "
-            "does not define it (no VTIMEZONE)."
+            _(
+                "its time zone “%(zone)s” is not a known zone name and the file "
+                "does not define it (no VTIMEZONE).",
+                zone=tzid,
+            )
         )
-    warning = (
-        f"its time zone “{tzid}” is not a known zone name; its times were "
-        "converted to UTC with the file's own definition of that zone."
+    warning = _(
+        "its time zone “%(zone)s” is not a known zone name; its times were "
+        "converted to UTC with the file's own definition of that zone.",
+        zone=tzid,
     )
     if warning not in event.warnings:
         event.warnings.append(warning)
-    unusable = f"the file's definition of the time zone “{tzid}” cannot be used."
+    unusable = _(
+        "the file's definition of the time zone “%(zone)s” cannot be used.",
+        zone=tzid,
+    )
     if tzid not in context.built_zones:
         context.built_zones[tzid] = _file_zone(component)
     zone = context.built_zones[tzid]
@@ -553,8 +634,11 @@ def _timed(component, start, event: IcsEvent, context: _Context) -> dict:
     if zone is None:
         zone = context.floating_zone
         event.warnings.append(
-            f"its times have no time zone; they were read as {zone} times "
-            "(or in the meeting's own zone when the event updates a meeting)."
+            _(
+                "its times have no time zone; they were read as %(zone)s times "
+                "(or in the meeting's own zone when the event updates a meeting).",
+                zone=zone,
+            )
         )
     else:
         event.states_timezone = True
@@ -564,14 +648,14 @@ def _timed(component, start, event: IcsEvent, context: _Context) -> dict:
     duration = _date_property(component, "DURATION")
     if end is not None:
         if not isinstance(end.dt, datetime):
-            raise _Unreadable("DTSTART has a time but DTEND is a date only.")
+            raise _Unreadable(_("DTSTART has a time but DTEND is a date only."))
         end_wall = _wall_in_zone(_placed(end, context, event), zone)
     elif duration is not None:
         end_wall = _after(start_wall, zone, duration.dt)
     if end_wall == start_wall:
         end_wall = None  # an event without length (RFC 5545): no end recorded
     elif end_wall is not None:
-        _check_year(end_wall, "The end")
+        _check_year(end_wall, None)
     last_wall = end_wall if end_wall is not None else start_wall
     return {
         "start": _wall_time_text(start_wall),
@@ -611,13 +695,13 @@ def _all_day(component, start, context: _Context) -> dict:
     duration = _date_property(component, "DURATION")
     if end is not None:
         if isinstance(end.dt, datetime):
-            raise _Unreadable("DTSTART is a date only but DTEND has a time.")
+            raise _Unreadable(_("DTSTART is a date only but DTEND has a time."))
         # DTEND is exclusive; some programs repeat DTSTART for a one-day event.
         if end.dt != first_day:
             last_day = end.dt - timedelta(days=1)
     elif duration is not None:
         last_day = first_day + timedelta(days=max(duration.dt.days, 1) - 1)
-    _check_year(last_day, "The end")
+    _check_year(last_day, None)
     zone = context.floating_zone
     after_last_day = datetime.combine(last_day + timedelta(days=1), datetime.min.time())
     return {
@@ -695,8 +779,11 @@ def _participants(component, event: IcsEvent) -> list[dict]:
         )
     if len(rows) > MAXIMUM_ROWS:
         event.warnings.append(
-            f"only the first {MAXIMUM_ROWS} of its {len(rows)} participants "
-            "are imported."
+            _(
+                "only the first %(kept)s of its %(count)s participants are imported.",
+                kept=format_number(MAXIMUM_ROWS),
+                count=format_number(len(rows)),
+            )
         )
         rows = rows[:MAXIMUM_ROWS]
     return rows
@@ -708,7 +795,9 @@ def _sources(component, online_url: str, event: IcsEvent) -> list[dict]:
     if not url or url == online_url:
         return []
     if not _is_web_url(url):
-        event.warnings.append(f"its URL “{url}” is not a web address and was left out.")
+        event.warnings.append(
+            _("its URL “%(url)s” is not a web address and was left out.", url=url)
+        )
         return []
     return [{"url": url, "title": None}]
 
@@ -741,11 +830,16 @@ def _is_web_url(text: str) -> bool:
 # Planning ------------------------------------------------------------------
 
 
+def event_message(event: IcsEvent, message: str) -> str:
+    """A message about one event of the file, naming it first."""
+    return _("%(event)s: %(message)s", event=event.label, message=message)
+
+
 class HiddenUidConflict(Exception):
     """A meeting the user may not see already has the event's UID."""
 
 
-HIDDEN_CONFLICT_MESSAGE = "an existing meeting has this UID that you cannot update."
+HIDDEN_CONFLICT_MESSAGE = _l("an existing meeting has this UID that you cannot update.")
 
 
 @dataclass
@@ -783,7 +877,7 @@ class ImportPlan:
     def problems(self) -> list[str]:
         """Every problem, each naming its event; any problem blocks the import."""
         return [
-            f"{row.event.label}: {problem}"
+            event_message(row.event, problem)
             for row in self.rows
             for problem in row.problems
         ]
@@ -793,9 +887,9 @@ class ImportPlan:
         """File warnings, then each event's warnings and reasons for skipping it."""
         found = list(self.warnings)
         for row in self.rows:
-            found.extend(f"{row.event.label}: {warning}" for warning in row.warnings)
+            found.extend(event_message(row.event, warning) for warning in row.warnings)
             if row.event.skipped:
-                found.append(f"{row.event.label}: {row.event.skipped}.")
+                found.append(event_message(row.event, row.event.skipped + "."))
         return found
 
     def count(self, action: str) -> int:
@@ -848,8 +942,11 @@ def _plan_event(event: IcsEvent, user, first_number_of_uid: dict[str, int]):
             event=event,
             action="invalid",
             problems=[
-                f"it has the same UID as event {first_number_of_uid[uid]}; "
-                "only one of them can be imported."
+                _(
+                    "it has the same UID as event %(number)s; only one of them "
+                    "can be imported.",
+                    number=first_number_of_uid[uid],
+                )
             ],
         )
     first_number_of_uid[uid] = event.number
@@ -857,7 +954,7 @@ def _plan_event(event: IcsEvent, user, first_number_of_uid: dict[str, int]):
         existing = _existing_meeting(uid, user)
     except HiddenUidConflict:
         return PlannedEvent(
-            event=event, action="invalid", problems=[HIDDEN_CONFLICT_MESSAGE]
+            event=event, action="invalid", problems=[str(HIDDEN_CONFLICT_MESSAGE)]
         )
     warnings = list(event.warnings)
     if existing is None:
@@ -866,7 +963,9 @@ def _plan_event(event: IcsEvent, user, first_number_of_uid: dict[str, int]):
         before = meeting_to_record(existing)
         record = merged_record(existing, event, warnings)
         changes = [
-            FIELD_LABELS.get(key, key) for key in before if record[key] != before[key]
+            str(FIELD_LABELS.get(key, key))
+            for key in before
+            if record[key] != before[key]
         ]
         action = "updated" if changes else "unchanged"
     problems = record_problems(record)
@@ -950,8 +1049,10 @@ def _merge_description(
         record["notes"] = new["notes"]
     else:
         warnings.append(
-            "its long description was not imported: the meeting's notes "
-            "already hold other text."
+            _(
+                "its long description was not imported: the meeting's notes "
+                "already hold other text."
+            )
         )
 
 
@@ -1021,7 +1122,7 @@ def _with_event_label(problem: str, rows: list[PlannedEvent]) -> str:
     match = re.match(r"^meetings\[(\d+)\]", problem)
     if match is None or int(match.group(1)) >= len(rows):
         return problem
-    return f"{rows[int(match.group(1))].event.label}: {_in_file_terms(problem)}"
+    return event_message(rows[int(match.group(1))].event, _in_file_terms(problem))
 
 
 # Showing -------------------------------------------------------------------
@@ -1034,16 +1135,20 @@ def record_when(record: dict) -> str:
             first = date.fromisoformat(record["start"])
             last = date.fromisoformat(record["end"]) if record.get("end") else first
             if last != first:
-                return f"{format_date(first)} – {format_date(last)} (all day)"
-            return f"{format_date(first)} (all day)"
+                return _(
+                    "%(first)s – %(last)s (all day)",
+                    first=format_date(first),
+                    last=format_date(last),
+                )
+            return _("%(day)s (all day)", day=format_date(first))
         start = datetime.fromisoformat(record["start"])
-        text = f"{format_date(start)}, {format_time(start)}"
+        text = date_and_time(start, start)
         if record.get("end"):
             end = datetime.fromisoformat(record["end"])
             if end.date() == start.date():
                 text += f"–{format_time(end)}"
             else:
-                text += f" – {format_date(end)}, {format_time(end)}"
-        return f"{text} ({record['timezone']})"
+                text += " – " + date_and_time(end, end)
+        return _("%(when)s (%(zone)s)", when=text, zone=record["timezone"])
     except (TypeError, ValueError, KeyError):
         return f"{record.get('start')} – {record.get('end')}"

@@ -5,14 +5,17 @@ import binascii
 from os import SEEK_END
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from events_app.input_rules import AppForm
+from events_app.language.formatting import format_number
 from events_app.meetings.forms import strip_text, valid_timezone
 
-TIMEZONE_HELP = (
+TIMEZONE_HELP = _l(
     "For event times that name no time zone (rare; most invitations name one)."
 )
 
@@ -21,15 +24,16 @@ def size_limit_text() -> str:
     """The largest accepted file, for messages: "2 MB" (or "512 KB")."""
     limit = current_app.config["ICS_IMPORT_MAX_BYTES"]
     if limit >= 1024 * 1024:
-        return f"{limit / (1024 * 1024):g} MB"
-    return f"{max(limit // 1024, 1)} KB"
+        return _("%(size)s MB", size=format_number(round(limit / (1024 * 1024), 2)))
+    return _("%(size)s KB", size=format_number(max(limit // 1024, 1)))
 
 
 def too_large_message() -> str:
     """What the page says about a file over the limit."""
-    return (
-        f"The file is larger than {size_limit_text()}. "
-        "Export a shorter period of the calendar and import it in parts."
+    return _(
+        "The file is larger than %(size)s. Export a shorter period of the "
+        "calendar and import it in parts.",
+        size=size_limit_text(),
     )
 
 
@@ -37,13 +41,13 @@ class IcsUploadForm(AppForm):
     """Choose an .ics file; nothing is written until the preview is confirmed."""
 
     file = FileField(
-        "Calendar file (.ics)",
-        validators=[FileRequired("Choose an .ics file to import.")],
+        _l("Calendar file (.ics)"),
+        validators=[FileRequired(_l("Choose an .ics file to import."))],
     )
     default_timezone = StringField(
-        "Time zone for times without one",
+        _l("Time zone for times without one"),
         filters=[strip_text],
-        validators=[DataRequired("Give the time zone."), valid_timezone],
+        validators=[DataRequired(_l("Give the time zone.")), valid_timezone],
         description=TIMEZONE_HELP,
     )
 
@@ -66,9 +70,9 @@ class IcsConfirmForm(AppForm):
     upload form, and ids must stay unique.
     """
 
-    content = HiddenField(validators=[DataRequired("The file is missing.")])
+    content = HiddenField(validators=[DataRequired(_l("The file is missing."))])
     default_timezone = HiddenField(
-        validators=[DataRequired("Give the time zone."), valid_timezone]
+        validators=[DataRequired(_l("Give the time zone.")), valid_timezone]
     )
 
     def __init__(self, *args, **kwargs):
@@ -80,7 +84,7 @@ class IcsConfirmForm(AppForm):
             self.decoded = base64.b64decode(field.data, validate=True)
         except (binascii.Error, ValueError) as error:
             raise ValidationError(
-                "The file could not be carried over; upload it again."
+                _("The file could not be carried over; upload it again.")
             ) from error
         if len(self.decoded) > current_app.config["ICS_IMPORT_MAX_BYTES"]:
             raise ValidationError(too_large_message())

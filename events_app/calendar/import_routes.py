@@ -1,6 +1,7 @@
 """The .ics import page: upload, preview (writes nothing), confirm (all or nothing)."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -18,6 +19,7 @@ from events_app.calendar.import_forms import (
     too_large_message,
 )
 from events_app.interchange.meetings_io import ImportFailed
+from events_app.language.formatting import format_number
 from events_app.meetings.forms import known_timezones
 
 IMPORT_ENDPOINTS = frozenset({"calendar.import_ics", "calendar.confirm_import_ics"})
@@ -72,8 +74,16 @@ def confirm_import_ics():
             upload_form, plan=plan, file_problems=failure.problems, status=422
         )
     flash(
-        f"Imported {len(summary.created)} new and {len(summary.updated)} updated "
-        f"meeting(s); {len(summary.unchanged)} unchanged.",
+        ngettext(
+            "Imported %(num)d meeting: %(new)s new, %(updated)s updated; "
+            "%(unchanged)s unchanged.",
+            "Imported %(num)d meetings: %(new)s new, %(updated)s updated; "
+            "%(unchanged)s unchanged.",
+            len(summary.created) + len(summary.updated),
+            new=format_number(len(summary.created)),
+            updated=format_number(len(summary.updated)),
+            unchanged=format_number(len(summary.unchanged)),
+        ),
         "success",
     )
     return redirect(url_for("meetings.index"))

@@ -23,6 +23,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from events_app.auth.feed_tokens import (
@@ -35,6 +37,12 @@ from events_app.auth.feed_tokens import (
 )
 from events_app.calendar import bp
 from events_app.calendar.feed_loading import feed_body
+from events_app.calendar.feed_words import (
+    feed_language,
+    meetings_feed_words,
+    single_meeting_words,
+    vary_by_language,
+)
 from events_app.calendar.filenames import ics_filename
 from events_app.calendar.ical import (
     FORMAT_VERSION,
@@ -45,8 +53,11 @@ from events_app.calendar.ical import (
 from events_app.date_range import months_before
 from events_app.extensions import db
 from events_app.input_rules import database_id
+from events_app.language.choice import chosen_language
+from events_app.language.formatting import format_date
 from events_app.meetings.filters import MeetingFilters
 from events_app.models import Meeting, Organization, Person, Topic
+from events_app.models.choices import label
 from events_app.models.feeds import current_data_stamp
 from events_app.models.meetings import utc_now
 from events_app.topic_tree import visible_path
@@ -73,19 +84,28 @@ NEW_FEED_SESSION_KEY = "new_private_feed"
 def meeting_ics(meeting_id: int):
     """One meeting the current user may see, as a downloadable .ics file."""
     meeting = visible_meeting_or_404(current_user, meeting_id)
-    return single_meeting_response(meeting)
+    return single_meeting_response(meeting, chosen_language())
 
 
-def single_meeting_response(meeting: Meeting) -> Response:
-    """One meeting as a downloadable .ics (409 if its saved data cannot be written)."""
+def single_meeting_response(meeting: Meeting, language: str) -> Response:
+    """One meeting as a downloadable .ics (409 if its saved data cannot be written).
+
+    Its name is in `language`: the page's for a download, the feed owner's
+    for a calendar app.
+    """
     try:
-        response = calendar_response([meeting], skip_unwritable=False)
+        response = calendar_response(
+            [meeting], language=language, skip_unwritable=False
+        )
     except UnwritableMeeting as error:
         # Only data saved before today's checks; the edit form shows what to fix.
         abort(
             409,
-            description="This meeting cannot be written as a calendar file: "
-            f"{error.reason} Edit the meeting to correct it.",
+            description=_(
+                "This meeting cannot be written as a calendar file: %(reason)s "
+                "Edit the meeting to correct it.",
+                reason=error.reason,
+            ),
         )
     filename = ics_filename(meeting.title, fallback=f"meeting-{meeting.id}")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -118,7 +138,8 @@ def private_meeting_ics(token: str, meeting_id: int):
     if user is None:
         abort(404)
     meeting = visible_meeting_or_404(user, meeting_id)
-    response = single_meeting_response(meeting)
+    response = single_meeting_response(meeting, feed_language(user))
+    vary_by_language(response, user)
     response.headers["Cache-Control"] = "private"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -130,9 +151,11 @@ def feed_response(user, *, private: bool) -> Response:
     filters = feed_filters(asked)
     windowed = filters is not asked
     stamp = current_data_stamp()
+    language = feed_language(user)
     fingerprint = "|".join(
         [
             FORMAT_VERSION,
+            language,
             stamp.epoch,
             str(stamp.version),
             visibility_key_for(user),
@@ -145,6 +168,7 @@ def feed_response(user, *, private: bool) -> Response:
     )
     response = Response(content_type=CALENDAR_MIMETYPE)
     response.set_etag(hashlib.sha256(fingerprint.encode()).hexdigest())
+    vary_by_language(response, user)
     changed_at = stamp.changed_at
     if windowed:
         # The window moves on the first of each month: the feed changes then.
@@ -165,7 +189,7 @@ def feed_response(user, *, private: bool) -> Response:
     response.set_data(
         feed_body(
             filters.apply(visible_meetings_for(user), user),
-            calendar_name=current_app.config["CALENDAR_NAME"],
+            calendar_name=meetings_feed_words(language, private=private),
             meeting_url=feed_meeting_url(),
             max_event_bytes=(
                 current_app.config.get("FEED_MAX_BYTES") or None if windowed else None
@@ -217,12 +241,12 @@ def response_is_fresh(response: Response) -> bool:
 
 
 def calendar_response(
-    meetings: list[Meeting], *, skip_unwritable: bool = True
+    meetings: list[Meeting], *, language: str, skip_unwritable: bool = True
 ) -> Response:
     """A text/calendar response with a strong ETag over the exact bytes."""
     body = meetings_to_ical(
         meetings,
-        calendar_name=current_app.config["CALENDAR_NAME"],
+        calendar_name=single_meeting_words(language),
         meeting_url=absolute_meeting_url,
         skip_unwritable=skip_unwritable,
     )
@@ -344,6 +368,22 @@ def subscription():
     )
 
 
+# Each filter in words, for "narrowed to: …" (the value is put in).
+RECORD_FILTER_WORDS = {
+    "person": _l("person %(name)s"),
+    "organization": _l("organization %(name)s"),
+    "topic": _l("topic %(name)s"),
+}
+VALUE_FILTER_WORDS = {
+    "from": _l("from %(value)s"),
+    "to": _l("to %(value)s"),
+    "kind": _l("kind %(value)s"),
+    "status": _l("status %(value)s"),
+    "series": _l("series %(value)s"),
+    "search": _l("search “%(value)s”"),
+}
+
+
 def filter_labels(filters: MeetingFilters) -> list[str]:
     """The filters in words ("topic Sanctions"), naming only records the user sees."""
     labels = []
@@ -362,22 +402,22 @@ def filter_labels(filters: MeetingFilters) -> list[str]:
                 select_for(current_user).where(model.id == record_id)
             )
             if record is None:
-                name = "(unknown)"
+                name = _("(unknown)")
             elif model is Topic:
                 name = visible_path(record, visible_topic_ids_for(current_user))
             else:
                 name = record.label
-            labels.append(f"{word} {name}")
+            labels.append(RECORD_FILTER_WORDS[word] % {"name": name})
     for word, value in (
-        ("from", filters.date_from),
-        ("to", filters.date_to),
-        ("kind", filters.kind),
-        ("status", filters.status),
+        ("from", filters.date_from and format_date(filters.date_from)),
+        ("to", filters.date_to and format_date(filters.date_to)),
+        ("kind", filters.kind and label(filters.kind)),
+        ("status", filters.status and label(filters.status)),
         ("series", filters.series),
         ("search", filters.query),
     ):
         if value:
-            labels.append(f"{word} {value}")
+            labels.append(VALUE_FILTER_WORDS[word] % {"value": value})
     return labels
 
 
@@ -387,7 +427,7 @@ def revoke_private_feed():
     """Stop the user's secret feed URL at once."""
     revoke_feed_tokens(current_user._get_current_object())
     session.pop(NEW_FEED_SESSION_KEY, None)
-    flash("Your private feed URL no longer works.", "success")
+    flash(_("Your private feed URL no longer works."), "success")
     return redirect(url_for("auth.account") + "#private-feed")
 
 

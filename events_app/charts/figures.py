@@ -23,11 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Select, case, desc, distinct, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.date_range import months_before
 from events_app.extensions import db
+from events_app.language.formatting import current_locale, format_number, month_name
 from events_app.meeting_stats import NOT_HELD_STATUSES
 from events_app.meetings.csv_export import spreadsheet_safe
 from events_app.models import (
@@ -54,7 +58,8 @@ TOP_RECORDS = 10
 # A local date and its UTC instant differ by less than a day in every zone.
 ZONE_MARGIN = timedelta(days=1)
 
-STACKED_BY = {"topic": "topic", "organization": "organization"}
+# How months can be stacked, and each choice in words.
+STACKED_BY = {"topic": _l("Topic"), "organization": _l("Organization")}
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,10 @@ def chosen_span(
         return Span(months_before(last_day, DEFAULT_MONTHS - 1), last_day), None
     first_day = min(date_from.replace(day=1), last_day.replace(day=1))
     if first_day < earliest:
-        message = (
-            f"A chart covers at most {MAX_MONTHS} months: "
-            f"from {earliest.isoformat()} here."
+        message = _(
+            "A chart covers at most %(months)s months: from %(day)s here.",
+            months=format_number(MAX_MONTHS),
+            day=earliest.isoformat(),
         )
         return Span(earliest, last_day), message
     return Span(first_day, last_day), None
@@ -129,6 +135,11 @@ class Figure:
     `drawing` says how the SVG shows it: "stacked" draws each row as a column
     stacked from `series_columns`; "bars" draws each row as a bar of
     `value_column`. `record_ids` (with `record_kind`) link each row's label.
+    The words (title, description, columns) are in the language of the request
+    that computed it (kept charts are kept per language, `kept_charts`); the
+    rows hold plain values: months as "YYYY-MM" (`month_rows`), days as ISO
+    dates (`date_columns`), which the page shows in the reader's language and
+    the CSV as they are.
     """
 
     name: str
@@ -142,7 +153,9 @@ class Figure:
     record_kind: str | None = None
     record_ids: list[int | None] = field(default_factory=list)
     unit: str = "meetings"
-    empty_note: str = "No meetings to count here."
+    empty_note: str = ""
+    month_rows: bool = False
+    date_columns: tuple[int, ...] = ()
 
 
 def month_of(column) -> ColumnElement[str]:
@@ -230,9 +243,8 @@ def meetings_per_month(scope: ChartScope, span: Span, by: str) -> Figure:
             )
         ):
             counts[(month_key, series_id)] = count
-    stacked_label = "organization" if by == "organization" else "topic"
-    other = "Other organizations" if by == "organization" else "Other topics"
-    columns = ("Month", "Meetings", *(label for _, label in top), other)
+    other = _("Other organizations") if by == "organization" else _("Other topics")
+    columns = (_("Month"), _("Meetings"), *(label for _, label in top), other)
     rows = [
         (
             month_key,
@@ -242,19 +254,49 @@ def meetings_per_month(scope: ChartScope, span: Span, by: str) -> Figure:
         )
         for month_key in span.months
     ]
+    first, last = span_words(span)
+    if by == "organization":
+        title = _("Meetings per month, by organization")
+        description = ngettext(
+            "Meetings each month from %(first)s to %(last)s, stacked by the "
+            "%(num)d busiest organization and the others; a meeting with several "
+            "counts under each.",
+            "Meetings each month from %(first)s to %(last)s, stacked by the "
+            "%(num)d busiest organizations and the others; a meeting with several "
+            "counts under each.",
+            len(top_ids),
+            first=first,
+            last=last,
+        )
+    else:
+        title = _("Meetings per month, by topic")
+        description = ngettext(
+            "Meetings each month from %(first)s to %(last)s, stacked by the "
+            "%(num)d busiest topic and the others; a meeting with several counts "
+            "under each.",
+            "Meetings each month from %(first)s to %(last)s, stacked by the "
+            "%(num)d busiest topics and the others; a meeting with several counts "
+            "under each.",
+            len(top_ids),
+            first=first,
+            last=last,
+        )
     return Figure(
         name="per-month",
-        title=f"Meetings per month, by {stacked_label}",
-        description=(
-            f"Meetings each month from {span.months[0]} to {span.months[-1]}, "
-            f"stacked by the {len(top_ids)} busiest {stacked_label}s and the "
-            f"others; a meeting with several counts under each."
-        ),
+        title=title,
+        description=description,
         columns=columns,
         rows=rows,
         drawing="stacked",
         series_columns=tuple(range(2, len(columns))),
+        empty_note=_("No meetings to count here."),
+        month_rows=True,
     )
+
+
+def span_words(span: Span) -> tuple[str, str]:
+    """The span's first and last months in words ("January 2025")."""
+    return month_name(span.first_day), month_name(span.last_day)
 
 
 def named_top(counted: Select, model, name) -> list:
@@ -323,14 +365,21 @@ def people_met_most(scope: ChartScope, span: Span, by: str = "") -> Figure:
         Person.display_name,
         scope.person_id,
     )
+    first, last = span_words(span)
     return Figure(
         name="people",
-        title="People met most",
-        description=(
-            f"The {TOP_RECORDS} people at most of these meetings from "
-            f"{span.months[0]} to {span.months[-1]}, with the number of meetings."
+        title=_("People met most"),
+        description=ngettext(
+            "The %(num)d person at most of these meetings from %(first)s to "
+            "%(last)s, with the number of meetings.",
+            "The %(num)d people at most of these meetings from %(first)s to "
+            "%(last)s, with the number of meetings.",
+            TOP_RECORDS,
+            first=first,
+            last=last,
         ),
-        columns=("Person", "Meetings"),
+        columns=(_("Person"), _("Meetings")),
+        empty_note=_("No meetings to count here."),
         rows=[(label, count) for _, label, count, _ in rows],
         record_kind="person",
         record_ids=[record_id for record_id, *_ in rows],
@@ -347,14 +396,21 @@ def organizations_met_most(scope: ChartScope, span: Span, by: str = "") -> Figur
         Organization.name,
         scope.organization_id,
     )
+    first, last = span_words(span)
     return Figure(
         name="organizations",
-        title="Organizations met most",
-        description=(
-            f"The {TOP_RECORDS} organizations at most of these meetings from "
-            f"{span.months[0]} to {span.months[-1]}, with the number of meetings."
+        title=_("Organizations met most"),
+        description=ngettext(
+            "The %(num)d organization at most of these meetings from %(first)s "
+            "to %(last)s, with the number of meetings.",
+            "The %(num)d organizations at most of these meetings from %(first)s "
+            "to %(last)s, with the number of meetings.",
+            TOP_RECORDS,
+            first=first,
+            last=last,
         ),
-        columns=("Organization", "Meetings"),
+        columns=(_("Organization"), _("Meetings")),
+        empty_note=_("No meetings to count here."),
         rows=[(label, count) for _, label, count, _ in rows],
         record_kind="organization",
         record_ids=[record_id for record_id, *_ in rows],
@@ -381,15 +437,22 @@ def organizations_last_met(scope: ChartScope, span: Span, by: str = "") -> Figur
         ),
         key=lambda row: (row[0], row[1].casefold(), row[2]),
     )
+    first, last = span_words(span)
     return Figure(
         name="last-met",
-        title="Time since the last meeting with each organization",
-        description=(
-            f"For the {TOP_RECORDS} organizations met most from {span.months[0]} "
-            f"to {span.months[-1]}: the days since their last meeting that took "
-            "place, longest ago first."
+        title=_("Time since the last meeting with each organization"),
+        description=ngettext(
+            "For the %(num)d organization met most from %(first)s to %(last)s: "
+            "the days since their last meeting that took place, longest ago first.",
+            "For the %(num)d organizations met most from %(first)s to %(last)s: "
+            "the days since their last meeting that took place, longest ago first.",
+            TOP_RECORDS,
+            first=first,
+            last=last,
         ),
-        columns=("Organization", "Last met", "Days since"),
+        columns=(_("Organization"), _("Last met"), _("Days since")),
+        empty_note=_("No meetings to count here."),
+        date_columns=(1,),
         rows=[
             (label, _as_date(last_met).isoformat(), (today - _as_date(last_met)).days)
             for last_met, label, _ in met
@@ -405,12 +468,12 @@ def organizations_last_met(scope: ChartScope, span: Span, by: str = "") -> Figur
 # the first five are stacked in the drawing, "Dropped" is shown apart (table
 # and CSV only): a dropped follow-up was neither done nor late.
 FOLLOW_UP_OUTCOMES = (
-    "On time",
-    "Late",
-    "Done, day unknown",
-    "Overdue",
-    "Open, not yet due",
-    "Dropped",
+    _l("On time"),
+    _l("Late"),
+    _l("Done, day unknown"),
+    _l("Overdue"),
+    _l("Open, not yet due"),
+    _l("Dropped"),
 )
 
 
@@ -460,16 +523,19 @@ def follow_ups_on_time(scope: ChartScope, span: Span, by: str = "") -> Figure:
         )
     }
     empty = [0] * len(FOLLOW_UP_OUTCOMES)
+    first, last = span_words(span)
     return Figure(
         name="follow-ups",
-        title="Follow-ups done on time or late",
-        description=(
-            f"Follow-ups of these meetings due each month from {span.months[0]} "
-            f"to {span.months[-1]}, by the month they were due: done on time, "
-            "done late, done on a day not recorded, overdue and still open, open "
-            "and not yet due; dropped ones are in the table only."
+        title=_("Follow-ups done on time or late"),
+        description=_(
+            "Follow-ups of these meetings due each month from %(first)s to "
+            "%(last)s, by the month they were due: done on time, done late, done "
+            "on a day not recorded, overdue and still open, open and not yet due; "
+            "dropped ones are in the table only.",
+            first=first,
+            last=last,
         ),
-        columns=("Month due", *FOLLOW_UP_OUTCOMES),
+        columns=(_("Month due"), *map(str, FOLLOW_UP_OUTCOMES)),
         rows=[
             (month_key, *(int(count) for count in counted.get(month_key, empty)))
             for month_key in span.months
@@ -477,7 +543,8 @@ def follow_ups_on_time(scope: ChartScope, span: Span, by: str = "") -> Figure:
         drawing="stacked",
         series_columns=tuple(range(1, len(FOLLOW_UP_OUTCOMES))),
         unit="follow-ups",
-        empty_note="No follow-ups due in these months.",
+        empty_note=_("No follow-ups due in these months."),
+        month_rows=True,
     )
 
 
@@ -507,13 +574,14 @@ def kept_charts(
 
     The key holds the day (overdue follow-ups, days since the last meeting) and
     the start of the next meeting (what "took place" means changes when it
-    begins), so kept charts are never stale.
+    begins), so kept charts are never stale; and the language, as the charts
+    hold their words.
     """
     from events_app.kept_figures import kept_figure
 
     return kept_figure(
         "charts",
-        (names, scope.key, span, by, utc_now().date()),
+        (names, scope.key, span, by, utc_now().date(), str(current_locale())),
         user,
         lambda: [CHARTS[name](scope, span, by) for name in names],
         changes_when_meetings_begin=True,

@@ -13,12 +13,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from events_app.capped_pages import NumberedPages
 from events_app.extensions import db
 from events_app.input_rules import database_id
+from events_app.language.formatting import format_number
 from events_app.meeting_stats import NOT_HELD_STATUSES
 from events_app.models import Meeting, Organization, Participation, Person
 from events_app.models.meetings import utc_now
@@ -54,9 +56,11 @@ def not_met_choice(args) -> NotMetChoice:
     months = database_id(typed)
     if typed and (months is None or not MIN_MONTHS <= months <= MAX_MONTHS):
         choice.typed = typed[:20]
-        choice.errors["months"] = (
-            f"Months: a whole number from {MIN_MONTHS} to {MAX_MONTHS}; "
-            f"showing {DEFAULT_MONTHS}."
+        choice.errors["months"] = _(
+            "Months: a whole number from %(least)s to %(most)s; showing %(shown)s.",
+            least=format_number(MIN_MONTHS),
+            most=format_number(MAX_MONTHS),
+            shown=format_number(DEFAULT_MONTHS),
         )
     elif typed:
         choice.months, choice.typed = months, str(months)
@@ -64,7 +68,7 @@ def not_met_choice(args) -> NotMetChoice:
     if records in LISTS:
         choice.records = records
     elif records:
-        choice.errors["records"] = "Choose people or organizations."
+        choice.errors["records"] = _("Choose people or organizations.")
     return choice
 
 

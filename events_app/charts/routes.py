@@ -9,6 +9,7 @@ CSV, never an error.
 from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from events_app.charts import bp
@@ -35,6 +36,7 @@ from events_app.charts.scopes import (
     person_scope,
     topic_scope,
 )
+from events_app.charts.shown import table_cells
 from events_app.charts.svg import drawing_for
 from events_app.date_range import query_date_span
 from events_app.input_rules import integer_arg
@@ -68,7 +70,7 @@ def chart_choices(scope: ChartScope, dates: tuple | None = None) -> ChartChoices
     )
     by = request.args.get("by", "").strip() or scope.default_by
     if by not in STACKED_BY:
-        errors["by"] = "Stack by topic or by organization."
+        errors["by"] = _("Stack by topic or by organization.")
         by = scope.default_by
     return ChartChoices(span, by, errors, [note] if note else [])
 
@@ -120,7 +122,10 @@ def charts_page(
         "charts/page.html",
         heading=heading,
         choices=choices,
-        charts=[(figure, drawing_for(figure), row_links(figure)) for figure in figures],
+        charts=[
+            (figure, drawing_for(figure), row_links(figure), table_cells(figure))
+            for figure in figures
+        ],
         csv_endpoint=csv_endpoint,
         csv_args=csv_args | span_args(choices),
         stacked_by=STACKED_BY,
@@ -132,7 +137,7 @@ def chart_csv(scope: ChartScope, filename: str):
     """The CSV of the chart named by ?chart=: the very rows the page shows."""
     name = request.args.get("chart", "")
     if name not in CHARTS:
-        abort(400, description=f"Choose a chart: {', '.join(CHARTS)}.")
+        abort(400, description=_("Choose a chart: %(names)s.", names=", ".join(CHARTS)))
     choices = chart_choices(scope)
     if choices.errors:
         abort(400, description=" ".join(choices.errors.values()))
@@ -154,7 +159,7 @@ def history():
     filters = MeetingFilters.from_args(request.args)
     return charts_page(
         history_scope(current_user, filters),
-        "Meetings",
+        _("Meetings"),
         "charts.history_csv",
         dates=(filters.date_from, filters.date_to, filters.errors),
         filters=filters,

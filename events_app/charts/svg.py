@@ -9,7 +9,11 @@ labels per row keep a chart of two years a few kilobytes.
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from events_app.charts.figures import Figure
+from events_app.charts.shown import amount, month_label, row_label
+from events_app.language.formatting import format_number
 
 WIDTH = 640
 BAR_HEIGHT = 18
@@ -85,9 +89,10 @@ def stacked_columns(figure: Figure) -> Drawing:
     for tick in range(0, top + 1, step):
         y = 5 + PLOT_HEIGHT - tick * scale
         drawing.lines.append((AXIS_LEFT, y, WIDTH - 4, y))
-        drawing.labels.append(Label(AXIS_LEFT - 4, y + 4, str(tick), "end"))
+        drawing.labels.append(Label(AXIS_LEFT - 4, y + 4, format_number(tick), "end"))
     every = math.ceil(len(figure.rows) / MONTH_LABELS) or 1
     for position, row in enumerate(figure.rows):
+        label = row_label(figure, row[0]).text
         x = AXIS_LEFT + position * slot + slot * 0.15
         base = 5 + PLOT_HEIGHT
         for series, index in enumerate(columns):
@@ -103,12 +108,18 @@ def stacked_columns(figure: Figure) -> Drawing:
                     round(slot * 0.7, 1),
                     round(height, 1),
                     f"series-{series}",
-                    f"{row[0]}, {figure.columns[index]}: {value}",
+                    _(
+                        "%(row)s, %(series)s: %(count)s",
+                        row=label,
+                        series=figure.columns[index],
+                        count=format_number(value),
+                    ),
                 )
             )
         if position % every == 0:
+            short = month_label(row[0], "abbreviated") if figure.month_rows else label
             drawing.labels.append(
-                Label(round(x + slot * 0.35, 1), base_line(drawing), row[0], "middle")
+                Label(round(x + slot * 0.35, 1), base_line(drawing), short, "middle")
             )
     return drawing
 
@@ -137,10 +148,10 @@ def horizontal_bars(figure: Figure) -> Drawing:
                 round(width, 1),
                 BAR_HEIGHT,
                 "series-0",
-                f"{row[0]}: {value} {figure.unit}",
+                _("%(name)s: %(amount)s", name=row[0], amount=amount(figure, value)),
             )
         )
-        shown = f"{value} days" if figure.unit == "days" else str(value)
+        shown = amount(figure, value) if figure.unit == "days" else format_number(value)
         drawing.labels.append(
             Label(round(LABEL_WIDTH + width + 6, 1), y + BAR_HEIGHT - 5, shown)
         )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from werkzeug.datastructures import MultiDict
 
@@ -32,6 +34,11 @@ STATUS_CHOICES = ("open", "done", "dropped", "")
 # own it), to them (agreed with them, owned by others), or "" both ways (a
 # person: by them, as they can only promise what they own).
 PROMISED_CHOICES = ("by", "to", "")
+UNKNOWN_RECORD = {
+    "person": _l("Unknown person."),
+    "organization": _l("Unknown organization."),
+    "topic": _l("Unknown topic."),
+}
 
 
 @dataclass
@@ -63,13 +70,13 @@ class FollowUpFilters:
             if raw:
                 parsed = database_id(raw)
                 if parsed is None:
-                    filters.errors[name] = f"Unknown {name}."
+                    filters.errors[name] = str(UNKNOWN_RECORD[name])
                 setattr(filters, f"{name}_id", parsed)
         status = args.get("status", filters.status).strip()
         if status == "any":
             status = ""
         if status not in STATUS_CHOICES:
-            filters.errors["status"] = f"Unknown status {status!r}."
+            filters.errors["status"] = _("Unknown status %(status)r.", status=status)
         else:
             filters.status = status
         filters.overdue = args.get("overdue", "") in ("1", "y", "yes", "on")
@@ -77,7 +84,9 @@ class FollowUpFilters:
         if promised in PROMISED_CHOICES:
             filters.promised = promised
         else:
-            filters.errors["promised"] = f"Unknown direction {promised!r}."
+            filters.errors["promised"] = _(
+                "Unknown direction %(direction)r.", direction=promised
+            )
         return filters
 
     @classmethod

@@ -7,6 +7,7 @@ field by field. The meeting's calendar SEQUENCE stays: its event does not
 change (the follow-ups feed numbers its events by the meeting's revision).
 """
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.extensions import db
@@ -60,6 +61,6 @@ def mark_follow_up(outcome: Outcome, status: str, started_from: int) -> bool:
     except SQLAlchemyError as error:
         db.session.rollback()
         raise MeetingSaveError(
-            "The follow-up could not be saved; nothing was changed."
+            _("The follow-up could not be saved; nothing was changed.")
         ) from error
     return True

@@ -9,6 +9,7 @@ outcomes with their meetings in one, their owners in one each.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -193,20 +194,24 @@ class RecordFollowUps:
 
 # What each list of a person's or organization's page holds, in words.
 PROMISED_WORDS = {
-    ("person", "by"): ("Promised by them", "Open follow-ups they own."),
+    ("person", "by"): (_l("Promised by them"), _l("Open follow-ups they own.")),
     ("person", "to"): (
-        "Promised to them",
-        "Open follow-ups agreed in meetings they took part in, owned by someone "
-        "else (or by no one).",
+        _l("Promised to them"),
+        _l(
+            "Open follow-ups agreed in meetings they took part in, owned by "
+            "someone else (or by no one)."
+        ),
     ),
     ("organization", "by"): (
-        "Promised by it",
-        "Open follow-ups owned by the organization or its people.",
+        _l("Promised by it"),
+        _l("Open follow-ups owned by the organization or its people."),
     ),
     ("organization", "to"): (
-        "Promised to it",
-        "Open follow-ups agreed in meetings it took part in, owned by others "
-        "(or by no one).",
+        _l("Promised to it"),
+        _l(
+            "Open follow-ups agreed in meetings it took part in, owned by others "
+            "(or by no one)."
+        ),
     ),
 }
 

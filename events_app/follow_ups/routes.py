@@ -15,6 +15,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -27,6 +30,11 @@ from events_app.auth.feed_tokens import (
     user_for_feed_token,
 )
 from events_app.auth.permissions import editor_required
+from events_app.calendar.feed_words import (
+    feed_language,
+    follow_ups_feed_words,
+    vary_by_language,
+)
 from events_app.calendar.ical import FORMAT_VERSION
 from events_app.calendar.routes import (
     CALENDAR_MIMETYPE,
@@ -49,6 +57,7 @@ from events_app.follow_ups.queries import (
     today,
 )
 from events_app.input_rules import database_id, integer_arg
+from events_app.language.formatting import format_date
 from events_app.meetings.filters import ActiveFilter
 from events_app.meetings.operations import ChangedMeanwhile, MeetingSaveError
 from events_app.meetings.record_filters import record_filter_fields, sent_form_to_tidy
@@ -58,10 +67,11 @@ from events_app.models.feeds import current_data_stamp
 from events_app.urls import absolute_url
 from events_app.visibility import visibility_key_for, visible_meeting_or_404
 
+# The message after marking, with the follow-up's text put in.
 DONE_MESSAGES = {
-    OutcomeStatus.DONE: "Marked done",
-    OutcomeStatus.DROPPED: "Dropped",
-    OutcomeStatus.OPEN: "Reopened",
+    OutcomeStatus.DONE: _l("Marked done: “%(text)s”."),
+    OutcomeStatus.DROPPED: _l("Dropped: “%(text)s”."),
+    OutcomeStatus.OPEN: _l("Reopened: “%(text)s”."),
 }
 
 
@@ -116,38 +126,54 @@ def filter_chips(filters: FollowUpFilters, record_fields) -> list[ActiveFilter]:
     """
     chips = []
     if filters.status != OutcomeStatus.OPEN:
-        chips.append(
-            ActiveFilter(
-                f"Status: {label(filters.status) if filters.status else 'any'}",
-                ("status",),
-            )
-        )
+        status = label(filters.status) if filters.status else _("any")
+        chips.append(ActiveFilter(_("Status: %(status)s", status=status), ("status",)))
     for argument in ("person", "organization", "topic"):
         if getattr(filters, f"{argument}_id"):
-            name = record_fields[argument].text or "not found"
+            name = record_fields[argument].text or _("not found")
             heading, removes = chip_heading(filters, argument)
-            chips.append(ActiveFilter(f"{heading}: {name}", removes))
+            chips.append(ActiveFilter(heading % {"name": name}, removes))
     if filters.due_from:
         chips.append(
-            ActiveFilter(f"Due from {filters.due_from.isoformat()}", ("due_from",))
+            ActiveFilter(
+                _("Due from %(day)s", day=format_date(filters.due_from)),
+                ("due_from",),
+            )
         )
     if filters.due_to:
-        chips.append(ActiveFilter(f"Due by {filters.due_to.isoformat()}", ("due_to",)))
+        chips.append(
+            ActiveFilter(
+                _("Due by %(day)s", day=format_date(filters.due_to)), ("due_to",)
+            )
+        )
     if filters.overdue:
-        chips.append(ActiveFilter("Overdue", ("overdue",)))
+        chips.append(ActiveFilter(_("Overdue"), ("overdue",)))
     return chips
 
 
+# What a record filter's chip says, with the record's name put in.
+CHIP_HEADINGS = {
+    "topic": _l("Topic: %(name)s"),
+    "promised to": _l("Promised to: %(name)s"),
+    "owner": _l("Owner: %(name)s"),
+    "promised by": _l("Promised by: %(name)s"),
+    "organization": _l("Organization: %(name)s"),
+}
+
+
 def chip_heading(filters: FollowUpFilters, argument: str) -> tuple[str, tuple]:
-    """What a record filter's chip says, and the arguments removing it drops."""
+    """What a record filter's chip says ("%(name)s" to fill), and the
+    arguments removing it drops."""
     if argument == "topic":
-        return "Topic", ("topic",)
+        return CHIP_HEADINGS["topic"], ("topic",)
     removes = (argument, "promised") if filters.promised else (argument,)
     if filters.promised == "to":
-        return "Promised to", removes
-    if argument == "person" or filters.promised == "by":
-        return ("Owner" if argument == "person" else "Promised by"), removes
-    return "Organization", removes
+        return CHIP_HEADINGS["promised to"], removes
+    if argument == "person":
+        return CHIP_HEADINGS["owner"], removes
+    if filters.promised == "by":
+        return CHIP_HEADINGS["promised by"], removes
+    return CHIP_HEADINGS["organization"], removes
 
 
 def follow_ups_feed_links(filters: FollowUpFilters) -> dict[str, str] | None:
@@ -200,19 +226,20 @@ def mark(meeting_id: int, outcome_id: int):
     meeting = visible_meeting_or_404(current_user, meeting_id)
     form = MarkFollowUpForm()
     if not form.validate():
-        abort(400, description="This request was not a follow-up's button.")
+        abort(400, description=_("This request was not a follow-up's button."))
     target = list_url(form.back.data)
     started_from = int(form.revision.data)
     if not 1 <= started_from <= meeting.revision:
-        abort(400, description="This request names no revision of the meeting.")
+        abort(400, description=_("This request names no revision of the meeting."))
     outcome = db.session.scalar(
         select(Outcome).where(
             Outcome.id == outcome_id, Outcome.meeting_id == meeting.id
         )
     )
-    stale = (
-        f"“{meeting.title}” was changed since this list was shown, so nothing "
-        "was marked. The list below shows it as it is now; try again."
+    stale = _(
+        "“%(title)s” was changed since this list was shown, so nothing was "
+        "marked. The list below shows it as it is now; try again.",
+        title=meeting.title,
     )
     if outcome is None:
         flash(stale, "warning")
@@ -227,7 +254,7 @@ def mark(meeting_id: int, outcome_id: int):
         flash(str(error), "error")
         return redirect(target)
     if changed:
-        flash(f"{DONE_MESSAGES[status]}: “{outcome.text}”.", "success")
+        flash(DONE_MESSAGES[status] % {"text": outcome.text}, "success")
     return redirect(target)
 
 
@@ -257,10 +284,12 @@ def private_feed(token: str):
     if months > 0 and not (filters.due_from or filters.due_to):
         filters = replace(filters, due_from=months_before(day, months))
     stamp = current_data_stamp()
+    language = feed_language(user)
     fingerprint = "|".join(
         [
             "follow-ups",
             FORMAT_VERSION,
+            language,
             stamp.epoch,
             str(stamp.version),
             visibility_key_for(user),
@@ -278,17 +307,20 @@ def private_feed(token: str):
         response.last_modified = stamp.changed_at.replace(tzinfo=UTC, microsecond=0)
     response.headers["Cache-Control"] = "private"
     response.headers["X-Robots-Tag"] = "noindex"
+    vary_by_language(response, user)
     if response_is_fresh(response):
         response.status_code = 304
         return response
     meeting_url = feed_meeting_url()
-    response.set_data(
-        follow_ups_to_ical(
-            calendar_follow_ups(user, filters, day),
-            calendar_name=f"{current_app.config['CALENDAR_NAME']}: follow-ups",
-            meeting_url=lambda meeting_id: meeting_url(_Id(meeting_id)),
+    follow_ups = calendar_follow_ups(user, filters, day)
+    with force_locale(language):
+        response.set_data(
+            follow_ups_to_ical(
+                follow_ups,
+                calendar_name=follow_ups_feed_words(language),
+                meeting_url=lambda meeting_id: meeting_url(_Id(meeting_id)),
+            )
         )
-    )
     return response
 
 

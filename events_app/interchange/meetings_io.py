@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.lists import format_list
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +22,7 @@ from events_app.interchange.json_format import (
     meeting_to_record,
     record_to_form_data,
 )
+from events_app.language.formatting import current_locale
 from events_app.meetings.forms import MeetingForm, RowList
 from events_app.meetings.operations import (
     ChangedMeanwhile,
@@ -204,7 +207,9 @@ def import_document(document) -> ImportSummary:
         raise
     except (SQLAlchemyError, MeetingSaveError, ChangedMeanwhile) as error:
         db.session.rollback()
-        raise ImportFailed([f"The database refused the import: {error}"]) from error
+        raise ImportFailed(
+            [_("The database refused the import: %(error)s", error=error)]
+        ) from error
     return summary
 
 
@@ -218,10 +223,16 @@ def likely_duplicates(form: MeetingForm, where: str, user) -> list[str]:
     form.ask_about_names(user)
     prefix = f"{where}." if where else ""
     return [
-        f"{prefix}{form_field_to_record_path(field_name)}: “{question.typed}” "
-        "becomes a new record but is likely the same as "
-        + " or ".join(match.record.label for match in question.matches)
-        + "."
+        f"{prefix}{form_field_to_record_path(field_name)}: "
+        + _(
+            "“%(typed)s” becomes a new record but is likely the same as %(records)s.",
+            typed=question.typed,
+            records=format_list(
+                [match.record.label for match in question.matches],
+                style="or",
+                locale=current_locale(),
+            ),
+        )
         for field_name, question in form.name_questions()
     ]
 
