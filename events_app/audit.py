@@ -13,6 +13,7 @@ bookkeeping, are refused.
 """
 
 import json
+import re
 
 from flask import has_request_context, request
 from flask_babel import gettext as _
@@ -81,6 +82,39 @@ def record_changes(before: dict | None, after: dict) -> dict:
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)
     }
+
+
+# Summaries the app itself writes, stored in English: shown in the reader's
+# language. Any other summary (names, e-mail addresses) is data, shown as stored.
+APP_WRITTEN_SUMMARIES = [
+    (re.compile(r"Signed in"), lambda: _("Signed in")),
+    (re.compile(r"Signed out"), lambda: _("Signed out")),
+    (re.compile(r"Failed sign-in"), lambda: _("Failed sign-in")),
+    (re.compile(r"Restored from the trash"), lambda: _("Restored from the trash")),
+    (
+        re.compile(r"Revision (?P<number>\d+)"),
+        lambda number: _("Revision %(number)s", number=number),
+    ),
+    (
+        re.compile(r"Moved to the trash at revision (?P<number>\d+)"),
+        lambda number: _("Moved to the trash at revision %(number)s", number=number),
+    ),
+    (
+        re.compile(r"Purged for good \(uid (?P<uid>.+)\)"),
+        lambda uid: _("Purged for good (uid %(uid)s)", uid=uid),
+    ),
+]
+
+
+def shown_summary(summary: str | None) -> str:
+    """An audit event's summary as the audit page shows it (see above)."""
+    if not summary:
+        return ""
+    for pattern, translated in APP_WRITTEN_SUMMARIES:
+        match = pattern.fullmatch(summary)
+        if match:
+            return translated(**match.groupdict())
+    return summary
 
 
 def readable_changes(details: dict) -> list[tuple[str, str, str]] | None:

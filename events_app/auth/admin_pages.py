@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from events_app.audit import readable_changes, record_event
+from events_app.audit import readable_changes, record_event, shown_summary
 from events_app.auth import bp
 from events_app.auth.permissions import admin_required
 from events_app.date_range import query_date_span
@@ -202,4 +202,5 @@ def audit_trail():
         target_name=target_name,
         meeting_titles=meeting_titles_for(current_user, page.items),
         readable_changes=readable_changes,
+        shown_summary=shown_summary,
     )

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from events_app.calendar.ical import CalendarWords
 from events_app.language.choice import LANGUAGES, browser_language
 
+
 def feed_language(owner=None) -> str:
     """The language of a feed read by a calendar app for `owner` (None: public)."""
     if owner is not None and owner.language in LANGUAGES:

@@ -45,4 +45,4 @@ def account_language():
     db.session.commit()
     refresh()
     flash(_("Your language is saved."), "success")
-    return redirect(url_for("auth.account") + "#language")
+    return redirect(url_for("auth.account") + "#language-setting")
