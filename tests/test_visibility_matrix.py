@@ -210,8 +210,9 @@ def test_search_finds_and_counts_exactly_the_visible(app, client, world, who):
         for name in names_of(level)[1:]:
             page = client.get(f"/meetings?q={name}").get_data(as_text=True)
             # What follows the count: offers, results and snippets (the query
-            # itself is echoed above it).
-            count, results = page.split('id="result-count">')[1].split("</p>", 1)
+            # itself is echoed above it, and in the footer's way back).
+            main = page.split("</main>")[0]
+            count, results = main.split('id="result-count">')[1].split("</p>", 1)
             if level in EXPECTED[who]:
                 assert f"Meeting{level.capitalize()}" in results
                 assert count.startswith("1 meeting")
