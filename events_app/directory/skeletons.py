@@ -5,6 +5,7 @@ built; this module holds only the pure functions, so the models can use them.
 """
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -16,6 +17,9 @@ PREFIX_LENGTH = 3
 
 # Words of a name that are compared; the rest of a very long name is ignored.
 MAXIMUM_WORDS = 6
+
+# Word skeletons remembered (a few MB at most).
+WORDS_REMEMBERED = 65_536
 
 SPELLED_OUT = str.maketrans(
     {
@@ -69,8 +73,12 @@ DOUBLED = re.compile(r"(.)\1+")
 WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def word_skeleton(word: str) -> str:
-    """The skeleton of one lower-case ASCII word ("kupreychyk" -> "kupraihik")."""
+    """The skeleton of one lower-case ASCII word ("kupreychyk" -> "kupraihik").
+
+    Remembered: a search index rebuild folds the same words over and over.
+    """
     word = V_BEFORE_CONSONANT.sub("u", word.replace("w", "v"))
     word = FOLD_PATTERN.sub(lambda match: FOLDS[match.group()], word)
     word = I_BEFORE_VOWEL.sub("", word)
