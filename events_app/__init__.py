@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
         event_store,  # noqa: F401  (its session listener removes purged events)
     )
     from events_app.directory import (
+        name_order,  # noqa: F401  (its session listener keeps the sort keys)
         name_words,  # noqa: F401  (its session listener keeps the name index)
     )
     from events_app.extensions import csrf, db, login_manager, migrate

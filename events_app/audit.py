@@ -144,9 +144,16 @@ def _as_text(field: str, value) -> str:
 # --- Directory records, audited by the session ----------------------------------
 
 AUDITED_DIRECTORY = (Person, Organization, Topic)
-# Derived from other fields (name_keys, name_skeletons), or the key and time the
-# database sets.
-NOT_AUDITED_COLUMNS = {"id", "name_keys", "name_skeletons", "created_at"}
+# Derived from other fields (name_keys, name_skeletons, sort keys), or the key and
+# time the database sets.
+NOT_AUDITED_COLUMNS = {
+    "id",
+    "name_keys",
+    "name_skeletons",
+    "sort_key_latin_first",
+    "sort_key_cyrillic_first",
+    "created_at",
+}
 NOTES_KEY = "directory_changes"
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.capped_pages import capped_page
+from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.models import (
     Meeting,
@@ -158,7 +159,7 @@ def most_frequent(
         select(model, counts.c.meeting_count, total.label("total"))
         .join(counts, counts.c.record_id == model.id)
         .where(counts.c.meeting_count >= func.coalesce(fewest_shown, 0))
-        .order_by(counts.c.meeting_count.desc(), func.lower(name_column), model.id)
+        .order_by(counts.c.meeting_count.desc(), *name_order(model))
         .limit(COUNTED_SHOWN)
     ).all()
     return ShownRecords(

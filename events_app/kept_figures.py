@@ -9,6 +9,7 @@ the answer only changes when the data does. A figure is kept under a key made of
   every flush that changes recorded data moves on, and a restore renews;
 - the viewer's visibility key (`visibility_key_for`): who they are, their role,
   whether they are active, their groups; access lists are meeting data;
+- the order of names of the reader's language (ties in a list go A–Z);
 - for figures about meetings that took place (first and last met), the start of
   the next meeting to begin: when it begins, they change with no data change.
 - for figures that hold words (the charts' titles and columns), the language
@@ -35,6 +36,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from events_app.extensions import db
+from events_app.language.collation import current_ordering
 from events_app.models import DataVersion, Meeting
 from events_app.models.meetings import utc_now
 from events_app.visibility import visibility_key_for
@@ -99,7 +101,7 @@ def kept_figure(
     stamp = _data_stamp(changes_when_meetings_begin)
     if stamp is None:
         return compute()  # no data version yet: nothing to key on
-    key = (name, arguments, stamp, visibility_key_for(user))
+    key = (name, arguments, stamp, visibility_key_for(user), current_ordering())
     store = figure_store()
     figure = store.get(key)
     if figure is None:

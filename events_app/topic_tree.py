@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.models import Topic
 from events_app.models.topics import PATH_SEPARATOR
@@ -106,7 +107,7 @@ def children_by_parent(topics: Select) -> dict[int | None, list[Topic]]:
     walking the tree costs nothing (and shows only the selected children).
     """
     grouped: dict[int | None, list[Topic]] = {}
-    for topic in db.session.scalars(topics.order_by(func.lower(Topic.name), Topic.id)):
+    for topic in db.session.scalars(topics.order_by(*name_order(Topic))):
         grouped.setdefault(topic.parent_id, []).append(topic)
     by_id = {topic.id: topic for siblings in grouped.values() for topic in siblings}
     for topic in by_id.values():

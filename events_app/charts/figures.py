@@ -30,6 +30,7 @@ from sqlalchemy import Select, case, desc, distinct, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.date_range import months_before
+from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.language.formatting import current_locale, format_number, month_name
 from events_app.meeting_stats import NOT_HELD_STATUSES
@@ -311,7 +312,7 @@ def named_top(counted: Select, model, name) -> list:
             model.id, name, *(column for column in top.c if column.name != "record_id")
         )
         .join(top, top.c.record_id == model.id)
-        .order_by(desc(top.c.meetings), func.lower(name), model.id)
+        .order_by(desc(top.c.meetings), *name_order(model))
     ).all()
 
 

@@ -336,6 +336,8 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
 def _as_json(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
     return value
 
 
@@ -359,6 +361,8 @@ def _from_json(model, values: dict) -> dict:
             value = datetime.fromisoformat(value)
         elif value is not None and python_type is date:
             value = date.fromisoformat(value)
+        elif value is not None and python_type is bytes:
+            value = bytes.fromhex(value)
         restored[column.key] = value
     return restored
 

@@ -5,6 +5,7 @@ built; this module holds only the pure functions, so the models can use them.
 """
 
 import re
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -16,6 +17,9 @@ PREFIX_LENGTH = 3
 
 # Words of a name that are compared; the rest of a very long name is ignored.
 MAXIMUM_WORDS = 6
+
+# Word skeletons remembered (a few MB at most).
+WORDS_REMEMBERED = 65_536
 
 SPELLED_OUT = str.maketrans(
     {
@@ -69,27 +73,56 @@ DOUBLED = re.compile(r"(.)\1+")
 WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def word_skeleton(word: str) -> str:
-    """The skeleton of one lower-case ASCII word ("kupreychyk" -> "kupraihik")."""
+    """The skeleton of one lower-case ASCII word ("kupreychyk" -> "kupraihik").
+
+    Remembered: a search index rebuild folds the same words over and over.
+    """
     word = V_BEFORE_CONSONANT.sub("u", word.replace("w", "v"))
     word = FOLD_PATTERN.sub(lambda match: FOLDS[match.group()], word)
     word = I_BEFORE_VOWEL.sub("", word)
     return DOUBLED.sub(r"\1", word)
 
 
+def _ascii_words(text: str) -> list[str]:
+    """The words of any text in plain lower-case ASCII (step 1 of likeness.py)."""
+    return WORD.findall(anyascii((text or "").translate(SPELLED_OUT)).lower())
+
+
+def beginning_skeleton(word: str) -> str:
+    """The skeleton of a word's beginning, its end folded as inside a longer word
+    ("iv" -> "iv", as "ivanova" begins, not "u" as the whole word "iv" would be)."""
+    return word_skeleton(word + "a")[:-1] or word_skeleton(word)
+
+
 def skeleton_words(name: str, typing: bool = False) -> list[str]:
     """The skeletons of the words of a name, in order ("Купрэйчык, М." -> [...]).
 
-    With `typing`, the last word is the beginning of a longer one: its end is
-    folded as inside a word ("Iv" -> "iv", as "Ivanova" begins, not "u" as the
-    whole word "Iv" would be).
+    With `typing`, the last word is the beginning of a longer one
+    (`beginning_skeleton`).
     """
-    ascii_text = anyascii((name or "").translate(SPELLED_OUT)).lower()
-    words = WORD.findall(ascii_text)
+    words = _ascii_words(name)
     skeletons = [word_skeleton(word) for word in words]
     if typing and words:
-        skeletons[-1] = word_skeleton(words[-1] + "a")[:-1] or skeletons[-1]
+        skeletons[-1] = beginning_skeleton(words[-1])
     return [word for word in skeletons if word][:MAXIMUM_WORDS]
+
+
+def text_skeleton(text: str) -> str:
+    """The skeletons of every word of a text, in order, joined by spaces (for
+    search: events_app/search/index.py); a word the fold empties is left out."""
+    return " ".join(filter(None, map(word_skeleton, _ascii_words(text))))
+
+
+def word_skeletons(word: str, beginning: bool = False) -> list[str]:
+    """The skeletons of one typed word (a few if transliteration splits it); with
+    `beginning`, the last is the skeleton of a beginning (`beginning_skeleton`)."""
+    words = _ascii_words(word)
+    skeletons = [word_skeleton(each) for each in words]
+    if beginning and words:
+        skeletons[-1] = beginning_skeleton(words[-1])
+    return [each for each in skeletons if each]
 
 
 def skeleton(name: str) -> str:

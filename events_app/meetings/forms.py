@@ -38,6 +38,7 @@ from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField
 from events_app.input_rules import AppForm, AppSubform
+from events_app.language.collation import collation_key
 from events_app.language.formatting import format_number, format_time, zone_label
 from events_app.meetings.timezone_places import (
     place_label,
@@ -455,13 +456,16 @@ class MeetingForm(AppForm):
         super().__init__(*args, **kwargs)
         self.from_record = from_record
         self.access_users.offer(
-            db.session.scalars(select(User).order_by(User.display_name, User.id)),
+            sorted(
+                db.session.scalars(select(User)),
+                key=lambda user: (collation_key(user.display_name), user.id),
+            ),
             accept_emails=from_record,
         )
         self.access_groups.choices = [
             (name, name)
-            for name in db.session.scalars(
-                select(UserGroup.name).order_by(UserGroup.name)
+            for name in sorted(
+                db.session.scalars(select(UserGroup.name)), key=collation_key
             )
         ]
 

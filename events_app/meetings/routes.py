@@ -20,8 +20,10 @@ from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
 from events_app.capped_pages import capped_page
+from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
+from events_app.language.collation import collation_key
 from events_app.language.formatting import month_name
 from events_app.meetings import bp
 from events_app.meetings.calendar_view import (
@@ -312,8 +314,11 @@ def _visible_topic_paths(user) -> list[str]:
     """Paths of the topics the user may see, each through visible topics only."""
     visible_ids = visible_topic_ids_for(user)
     return sorted(
-        visible_path(topic, visible_ids)
-        for topic in db.session.scalars(topics_among(visible_ids))
+        (
+            visible_path(topic, visible_ids)
+            for topic in db.session.scalars(topics_among(visible_ids))
+        ),
+        key=collation_key,
     )
 
 
@@ -326,12 +331,12 @@ def name_suggestions() -> dict[str, list[str]]:
         "people": db.session.scalars(
             visible_people_for(current_user)
             .with_only_columns(Person.display_name)
-            .order_by(Person.display_name)
+            .order_by(*name_order(Person))
         ).all(),
         "organizations": db.session.scalars(
             visible_organizations_for(current_user)
             .with_only_columns(Organization.name)
-            .order_by(Organization.name)
+            .order_by(*name_order(Organization))
         ).all(),
         "topics": _visible_topic_paths(current_user),
     }

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, false, func, text
+from sqlalchemy import Index, LargeBinary, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.directory.names import keys_column_value, split_other_names
@@ -13,9 +13,11 @@ from events_app.models.choices import OrganizationKind
 
 class Organization(db.Model):
     __tablename__ = "organization"
-    # The index's A–Z order (issue 10): a page is read off the index, not sorted.
+    # A–Z in each language's order (issue 10, issue 13): a page is read off the
+    # index, not sorted (see events_app/directory/name_order.py).
     __table_args__ = (
-        Index("ix_organization_name_order", func.lower(text("name")), "id"),
+        Index("ix_organization_latin_first_order", "sort_key_latin_first", "id"),
+        Index("ix_organization_cyrillic_first_order", "sort_key_cyrillic_first", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +29,9 @@ class Organization(db.Model):
     name_keys: Mapped[str] = mapped_column(Text, default="")
     # Skeletons of the same names, for likely matches (directory/likeness.py).
     name_skeletons: Mapped[str] = mapped_column(Text, default="")
+    # ICU sort keys of the name in each order (events_app/language/collation.py).
+    sort_key_latin_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    sort_key_cyrillic_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     # Created from a restricted meeting: never shown as a free directory entry
     # (see events_app/visibility.py) until an editor who sees it clears the mark.
     restricted: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -52,9 +57,11 @@ class Organization(db.Model):
 
 class Person(db.Model):
     __tablename__ = "person"
-    # The index's A–Z order (issue 10): a page is read off the index, not sorted.
+    # A–Z in each language's order (issue 10, issue 13): a page is read off the
+    # index, not sorted (see events_app/directory/name_order.py).
     __table_args__ = (
-        Index("ix_person_name_order", func.lower(text("display_name")), "id"),
+        Index("ix_person_latin_first_order", "sort_key_latin_first", "id"),
+        Index("ix_person_cyrillic_first_order", "sort_key_cyrillic_first", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +70,9 @@ class Person(db.Model):
     name_keys: Mapped[str] = mapped_column(Text, default="")
     # Skeletons of the same names, for likely matches (directory/likeness.py).
     name_skeletons: Mapped[str] = mapped_column(Text, default="")
+    # ICU sort keys of the name in each order (events_app/language/collation.py).
+    sort_key_latin_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    sort_key_cyrillic_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     organization_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("organization.id", ondelete="SET NULL"), index=True
     )

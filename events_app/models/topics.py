@@ -1,6 +1,6 @@
 """Topics discussed at meetings, optionally nested (Sanctions > Circumvention)."""
 
-from sqlalchemy import String, Text, false
+from sqlalchemy import LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from events_app.directory.names import keys_column_value
@@ -17,6 +17,10 @@ class Topic(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     name_keys: Mapped[str] = mapped_column(Text, default="")
     name_skeletons: Mapped[str] = mapped_column(Text, default="")
+    # ICU sort keys of the name in each order (events_app/language/collation.py);
+    # topics are few and listed whole, so these are not indexed.
+    sort_key_latin_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    sort_key_cyrillic_first: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     parent_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("topic.id", ondelete="SET NULL"), index=True
     )

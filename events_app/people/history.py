@@ -7,13 +7,14 @@ that appears only in hidden meetings has an empty history.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 import events_app.history
 from events_app.capped_pages import capped_page
 from events_app.directory.lookup import search_clause
+from events_app.directory.name_order import name_order
 from events_app.history import (
     CountedIds,
     CountedRecord,
@@ -104,7 +105,7 @@ def directory_listing(model, user, text: str, page: int) -> ListedRecords:
     visible = visible_records_for(user, model)
     query = (
         visible.where(search_clause(model, name_column, text, among=visible))
-        .order_by(func.lower(name_column), model.id)
+        .order_by(*name_order(model))
         .options(*(selectinload(related) for related in shown_with))
     )
     pagination = capped_page(
@@ -259,7 +260,7 @@ def organization_history(
     members = first_rows(
         visible_people_for(user)
         .where(Person.organization_id == organization.id)
-        .order_by(func.lower(Person.display_name), Person.id)
+        .order_by(*name_order(Person))
     )
     return OrganizationHistory(
         organization=organization,

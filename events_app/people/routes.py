@@ -6,9 +6,9 @@ exactly like one that does not exist.
 
 from flask import render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import func
 
 from events_app.auth.permissions import editor_required
+from events_app.directory.name_order import name_order
 from events_app.directory.pages import (
     form_page,
     index_page,
@@ -35,7 +35,7 @@ def _organization_names() -> list[str]:
         db.session.scalars(
             visible_organizations_for(current_user)
             .with_only_columns(Organization.name)
-            .order_by(func.lower(Organization.name))
+            .order_by(*name_order(Organization))
         )
     )
 

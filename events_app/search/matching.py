@@ -26,8 +26,9 @@ from events_app.search.query import SearchQuery
 # Marks the engines put around matched words, escaped away from the text before
 # they become <mark> tags. Control characters: input_rules refuses them in text.
 START, STOP = "\x02", "\x03"
-# A title match weighs as much as ten matches elsewhere.
-SQLITE_WEIGHTS = (10.0, 1.0)
+# A title match weighs as much as ten matches elsewhere; a match of a skeleton
+# only (another script or spelling, search/query.py) half a body match.
+SQLITE_WEIGHTS = (10.0, 1.0, 0.5)
 SNIPPET_WORDS = 16
 
 

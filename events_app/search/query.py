@@ -10,11 +10,20 @@ and no input can make SQLite FTS5 or PostgreSQL's `to_tsquery` fail:
 
 All terms must match (AND). Case and accents are left to the engines, which
 fold both on the indexed text and on the query alike.
+
+Across scripts: a term of words of `SKELETON_FROM_LETTERS` letters or more
+also matches where its words' skeletons (events_app/directory/skeletons.py)
+stand in the document's skeletons (search/index.py), so "Tsikhanouskaya",
+"Tikhanovskaya" and "Ціханоўская" find each other, as "Lukashenka" and
+"Лукашэнка" do. Shorter words match as typed only: their skeletons are too
+alike ("on", "an" and "en" fold to one).
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from events_app.directory.skeletons import word_skeletons
 
 # Letters and digits only: exactly the characters both engines keep in tokens.
 _WORD = re.compile(r"[^\W_]+")
@@ -22,6 +31,12 @@ _WORD = re.compile(r"[^\W_]+")
 _PIECE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 # More terms than anyone types; keeps a pasted page from becoming a huge query.
 MAXIMUM_TERMS = 12
+# Words at least this long also match by skeleton.
+SKELETON_FROM_LETTERS = 4
+# The FTS5 columns of the text as written (the third holds its skeletons).
+WRITTEN_COLUMNS = "{title body}"
+# PostgreSQL weights of the text as written, and of the skeletons.
+WRITTEN_WEIGHTS, SKELETON_WEIGHT = "AB", "D"
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,18 @@ class Term:
 
     words: tuple[str, ...]
     prefix: bool = False
+
+    @property
+    def skeletons(self) -> tuple[str, ...]:
+        """The words' skeletons, in order; () when the term matches as typed only."""
+        if min(len(word) for word in self.words) < SKELETON_FROM_LETTERS:
+            return ()
+        last = len(self.words) - 1
+        return tuple(
+            skeleton
+            for position, word in enumerate(self.words)
+            for skeleton in word_skeletons(word, self.prefix and position == last)
+        )
 
 
 @dataclass(frozen=True)
@@ -43,24 +70,42 @@ class SearchQuery:
         return not self.terms
 
     def fts5_expression(self) -> str:
-        """The query in SQLite FTS5 syntax: each term a quoted string, ANDed."""
+        """The query in SQLite FTS5 syntax: each term a quoted string in the
+        written columns, or its skeletons in the skeletons column; ANDed."""
         parts = []
         for term in self.terms:
-            part = '"' + " ".join(term.words) + '"'
-            parts.append(part + "*" if term.prefix else part)
+            written = f"{WRITTEN_COLUMNS} : {_fts5_phrase(term.words, term.prefix)}"
+            if term.skeletons:
+                skeletons = _fts5_phrase(term.skeletons, term.prefix)
+                written = f"({written} OR skeletons : {skeletons})"
+            parts.append(written)
         return " AND ".join(parts)
 
     def tsquery_expression(self) -> str:
-        """The query in PostgreSQL `to_tsquery` syntax: quoted lexemes, <-> and &."""
+        """The query in PostgreSQL `to_tsquery` syntax: quoted lexemes, <-> and &,
+        each term as written (weights A, B) or as skeletons (weight D)."""
         parts = []
         for term in self.terms:
-            lexemes = [f"'{word}'" for word in term.words]
-            if term.prefix:
-                lexemes[-1] += ":*"
-            parts.append(
-                lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
-            )
+            written = _tsquery_phrase(term.words, term.prefix, WRITTEN_WEIGHTS)
+            if term.skeletons:
+                skeletons = _tsquery_phrase(
+                    term.skeletons, term.prefix, SKELETON_WEIGHT
+                )
+                written = f"({written} | {skeletons})"
+            parts.append(written)
         return " & ".join(parts)
+
+
+def _fts5_phrase(words: tuple[str, ...], prefix: bool) -> str:
+    phrase = '"' + " ".join(words) + '"'
+    return phrase + "*" if prefix else phrase
+
+
+def _tsquery_phrase(words: tuple[str, ...], prefix: bool, weights: str) -> str:
+    lexemes = [f"'{word}':{weights}" for word in words]
+    if prefix:
+        lexemes[-1] = lexemes[-1].replace(":", ":*", 1)
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -6,11 +6,12 @@ Only meetings the viewer may see are counted, listed or mined for names.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, literal, select, true
+from sqlalchemy import literal, select, true
 
 import events_app.history
 from events_app.capped_pages import NumberedPages
 from events_app.directory.lookup import search_clause
+from events_app.directory.name_order import name_order, record_order
 from events_app.extensions import db
 from events_app.history import (
     CountedIds,
@@ -140,7 +141,7 @@ def topics_listing(user, text: str, page: int) -> TopicListing:
     if searching:
         query = visible.where(
             search_clause(Topic, Topic.name, text, among=visible)
-        ).order_by(func.lower(Topic.name), Topic.id)
+        ).order_by(*name_order(Topic))
         pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
         rows = [TreeRow(topic=topic, depth=0) for topic in pagination.items]
     else:
@@ -211,7 +212,7 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
             for child in topic.children
             if visible_ids is None or child.id in visible_ids
         ),
-        key=lambda child: (child.name.casefold(), child.id),
+        key=record_order,
     )
     related_topics = figures.related_topics.records(Topic)
     preload_ancestors(item.record.id for item in related_topics)
