@@ -40,7 +40,7 @@ from sqlalchemy import func, insert, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmark_app import benchmark_app  # noqa: E402
-from name_benchmark import organization_row, person_row  # noqa: E402
+from name_benchmark import organization_row, person_row, sort_keys_of  # noqa: E402
 
 from events_app.auth.feed_tokens import token_digest  # noqa: E402
 from events_app.directory.names import keys_column_value  # noqa: E402
@@ -165,6 +165,7 @@ def topic_rows(count: int) -> list[dict]:
                 "name": name,
                 "name_keys": keys_column_value(name),
                 "name_skeletons": skeletons_column_value(name),
+                **sort_keys_of(name),
                 "parent_id": parent_id,
                 "description": "",
                 "restricted": False,

@@ -22,12 +22,14 @@ from benchmark_app import benchmark_app  # noqa: E402
 
 from events_app.auth.accounts import create_user  # noqa: E402
 from events_app.directory.likeness import likely_matches, likely_pairs  # noqa: E402
+from events_app.directory.name_order import sort_key_attribute  # noqa: E402
 from events_app.directory.names import keys_column_value  # noqa: E402
 from events_app.directory.skeletons import (  # noqa: E402
     name_beginnings,
     skeletons_column_value,
 )
 from events_app.extensions import db  # noqa: E402
+from events_app.language.collation import ORDERINGS, sort_key  # noqa: E402
 from events_app.models import NameWord, Organization, Person  # noqa: E402
 from events_app.visibility import (  # noqa: E402
     visible_organizations_for,
@@ -73,6 +75,13 @@ ENDINGS = [
 ]  # fmt: skip
 
 
+def sort_keys_of(name: str) -> dict[str, bytes]:
+    """The A–Z keys a saved record gets (events_app/directory/name_order.py)."""
+    return {
+        sort_key_attribute(ordering): sort_key(name, ordering) for ordering in ORDERINGS
+    }
+
+
 def person_row(number: int, rng: random.Random) -> dict:
     """A person: a Belarusian Latin name, a Russian-style and a Cyrillic other name.
 
@@ -95,6 +104,7 @@ def person_row(number: int, rng: random.Random) -> dict:
         "other_names": "\n".join(other),
         "name_keys": keys_column_value(name, *other),
         "name_skeletons": skeletons_column_value(name, *other),
+        **sort_keys_of(name),
         "title": "",
         "notes": "",
         "restricted": False,
@@ -116,6 +126,7 @@ def organization_row(number: int, rng: random.Random) -> dict:
         "other_names": "",
         "name_keys": keys_column_value(name),
         "name_skeletons": skeletons_column_value(name),
+        **sort_keys_of(name),
         "restricted": False,
         "created_at": datetime(2025, 1, 1),
     }
