@@ -8,12 +8,18 @@ axe-core; `python -m tests.screenshots` photographs each into docs/screenshots/.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
+from config import TestConfig
+from events_app import create_app
 from events_app.extensions import db
 from events_app.models import Meeting, Organization, Person, Topic
+from tests.live_server import serving
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _browser_missing_reason
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +149,29 @@ def missing_tools() -> str | None:
 def required() -> bool:
     """Whether missing tools are a failure (CI) rather than a reason to skip."""
     return os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
+
+
+@contextmanager
+def live_app(request, database_file: Path) -> Iterator[tuple]:
+    """(app, base URL, the session's Chromium): a new app on its own SQLite file,
+    with CSRF on, served over HTTP. Skips (or fails, when required) without the tools.
+    """
+    reason = missing_tools()
+    if reason:
+        if required():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    browser = request.getfixturevalue("chromium")
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database_file}",
+        WTF_CSRF_ENABLED=True,
+    )
+    with app.app_context():
+        db.create_all()
+    try:
+        with serving(app) as base:
+            yield app, base, browser
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -11,13 +11,9 @@ from itertools import pairwise
 
 import pytest
 
-from config import TestConfig
-from events_app import create_app
-from events_app.extensions import db
 from events_app.meetings.calendar_view import today_in, viewer_zone
 from tests import page_tour
 from tests.factories import Factories
-from tests.live_server import serving
 
 DEMO_MONTH = "/meetings?view=month&month=2025-03"
 
@@ -25,20 +21,11 @@ DEMO_MONTH = "/meetings?view=month&month=2025-03"
 @pytest.fixture
 def tour(request, tmp_path):
     """A live app with the demo, a busy day, a cancelled meeting and one today."""
-    reason = page_tour.missing_tools()
-    if reason:
-        if page_tour.required():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    browser = request.getfixturevalue("chromium")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'calendar.sqlite'}",
-        WTF_CSRF_ENABLED=True,
-    )
-    with app.app_context():
-        db.create_all()
-    with serving(app) as base:
+    with page_tour.live_app(request, tmp_path / "calendar.sqlite") as (
+        app,
+        base,
+        browser,
+    ):
         context = browser.new_context(
             viewport=page_tour.DESKTOP, timezone_id="Europe/Vilnius"
         )
@@ -63,8 +50,6 @@ def tour(request, tmp_path):
             )
         yield base, page, browser
         context.close()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def grid_pages() -> dict[str, str]:

@@ -9,39 +9,20 @@ Playwright or axe-core is missing, unless REQUIRE_BROWSER_TESTS=1 (as in CI).
 
 import pytest
 
-from config import TestConfig
-from events_app import create_app
-from events_app.extensions import db
 from tests import page_tour
-from tests.live_server import serving
 
 
 @pytest.fixture
 def tour(request, tmp_path):
     """A live app on its own SQLite file and a Chromium page, the demo prepared."""
-    reason = page_tour.missing_tools()
-    if reason:
-        if page_tour.required():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    chromium = request.getfixturevalue("chromium")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'tour.sqlite'}",
-        WTF_CSRF_ENABLED=True,
-    )
-    with app.app_context():
-        db.create_all()
-    with serving(app) as base:
-        context = chromium.new_context(
+    with page_tour.live_app(request, tmp_path / "tour.sqlite") as (app, base, browser):
+        context = browser.new_context(
             viewport=page_tour.DESKTOP, timezone_id="Europe/Vilnius"
         )
         page = context.new_page()
         ids = page_tour.prepare_demo(page, app, base)
         yield app, base, page, ids
         context.close()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])

@@ -8,18 +8,14 @@ like the other browser tests when the tools are missing, unless
 REQUIRE_BROWSER_TESTS=1.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from babel.dates import format_date
 from flask_babel import force_locale, gettext
 
-from config import TestConfig
-from events_app import create_app
-from events_app.extensions import db
 from tests import page_tour
 from tests.factories import TEST_PASSWORD, Factories
-from tests.live_server import serving
 from tests.test_translations import texts_of, unmarked_english
 
 
@@ -31,31 +27,20 @@ def translated(app, language: str, message: str) -> str:
 @pytest.fixture
 def french_browser(request, tmp_path):
     """A live app with an editor and a Cyrillic meeting, and a French Chromium page."""
-    reason = page_tour.missing_tools()
-    if reason:
-        if page_tour.required():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    chromium = request.getfixturevalue("chromium")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'languages.sqlite'}",
-        WTF_CSRF_ENABLED=True,
-    )
-    with app.app_context():
-        db.create_all()
-        make = Factories()
-        make.user("editor@example.org", "editor")
-        today = date.today()
-        from datetime import datetime
-
-        make.meeting(
-            title="Сустрэча кааліцыі",
-            start_utc=datetime(today.year, today.month, 3, 9, 0),
-            end_utc=datetime(today.year, today.month, 3, 11, 0),
-        )
-    with serving(app) as base:
-        context = chromium.new_context(
+    with page_tour.live_app(request, tmp_path / "languages.sqlite") as (
+        app,
+        base,
+        browser,
+    ):
+        with app.app_context():
+            Factories().user("editor@example.org", "editor")
+            today = date.today()
+            Factories().meeting(
+                title="Сустрэча кааліцыі",
+                start_utc=datetime(today.year, today.month, 3, 9, 0),
+                end_utc=datetime(today.year, today.month, 3, 11, 0),
+            )
+        context = browser.new_context(
             viewport=page_tour.DESKTOP,
             locale="fr-FR",
             extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
@@ -63,8 +48,6 @@ def french_browser(request, tmp_path):
         page = context.new_page()
         yield app, base, page
         context.close()
-    with app.app_context():
-        db.engine.dispose()
 
 
 def page_language(page) -> str:

@@ -95,15 +95,6 @@ CHANGE_HEADINGS = {
     "removed": _l("Removed:"),
     "changed": _l("Changed:"),
 }
-# What a revision was saved by (MeetingRevision.action), as pages name it.
-REVISION_ACTIONS = {
-    "created": _l("Created"),
-    "updated": _l("Updated"),
-    "restored": _l("Restored"),
-    "follow_up_done": _l("Follow up done"),
-    "follow_up_dropped": _l("Follow up dropped"),
-    "follow_up_reopened": _l("Follow up reopened"),
-}
 # Fields holding a day ("2025-03-14") or a day or a wall time ("2025-03-14T10:00"),
 # shown as the reader's language writes dates.
 DAY_FIELDS = {"due", "completed_on", "start", "end"}
@@ -139,9 +130,10 @@ def field_label(name: str) -> str:
 
 
 def revision_action(action: str) -> str:
-    """What saved a revision, in words ("follow_up_done": "Follow up done")."""
-    if action in REVISION_ACTIONS:
-        return str(REVISION_ACTIONS[action])
+    """What saved a revision, in words ("follow_up_done": "Follow up done").
+
+    Revisions and audit events share their action names, and so their labels.
+    """
     return label(action)
 
 
