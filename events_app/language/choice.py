@@ -5,8 +5,8 @@ with the switcher in this browser (kept in the session), then the browser's
 Accept-Language, then English.
 """
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import refresh
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations, refresh
 from flask_login import current_user
 
 from events_app.extensions import babel
@@ -42,8 +42,37 @@ def chosen_language() -> str:
     return browser_language(request.accept_languages)
 
 
+def current_translations():
+    """The catalog of this request's language, found once per locale.
+
+    Flask-Babel looks it up through several context proxies on every call, and
+    a page makes hundreds (each label, each date): templates ask here instead.
+    Kept with the locale object it was found for, so `force_locale` is obeyed.
+    """
+    locale = get_locale()
+    found = getattr(g, "_translations_of_locale", None)
+    if found is not None and found[0] is locale:
+        return found[1]
+    translations = get_translations()
+    g._translations_of_locale = (locale, translations)
+    return translations
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=chosen_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: current_translations().ugettext(message),
+        ngettext=lambda singular, plural, count: current_translations().ungettext(
+            singular, plural, count
+        ),
+        pgettext=lambda context, message: current_translations().upgettext(
+            context, message
+        ),
+        npgettext=lambda context, singular, plural, count: (
+            current_translations().unpgettext(context, singular, plural, count)
+        ),
+        newstyle=True,
+    )
     # Flask-Babel keeps the locale on `g`, which outlives a request where an
     # app context was already open (tests, CLI commands serving requests):
     # choose afresh for every request.
