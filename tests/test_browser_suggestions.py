@@ -73,6 +73,7 @@ def test_browser_history_filtered_by_typing_another_spelling(live_server, page):
     assert page.input_value("#person") == ""
     field.press("Escape")
     page.click("form.filters button[type=submit]")
+    page.wait_for_url(lambda url: "person_name=Nobody" in url)
     assert page.locator("#person-message").inner_text() == (
         "No person you may see is named “Nobody Known”."
     )
