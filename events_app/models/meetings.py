@@ -291,6 +291,11 @@ class Outcome(db.Model):
             "due",
             "id",
         ),
+        # Dated follow-ups of a status by due date (the home page's overdue and
+        # next due, the follow-ups feed). PostgreSQL rewrites "(due IS NULL) =
+        # false" as "due IS NOT NULL", which the index above cannot serve: it
+        # sorted every open outcome instead (29 ms at 100,000, 1 ms with this).
+        Index("ix_outcome_dated_order", "status", "due", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
