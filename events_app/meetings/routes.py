@@ -19,10 +19,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from events_app.auth.permissions import editor_required
-from events_app.capped_pages import capped_page
+from events_app.capped_pages import COUNTED_AT_MOST, capped_page, count_at_most
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
+from events_app.kept_figures import kept_figure
 from events_app.language.collation import collation_key
 from events_app.language.formatting import month_name
 from events_app.meetings import bp
@@ -81,6 +82,21 @@ def home():
     return redirect(url_for("meetings.index"))
 
 
+def history_count(filters, statement) -> int:
+    """How many meetings the history lists under these filters, up to the cap.
+
+    Kept per data version and viewer (events_app/kept_figures.py): counting
+    10,000 visible meetings is most of the history's SQL on PostgreSQL, and
+    the answer only changes with the data.
+    """
+    return kept_figure(
+        "history count",
+        tuple(sorted(filters.as_args().items())),
+        current_user,
+        lambda: count_at_most(statement, COUNTED_AT_MOST),
+    )
+
+
 @bp.route("/meetings")
 def index():
     """Reverse-chronological history, grouped by month, filtered by the query string."""
@@ -110,7 +126,7 @@ def index():
         statement,
         page=integer_arg("page", 1),
         per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
-        total=listing.total if listing else None,
+        total=listing.total if listing else history_count(filters, statement),
         counted_at_most=search_counted_at_most(listing) if listing else None,
     )
     months = [
