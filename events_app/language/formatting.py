@@ -6,22 +6,45 @@ in the request's locale.
 """
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask_babel import get_locale, pgettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 
-from events_app.language.choice import DEFAULT_LANGUAGE
+from events_app.language.choice import DEFAULT_LANGUAGE, current_translations
 
 DAY_PATTERN = "EEE d MMM y"
 TIME_PATTERN = "HH:mm"
 
 
+def _(message: str, **values) -> str:
+    """gettext through the request's catalog found once (a page calls these often)."""
+    text = current_translations().ugettext(message)
+    return text % values if values else text
+
+
+def pgettext(context: str, message: str) -> str:
+    return current_translations().upgettext(context, message)
+
+
 def current_locale() -> Locale:
     return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+
+
+# Babel formats a day in about 10 µs, and a page shows the same days and times
+# many times over (a history page: about 25 meetings, each several times):
+# remembered per locale, pattern and value, a few thousand of each.
+@lru_cache(maxsize=4096)
+def _formatted_day(day: date, pattern: str, locale: Locale) -> str:
+    return babel_dates.format_date(day, pattern, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_time(at: time, pattern: str, locale: Locale) -> str:
+    return babel_dates.format_time(at, pattern, locale=locale)
 
 
 def format_date(value: date | datetime | None, pattern: str = DAY_PATTERN) -> str:
@@ -30,7 +53,7 @@ def format_date(value: date | datetime | None, pattern: str = DAY_PATTERN) -> st
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, pattern, locale=current_locale())
+    return _formatted_day(value, pattern, current_locale())
 
 
 def format_time(value: datetime | time | None) -> str:
@@ -38,7 +61,7 @@ def format_time(value: datetime | time | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.time()
-    return babel_dates.format_time(value, TIME_PATTERN, locale=current_locale())
+    return _formatted_time(value, TIME_PATTERN, current_locale())
 
 
 def format_number(value: int | float | None) -> str:
@@ -51,7 +74,9 @@ def format_number(value: int | float | None) -> str:
 def month_name(day: date, width: str = "wide") -> str:
     """A month's name standing alone, as a heading ("March 2025" / "сакавік 2025")."""
     pattern = "LLLL y" if width == "wide" else "LLL y"
-    return babel_dates.format_date(day, pattern, locale=current_locale())
+    if isinstance(day, datetime):
+        day = day.date()
+    return _formatted_day(day.replace(day=1), pattern, current_locale())
 
 
 def weekday_names(width: str = "abbreviated") -> list[str]:
@@ -67,13 +92,16 @@ def first_weekday() -> int:
 
 def zone_city(timezone: str) -> str:
     """The time zone's exemplar city in the reader's language ("Paris", "Парыж")."""
+    return _zone_city(timezone, current_locale())
+
+
+@lru_cache(maxsize=1024)
+def _zone_city(timezone: str, locale: Locale) -> str:
     try:
         zone = ZoneInfo(timezone)
     except (KeyError, ValueError):
         return timezone
-    return babel_dates.get_timezone_location(
-        zone, locale=current_locale(), return_city=True
-    )
+    return babel_dates.get_timezone_location(zone, locale=locale, return_city=True)
 
 
 def zone_label(timezone: str) -> str:

@@ -18,8 +18,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from events_app import capped_pages
 from events_app.auth.permissions import editor_required
-from events_app.capped_pages import COUNTED_AT_MOST, capped_page, count_at_most
+from events_app.capped_pages import capped_page
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.input_rules import integer_arg
@@ -91,9 +92,9 @@ def history_count(filters, statement) -> int:
     """
     return kept_figure(
         "history count",
-        tuple(sorted(filters.as_args().items())),
+        (tuple(sorted(filters.as_args().items())), capped_pages.COUNTED_AT_MOST),
         current_user,
-        lambda: count_at_most(statement, COUNTED_AT_MOST),
+        lambda: capped_pages.count_at_most(statement, capped_pages.COUNTED_AT_MOST),
     )
 
 
