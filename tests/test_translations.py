@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po
 from events_app.extensions import db
 from events_app.models import Outcome, UserGroup
 from tests.factories import TEST_PASSWORD, Factories
+from tests.test_hostile_routes import build
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "events_app" / "translations"
@@ -206,10 +207,7 @@ def page_urls(app, ids: dict[str, int]) -> list[str]:
             continue
         if not all(name in ids for name in rule.arguments):
             continue
-        path = rule.rule
-        for name in rule.arguments:
-            path = re.sub(rf"<(?:[^:>]+:)?{name}>", str(ids[name]), path)
-        urls.append(path)
+        urls.append(build(rule, ids))
     today = date.today()
     urls += [
         f"/meetings?view=month&month={today:%Y-%m}",
