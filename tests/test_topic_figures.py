@@ -247,3 +247,60 @@ def test_a_person_s_and_an_organization_s_kept_figures_follow_viewer_and_data(ap
     for path in paths:
         page = text_of(alice.get(path))
         assert meeting_count(page) == "1" and "Secret Contact" not in page, path
+
+
+def test_kept_index_pages_meeting_lists_and_members_follow_viewer_and_data(app):
+    """The people and organization indexes keep their page, count and figures;
+    record pages keep which meetings are listed and an organization's members:
+    each viewer's own, never stale."""
+    with app.app_context():
+        make = Factories()
+        make.user()
+        alice = make.user(email="alice@example.org", role="viewer")
+        make.user(email="bob@example.org", role="viewer")
+        office = make.organization("Regular Office")
+        regular = make.person("Regular Visitor", organization=office)
+        secret_contact = make.person("Secret Contact", organization=office)
+        make.meeting(
+            title="Open roundtable", participants=[(regular, office, "speaker")]
+        )
+        secret = make.meeting(
+            title="Closed dinner",
+            start_utc=datetime(2025, 6, 20, 18),
+            end_utc=datetime(2025, 6, 20, 21),
+            confidentiality="restricted",
+            participants=[(regular, office, "participant")]
+            + [(secret_contact, None, "participant")],
+        )
+        secret_contact.restricted = True
+        secret.access_users.append(alice)
+        db.session.commit()
+        person_path, office_path = (
+            f"/people/{regular.id}",
+            f"/organizations/{office.id}",
+        )
+        secret_id = secret.id
+
+    def office_row(index: str) -> str:
+        return re.search(r">Regular Office</a>.*?</tr>", index, re.S).group(0)
+
+    alice = sign_in(app, "alice@example.org")
+    bob = sign_in(app, "bob@example.org")
+    for _ in range(2):  # shown, then shown from what was kept
+        assert "Secret Contact" in text_of(alice.get("/people"))
+        assert "Secret Contact" not in text_of(bob.get("/people"))
+        assert "<td>2</td>" in office_row(text_of(alice.get("/organizations")))
+        assert "<td>1</td>" in office_row(text_of(bob.get("/organizations")))
+        for path in (person_path, office_path):
+            assert "Closed dinner" in text_of(alice.get(path)), path
+            assert "Closed dinner" not in text_of(bob.get(path)), path
+        assert "Secret Contact" in text_of(alice.get(office_path))
+        assert "Secret Contact" not in text_of(bob.get(office_path))
+    with app.app_context():
+        db.session.get(Meeting, secret_id).deleted_at = utc_now()
+        db.session.commit()
+    assert "Secret Contact" not in text_of(alice.get("/people"))
+    assert "<td>1</td>" in office_row(text_of(alice.get("/organizations")))
+    for path in (person_path, office_path):
+        page = text_of(alice.get(path))
+        assert "Closed dinner" not in page and "Secret Contact" not in page, path

@@ -147,7 +147,9 @@ class FollowUpFilters:
             return and_(met, ~func.coalesce(owned, False))
         return or_(owned, met)
 
-    def apply(self, statement: Select, user, today: date) -> Select:
+    def apply(
+        self, statement: Select, user, today: date, record_seen: bool = False
+    ) -> Select:
         """Narrow a select of outcomes joined to their meetings (those `user` may see).
 
         A person or organization the user may not see selects nothing (its
@@ -160,6 +162,8 @@ class FollowUpFilters:
         in a meeting they took part in and owned by someone else, or by no one).
         `topic`: its meeting had the topic or one of
         its sub-topics on the agenda. Overdue: open, due before `today`.
+        `record_seen`: the caller found the person or organization visible to
+        `user` already (its own page did), so it is not tested again.
         """
         if self.status:
             statement = statement.where(Outcome.status == self.status)
@@ -167,7 +171,11 @@ class FollowUpFilters:
             (Person, self.person_id),
             (Organization, self.organization_id),
         ):
-            if record_id and not sees_record_id(user, model, record_id):
+            if (
+                record_id
+                and not record_seen
+                and not sees_record_id(user, model, record_id)
+            ):
                 return statement.where(false())
         if self.person_id:
             statement = statement.where(self._person_clause())

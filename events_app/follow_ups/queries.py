@@ -171,11 +171,15 @@ def due_follow_ups(
 def follow_ups_of_record(
     user, filters: FollowUpFilters, limit: int = SHOWN_ON_OTHER_PAGES
 ) -> tuple[list[Outcome], bool]:
-    """The first follow-ups under a person's or organization's filter; more?"""
+    """The first follow-ups under a person's or organization's filter; more?
+
+    The record is one the user may see: its page found it so.
+    """
+    narrowed = filters.apply(
+        visible_follow_ups_for(user), user, today(), record_seen=True
+    )
     rows = db.session.scalars(
-        with_meetings_and_owners(
-            by_due_date(filters.apply(visible_follow_ups_for(user), user, today()))
-        ).limit(limit + 1)
+        with_meetings_and_owners(by_due_date(narrowed)).limit(limit + 1)
     ).all()
     return list(rows[:limit]), len(rows) > limit
 
@@ -220,7 +224,8 @@ def follow_ups_of(user, record) -> list[RecordFollowUps]:
     """A person's or organization's open follow-ups promised by it, then to it.
 
     Each list is capped, soonest due first, over the meetings the user may
-    see, with the follow-ups list's filter for all of it.
+    see, with the follow-ups list's filter for all of it. `record` is one the
+    user may see (its page checked).
     """
     argument = "person" if isinstance(record, Person) else "organization"
     lists = []

@@ -197,7 +197,11 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         changes_when_meetings_begin=True,
     )
     meetings = visible_meetings_page(
-        user, on_topic, page, total=figures.stats.meeting_count
+        user,
+        on_topic,
+        page,
+        total=figures.stats.meeting_count,
+        kept_as=("topic_id", topic.id),
     )
     notes = {
         meeting.id: [
