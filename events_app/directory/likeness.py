@@ -427,6 +427,9 @@ def likely_matches(
             scored.append((score, record_id))
     scored.sort(key=lambda item: (-item[0], item[1]))
     scored = scored[:limit]
+    if not scored:
+        # Most words searched for name no record: no query for none.
+        return []
     records = {
         record.id: record
         for record in db.session.scalars(

@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, literal_column, select, union
 
 from events_app.directory.likeness import likely_matches
 from events_app.extensions import db
+from events_app.kept_figures import kept_figure
 from events_app.models import Meeting, Organization, Person, Topic
 from events_app.visibility import (
     ORGANIZATION_LINKS,
@@ -104,10 +105,29 @@ def looks_like_a_name(text: str) -> bool:
 
 
 def directory_offers(user, text: str) -> list[DirectoryOffer]:
-    """People, then organizations, then topics the user may see named like `text`."""
+    """People, then organizations, then topics the user may see named like `text`.
+
+    Kept per data version and viewer (events_app/kept_figures.py): weighing
+    names and counting each one's meetings is about half of a name search's
+    time, and every search asks again for the same words.
+    """
     text = " ".join((text or "").split())
     if not looks_like_a_name(text):
         return []
+    offered = kept_figure(
+        "search_offers",
+        (text, OFFERS_PER_KIND),
+        user,
+        lambda: tuple(_offered_records(user, text)),
+    )
+    return [
+        DirectoryOffer(label, url_for(endpoint, **{argument: record_id}), meetings)
+        for label, endpoint, argument, record_id, meetings in offered
+    ]
+
+
+def _offered_records(user, text: str) -> list[tuple[str, str, str, int, int]]:
+    """(label, endpoint, argument, record id, meetings) of each record offered."""
     found = [
         (
             links,
@@ -127,9 +147,11 @@ def directory_offers(user, text: str) -> list[DirectoryOffer]:
         [(links, [record.id for record in records]) for links, _, _, records in found],
     )
     return [
-        DirectoryOffer(
+        (
             record.label,
-            url_for(endpoint, **{argument: record.id}),
+            endpoint,
+            argument,
+            record.id,
             counts.get((_kind(links), record.id), 0),
         )
         for links, endpoint, argument, records in found

@@ -10,7 +10,7 @@ HTML-escaped with only our own <mark> tags added.
 """
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, false, func, literal_column, select
+from sqlalchemy import Select, and_, false, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.extensions import db
@@ -21,7 +21,7 @@ from events_app.search.index import (
     TEXT_SEARCH_CONFIGURATION,
     search_table,
 )
-from events_app.search.query import SearchQuery
+from events_app.search.query import SearchQuery, Term
 
 # Marks the engines put around matched words, escaped away from the text before
 # they become <mark> tags. Control characters: input_rules refuses them in text.
@@ -41,13 +41,28 @@ def _configuration():
 
 
 def _tsquery(query: SearchQuery):
-    return func.to_tsquery(_configuration(), query.tsquery_expression())
+    return _to_tsquery(query.tsquery_expression())
+
+
+def _to_tsquery(expression: str):
+    return func.to_tsquery(_configuration(), expression)
+
+
+def _term_match(index, term: Term) -> ColumnElement[bool]:
+    """A term's condition on PostgreSQL: as written, or as skeletons, each in
+    the tsvector of that kind of words alone (search/index.py), whose GIN
+    index answers a word alone, without weights to check in each document."""
+    written, skeletons = term.tsquery_alternatives()
+    found = index.c.written_words.op("@@")(_to_tsquery(written))
+    if skeletons is None:
+        return found
+    return or_(found, index.c.skeleton_words.op("@@")(_to_tsquery(skeletons)))
 
 
 def _match(dialect: str, index, query: SearchQuery) -> ColumnElement[bool]:
     if dialect == "sqlite":
         return literal_column(SEARCH_TABLE).op("MATCH")(query.fts5_expression())
-    return index.c.document.op("@@")(_tsquery(query))
+    return and_(*(_term_match(index, term) for term in query.terms))
 
 
 def _hits(dialect: str, query: SearchQuery, ranked: bool):

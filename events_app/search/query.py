@@ -58,6 +58,25 @@ class Term:
             for skeleton in word_skeletons(word, self.prefix and position == last)
         )
 
+    def tsquery_expression(self) -> str:
+        """The term in PostgreSQL `to_tsquery` syntax, as written (weights A, B)
+        or as skeletons (weight D): for the one tsvector of both."""
+        written = _tsquery_phrase(self.words, self.prefix, WRITTEN_WEIGHTS)
+        if not self.skeletons:
+            return written
+        skeletons = _tsquery_phrase(self.skeletons, self.prefix, SKELETON_WEIGHT)
+        return f"({written} | {skeletons})"
+
+    def tsquery_alternatives(self) -> tuple[str, str | None]:
+        """The term in `to_tsquery` syntax as written, and as skeletons (None when
+        it matches as typed only), without weights: for the tsvectors of either
+        kind of words alone (search/index.py), which a query without weights
+        needs no document read for (with weights, every candidate's is)."""
+        written = _tsquery_phrase(self.words, self.prefix, "")
+        if not self.skeletons:
+            return written, None
+        return written, _tsquery_phrase(self.skeletons, self.prefix, "")
+
 
 @dataclass(frozen=True)
 class SearchQuery:
@@ -84,16 +103,7 @@ class SearchQuery:
     def tsquery_expression(self) -> str:
         """The query in PostgreSQL `to_tsquery` syntax: quoted lexemes, <-> and &,
         each term as written (weights A, B) or as skeletons (weight D)."""
-        parts = []
-        for term in self.terms:
-            written = _tsquery_phrase(term.words, term.prefix, WRITTEN_WEIGHTS)
-            if term.skeletons:
-                skeletons = _tsquery_phrase(
-                    term.skeletons, term.prefix, SKELETON_WEIGHT
-                )
-                written = f"({written} | {skeletons})"
-            parts.append(written)
-        return " & ".join(parts)
+        return " & ".join(term.tsquery_expression() for term in self.terms)
 
 
 def _fts5_phrase(words: tuple[str, ...], prefix: bool) -> str:
@@ -102,9 +112,15 @@ def _fts5_phrase(words: tuple[str, ...], prefix: bool) -> str:
 
 
 def _tsquery_phrase(words: tuple[str, ...], prefix: bool, weights: str) -> str:
-    lexemes = [f"'{word}':{weights}" for word in words]
-    if prefix:
-        lexemes[-1] = lexemes[-1].replace(":", ":*", 1)
+    """Quoted lexemes one after another, each of `weights` only ("": any); with
+    `prefix` the last one is a prefix."""
+    last = len(words) - 1
+
+    def lexeme(position: int, word: str) -> str:
+        labels = ("*" if prefix and position == last else "") + weights
+        return f"'{word}':{labels}" if labels else f"'{word}'"
+
+    lexemes = [lexeme(position, word) for position, word in enumerate(words)]
     return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
 
 
