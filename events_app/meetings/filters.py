@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, any_, func, select
+from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.datastructures import MultiDict
 
 from events_app.date_range import query_date_span
@@ -115,12 +116,15 @@ class MeetingFilters:
         }
         return {key: value for key, value in values.items() if value}
 
-    def apply(self, statement: Select, user, ranked: bool = False) -> Select:
+    def apply(
+        self, statement: Select, user, ranked: bool = False, counted: bool = False
+    ) -> Select:
         """Narrow a select of meetings (already limited to what `user` may see).
 
         A record filter names a record by id; for a topic the user may not see
         it selects nothing, as for a missing one. With `ranked`, a text search
-        orders the meetings best match first.
+        orders the meetings best match first. With `counted`, the select is
+        only counted (see `meeting_among`).
         """
         if self.date_from:
             statement = statement.where(
@@ -134,28 +138,31 @@ class MeetingFilters:
             )
         if self.person_id:
             statement = statement.where(
-                Meeting.id.in_(
+                meeting_among(
                     select(Participation.meeting_id).where(
                         Participation.person_id == self.person_id
-                    )
+                    ),
+                    counted,
                 )
             )
         if self.organization_id:
             statement = statement.where(
-                Meeting.id.in_(
+                meeting_among(
                     select(Participation.meeting_id).where(
                         Participation.organization_id == self.organization_id
-                    )
+                    ),
+                    counted,
                 )
             )
         if self.topic_id:
             statement = statement.where(
-                Meeting.id.in_(
+                meeting_among(
                     select(MeetingTopic.meeting_id).where(
                         MeetingTopic.topic_id.in_(
                             topic_and_descendant_ids(self.topic_id, user)
                         )
-                    )
+                    ),
+                    counted,
                 )
             )
         if self.kind:
@@ -177,6 +184,20 @@ class MeetingFilters:
     def search(self) -> SearchQuery:
         """The `q` text parsed for the search index (see events_app/search/)."""
         return parse_search(self.query)
+
+
+def meeting_among(meeting_ids: Select, counted: bool) -> ColumnElement[bool]:
+    """True for a meeting whose id `meeting_ids` selects (a record filter).
+
+    To count on PostgreSQL, the ids are read first into an array: it then
+    fetches those meetings in id order, where for `IN` it probed the meeting
+    table once per id in link order (the busiest topic's 8,000 meetings: 60 to
+    27 ms at 100,000). A page of the history keeps `IN`: walking the newest
+    meetings and probing the link index finds a page sooner.
+    """
+    if counted and db.session.get_bind().dialect.name == "postgresql":
+        return Meeting.id == any_(func.array(meeting_ids.scalar_subquery()))
+    return Meeting.id.in_(meeting_ids)
 
 
 # Local dates lie within 14 hours of UTC ones; two days leave room to spare.

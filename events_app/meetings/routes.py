@@ -123,11 +123,13 @@ def index():
     statement = (
         listing.statement if listing else filters.apply(visible, current_user)
     ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+    # Counted in a shape of its own (see `meeting_among`), the same rows.
+    counted = filters.apply(visible, current_user, counted=True)
     page = capped_page(
         statement,
         page=integer_arg("page", 1),
         per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
-        total=listing.total if listing else history_count(filters, statement),
+        total=listing.total if listing else history_count(filters, counted),
         counted_at_most=search_counted_at_most(listing) if listing else None,
     )
     months = [
