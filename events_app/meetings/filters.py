@@ -66,6 +66,10 @@ class MeetingFilters:
     series: str = ""
     query: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    # The topic filter's ids by topic id, read once for a listing and its count.
+    _topic_ids_read: dict[int, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_args(cls, args: MultiDict) -> "MeetingFilters":
@@ -158,9 +162,7 @@ class MeetingFilters:
             statement = statement.where(
                 meeting_among(
                     select(MeetingTopic.meeting_id).where(
-                        MeetingTopic.topic_id.in_(
-                            topic_and_descendant_ids(self.topic_id, user)
-                        )
+                        MeetingTopic.topic_id.in_(self._topic_ids(user))
                     ),
                     counted,
                 )
@@ -179,6 +181,15 @@ class MeetingFilters:
         if self.query:
             statement = matching(statement, self.search, ranked)
         return statement
+
+    def _topic_ids(self, user) -> list[int]:
+        """`topic_and_descendant_ids` of the topic filter, read once per request
+        (a filters object is parsed for one request, so for one user)."""
+        if self.topic_id not in self._topic_ids_read:
+            self._topic_ids_read[self.topic_id] = topic_and_descendant_ids(
+                self.topic_id, user
+            )
+        return self._topic_ids_read[self.topic_id]
 
     @property
     def search(self) -> SearchQuery:
