@@ -35,6 +35,7 @@ from events_app.meetings.filters import UNKNOWN_RECORD, MeetingFilters
 from events_app.models import Organization, Person, Topic
 from events_app.topic_tree import preload_ancestors, visible_path
 from events_app.visibility import (
+    sees_record_id,
     topics_among,
     visible_records_for,
     visible_topic_ids_for,
@@ -143,9 +144,8 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
         return shown
     visible_ids = visible_topic_ids_for(user) if model is Topic else None
     if model is not Topic:
-        record = db.session.scalar(
-            visible_records_for(user, model).where(model.id == record_id)
-        )
+        seen = sees_record_id(user, model, record_id)
+        record = db.session.get(model, record_id) if seen else None
     elif visible_ids is None or record_id in visible_ids:
         record = db.session.scalar(select(Topic).where(Topic.id == record_id))
     else:
