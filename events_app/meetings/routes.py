@@ -40,7 +40,7 @@ from events_app.meetings.calendar_view import (
 )
 from events_app.meetings.csv_export import meetings_to_csv
 from events_app.meetings.disclosure import CONFIRMED, Disclosure, disclosure_of
-from events_app.meetings.filters import MeetingFilters, active_filters
+from events_app.meetings.filters import MeetingFilters, Reading, active_filters
 from events_app.meetings.forms import MeetingForm
 from events_app.meetings.operations import (
     ChangedMeanwhile,
@@ -124,7 +124,7 @@ def index():
         listing.statement if listing else filters.apply(visible, current_user)
     ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     # Counted in a shape of its own (see `meeting_among`), the same rows.
-    counted = filters.apply(visible, current_user, counted=True)
+    counted = filters.apply(visible, current_user, reading=Reading.COUNT)
     page = capped_page(
         statement,
         page=integer_arg("page", 1),
@@ -173,7 +173,8 @@ def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
         grid, period_error, status = None, str(problem), 400
     else:
         visible = visible_meetings_for(current_user)
-        grid = calendar_grid(filters.apply(visible, current_user), period, today)
+        within = filters.apply(visible, current_user, reading=Reading.SPAN)
+        grid = calendar_grid(within, period, today)
         period_error, status = None, 200
     return render_template(
         "meetings/calendar.html",
