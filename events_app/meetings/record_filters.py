@@ -145,7 +145,11 @@ def _field_for_id(filters, argument: str, model, user) -> RecordFilterField:
     visible_ids = visible_topic_ids_for(user) if model is Topic else None
     if model is not Topic:
         seen = sees_record_id(user, model, record_id)
-        record = db.session.get(model, record_id) if seen else None
+        record = (
+            db.session.scalar(select(model).where(model.id == record_id))
+            if seen
+            else None
+        )
     elif visible_ids is None or record_id in visible_ids:
         record = db.session.scalar(select(Topic).where(Topic.id == record_id))
     else:
