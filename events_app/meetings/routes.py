@@ -83,18 +83,24 @@ def home():
     return redirect(url_for("meetings.index"))
 
 
-def history_count(filters, statement) -> int:
+def history_count(filters, visible) -> int:
     """How many meetings the history lists under these filters, up to the cap.
 
     Kept per data version and viewer (events_app/kept_figures.py): counting
     10,000 visible meetings is most of the history's SQL on PostgreSQL, and
-    the answer only changes with the data.
+    the answer only changes with the data. Counted in a shape of its own (see
+    `meeting_among`), the same rows as the page.
     """
+
+    def count() -> int:
+        counted = filters.apply(visible, current_user, reading=Reading.COUNT)
+        return capped_pages.count_at_most(counted, capped_pages.COUNTED_AT_MOST)
+
     return kept_figure(
         "history count",
         (tuple(sorted(filters.as_args().items())), capped_pages.COUNTED_AT_MOST),
         current_user,
-        lambda: capped_pages.count_at_most(statement, capped_pages.COUNTED_AT_MOST),
+        count,
     )
 
 
@@ -123,13 +129,11 @@ def index():
     statement = (
         listing.statement if listing else filters.apply(visible, current_user)
     ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
-    # Counted in a shape of its own (see `meeting_among`), the same rows.
-    counted = filters.apply(visible, current_user, reading=Reading.COUNT)
     page = capped_page(
         statement,
         page=integer_arg("page", 1),
         per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
-        total=listing.total if listing else history_count(filters, counted),
+        total=listing.total if listing else history_count(filters, visible),
         counted_at_most=search_counted_at_most(listing) if listing else None,
     )
     months = [
