@@ -137,6 +137,9 @@ def test_every_page_sends_as_many_statements_for_30_meetings_as_for_3(
 def test_anonymous_pages_send_as_many_statements_too(app, client, make, world):
     make.user()  # an installation with an account answers anonymous visitors
     client.get("/meetings")
+    # A change of data after the first request: both counts below are of
+    # pages whose kept figures (events_app/kept_figures.py) are not kept yet.
+    make.person("Matvei Kupreichik")
     paths = [path for path in pages_of(world) if "_name=" not in path]
     few = {path: len(statements_and_page(app, client, path)[0]) for path in paths}
     add_meetings(make, world, 27)
