@@ -16,6 +16,7 @@ from flask_babel import force_locale, gettext
 
 from tests import page_tour
 from tests.factories import TEST_PASSWORD, Factories
+from tests.test_browser_daily_use import tour  # noqa: F401  (the fixture)
 from tests.test_translations import texts_of, unmarked_english
 
 
@@ -115,3 +116,24 @@ def test_visitor_switches_language_in_the_footer(french_browser):
     assert page_language(page) == "be"
     page.goto(base + "/meetings")
     assert page_language(page) == "be"
+
+
+@pytest.mark.parametrize("language", ["be", "fr"])
+def test_main_pages_fit_a_phone_in_each_language(tour, language):  # noqa: F811
+    """Belarusian and French words run longer than English: no page of the tour
+    scrolls sideways at 360 px, and axe-core finds nothing, in either language."""
+    app, base, page, ids = tour
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size(page_tour.NARROWEST)
+    problems = {}
+    for name, path in page_tour.main_pages(ids).items():
+        response = page.goto(base + path)
+        assert response.status == 200, (name, response.status)
+        assert page_language(page) == language
+        overflow = page_tour.sideways_overflow(page)
+        if overflow > 0:
+            problems[f"{name}: scrolls sideways"] = f"{overflow}px"
+        violations = page_tour.axe_violations(page)
+        if violations:
+            problems[f"{name}: axe"] = violations
+    assert problems == {}
