@@ -209,26 +209,25 @@ def update_user(
         end_all_sessions(user)
         revoke_feed_tokens(user, commit=False)
     if changes:
-        record_event(
-            "user_changed",
-            target_type="user",
-            target_id=user.id,
-            summary=user.email,
-            details=changes,
-        )
+        record_user_changes(user, changes)
     db.session.commit()
+
+
+def record_user_changes(user: User, changes: dict) -> None:
+    """Audit changes to an account: {field: [old, new]}."""
+    record_event(
+        "user_changed",
+        target_type="user",
+        target_id=user.id,
+        summary=user.email,
+        details=changes,
+    )
 
 
 def rename_user(user: User, display_name: str) -> None:
     """Change the name a user is shown by; audited."""
     if user.display_name == display_name:
         return
-    record_event(
-        "user_changed",
-        target_type="user",
-        target_id=user.id,
-        summary=user.email,
-        details={"display_name": [user.display_name, display_name]},
-    )
+    record_user_changes(user, {"display_name": [user.display_name, display_name]})
     user.display_name = display_name
     db.session.commit()

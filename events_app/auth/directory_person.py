@@ -6,7 +6,7 @@ The link is only ever shown and used while the user may see that person
 
 from werkzeug.datastructures import MultiDict
 
-from events_app.audit import record_event
+from events_app.auth.accounts import record_user_changes
 from events_app.extensions import db
 from events_app.meetings.record_filters import RecordFilterField, chosen_person_field
 from events_app.models import Person, User
@@ -33,13 +33,7 @@ def link_person_from_form(user: User, form: MultiDict) -> RecordFilterField:
     if shown.unresolved:
         return shown
     if user.person_id != person_id:
-        record_event(
-            "user_changed",
-            target_type="user",
-            target_id=user.id,
-            summary=user.email,
-            details={"person_id": [user.person_id, person_id]},
-        )
+        record_user_changes(user, {"person_id": [user.person_id, person_id]})
         user.person_id = person_id
         db.session.commit()
     return shown
