@@ -13,10 +13,9 @@ from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from events_app.capped_pages import CappedPage, capped_page
+from events_app.capped_pages import CappedPage, capped_page, kept_capped_page
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
-from events_app.kept_figures import kept_figure
 from events_app.models import (
     Meeting,
     MeetingTopic,
@@ -147,38 +146,29 @@ def _kept_meetings_page(
     user, condition, page: int, per_page: int, total: int, kept_as: tuple
 ) -> CappedPage:
     """`visible_meetings_page` with the page's meeting ids kept (plain values)."""
-
-    def page_of_ids() -> tuple[tuple[int, ...], bool]:
-        found = capped_page(
-            _visible_meetings_newest_first(user, condition).with_only_columns(
-                Meeting.id
-            ),
-            page,
-            per_page,
-            total=total,
-            counted_at_most=total,
-        )
-        return tuple(found.items), found.has_next
-
-    meeting_ids, has_next = kept_figure(
-        "meetings_page", (kept_as, page, per_page), user, page_of_ids
+    return kept_capped_page(
+        "meetings_page",
+        kept_as,
+        user,
+        _visible_meetings_newest_first(user, condition),
+        lambda ids: meetings_in_order(ids, *_SHOWN_WITH_MEETINGS),
+        page,
+        per_page,
+        total,
+        counted_at_most=total,
     )
+
+
+def meetings_in_order(meeting_ids, *options) -> list[Meeting]:
+    """The meetings of `meeting_ids`, in that order, loaded in one query (and
+    what `options` load with them)."""
     loaded = {
         meeting.id: meeting
         for meeting in db.session.scalars(
-            select(Meeting)
-            .where(Meeting.id.in_(meeting_ids))
-            .options(*_SHOWN_WITH_MEETINGS)
+            select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*options)
         )
     }
-    return CappedPage(
-        items=[loaded[meeting_id] for meeting_id in meeting_ids],
-        page=max(page, 1),
-        per_page=per_page,
-        total=total,
-        has_next=has_next,
-        counted_at_most=total,
-    )
+    return [loaded[meeting_id] for meeting_id in meeting_ids]
 
 
 def most_frequent(

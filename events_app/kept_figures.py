@@ -32,13 +32,14 @@ from threading import Lock
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import Select, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from events_app.extensions import db
 from events_app.language.collation import current_ordering
 from events_app.models import DataVersion, Meeting
 from events_app.models.meetings import utc_now
+from events_app.transaction_memo import remembered_for_transaction
 from events_app.visibility import visibility_key_for
 
 Figure = TypeVar("Figure")
@@ -110,6 +111,37 @@ def kept_figure(
     return figure
 
 
+def kept_rows(
+    name: str,
+    arguments: Hashable,
+    user,
+    statement: Select,
+    load: Callable[[tuple], list],
+    *,
+    changes_when_meetings_begin: bool = False,
+) -> list:
+    """The rows `statement` selects (ordered and limited), found once per key.
+
+    Which rows they are is kept as their ids (a kept figure, see the module
+    docstring); `load` reads those rows by id each time, returning them in the
+    ids' order, so what is shown of them is always current. Finding them may
+    sort thousands of rows; loading them reads their own alone.
+    """
+    entity = statement.column_descriptions[0]["entity"]
+    ids = kept_figure(
+        name,
+        arguments,
+        user,
+        lambda: tuple(
+            db.session.scalars(
+                statement.with_only_columns(*inspect(entity).primary_key)
+            )
+        ),
+        changes_when_meetings_begin=changes_when_meetings_begin,
+    )
+    return load(ids)
+
+
 def _data_stamp(changes_when_meetings_begin: bool) -> tuple | None:
     """The data's epoch and version (and the next meeting's start), in one query."""
     columns = [DataVersion.epoch, DataVersion.version]
@@ -121,8 +153,12 @@ def _data_stamp(changes_when_meetings_begin: bool) -> tuple | None:
             .where(Meeting.start_utc > utc_now())
             .scalar_subquery()
         )
-    row = db.session.execute(select(*columns).where(DataVersion.id == 1)).first()
-    return tuple(row) if row is not None else None
+
+    def read() -> tuple | None:
+        row = db.session.execute(select(*columns).where(DataVersion.id == 1)).first()
+        return tuple(row) if row is not None else None
+
+    return remembered_for_transaction(("data_stamp", changes_when_meetings_begin), read)
 
 
 def _holds_writes(session: Session) -> bool:

@@ -43,6 +43,7 @@ from events_app.models.access import (
 )
 from events_app.models.choices import Confidentiality
 from events_app.topic_tree import subtree_closure
+from events_app.transaction_memo import remembered_for_transaction
 
 
 def visible_confidentialities_for(user) -> list[str] | None:
@@ -97,11 +98,14 @@ def visibility_key_for(user) -> str:
     """
     if not _is_signed_in(user):
         return "anonymous"
-    group_ids = db.session.scalars(
-        select(group_member.c.group_id)
-        .where(group_member.c.user_id == user.id)
-        .order_by(group_member.c.group_id)
-    ).all()
+    group_ids = remembered_for_transaction(
+        ("group_ids", user.id),
+        lambda: db.session.scalars(
+            select(group_member.c.group_id)
+            .where(group_member.c.user_id == user.id)
+            .order_by(group_member.c.group_id)
+        ).all(),
+    )
     return "|".join(
         [
             f"user:{user.id}",

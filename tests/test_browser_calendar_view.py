@@ -156,5 +156,6 @@ def test_the_grid_works_without_javascript(tour):
     assert "view=week&week=2025-W09" in plain.url
     plain.get_by_role("link", name="Next week: Week 10, 2025 →").click()
     assert "week=2025-W10" in plain.url
-    assert plain.get_by_role("link", name="Called-off visit").is_visible()
+    # The click returns once the next page is committed, not loaded: wait for it.
+    plain.get_by_role("link", name="Called-off visit").wait_for(state="visible")
     context.close()

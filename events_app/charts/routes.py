@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from events_app.charts import bp
 from events_app.charts.figures import (
@@ -40,6 +41,8 @@ from events_app.charts.shown import table_cells
 from events_app.charts.svg import drawing_for
 from events_app.date_range import query_date_span
 from events_app.input_rules import integer_arg
+from events_app.kept_figures import kept_figure
+from events_app.language.formatting import current_locale
 from events_app.meetings.filters import MeetingFilters, active_filters
 from events_app.models import Organization, Person, Topic
 from events_app.models.meetings import utc_now
@@ -112,22 +115,58 @@ def span_args(choices: ChartChoices) -> dict[str, str]:
     }
 
 
+def drawn_charts(
+    scope: ChartScope, choices: ChartChoices, csv_endpoint: str, csv_args: dict
+) -> Markup:
+    """Every chart of the page as HTML (drawing, table, CSV link), kept.
+
+    Drawing and formatting some 600 numbers cost more than counting them once
+    the figures are kept, so the HTML is kept beside them, under the same key
+    (events_app/charts/figures.py `kept_charts`) and the CSV links' arguments.
+    """
+
+    def draw() -> str:
+        return render_template(
+            "charts/_charts.html",
+            charts=[
+                (figure, drawing_for(figure), row_links(figure), table_cells(figure))
+                for figure in figures_for(scope, choices)
+            ],
+            csv_endpoint=csv_endpoint,
+            csv_args=csv_args,
+        )
+
+    return Markup(
+        kept_figure(
+            "drawn_charts",
+            (
+                scope.key,
+                choices.span,
+                choices.by,
+                utc_now().date(),
+                str(current_locale()),
+                csv_endpoint,
+                tuple(sorted(csv_args.items())),
+            ),
+            current_user,
+            draw,
+            changes_when_meetings_begin=True,
+        )
+    )
+
+
 def charts_page(
     scope: ChartScope, heading: str, csv_endpoint: str, csv_args: dict, **context
 ):
     """A charts page: each chart with its table and its CSV link."""
     choices = chart_choices(scope, context.pop("dates", None))
-    figures = figures_for(scope, choices)
     return render_template(
         "charts/page.html",
         heading=heading,
         choices=choices,
-        charts=[
-            (figure, drawing_for(figure), row_links(figure), table_cells(figure))
-            for figure in figures
-        ],
-        csv_endpoint=csv_endpoint,
-        csv_args=csv_args | span_args(choices),
+        charts=drawn_charts(
+            scope, choices, csv_endpoint, csv_args | span_args(choices)
+        ),
         stacked_by=STACKED_BY,
         **context,
     )

@@ -11,10 +11,11 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from events_app.extensions import db
 from events_app.follow_ups.filters import FollowUpFilters
+from events_app.kept_figures import kept_rows
 from events_app.models import Meeting, Outcome, Person
 from events_app.models.choices import OutcomeStatus
 from events_app.models.meetings import utc_now
@@ -99,18 +100,43 @@ def follow_ups_page(
     One row more than the page is read to know whether a next page exists:
     counting every follow-up would cost as much as the data grows.
     """
-    statement = by_due_date(filters.apply(visible_follow_ups_for(user), user, today()))
-    rows = db.session.scalars(
-        with_meetings_and_owners(statement)
-        .offset((number - 1) * per_page)
-        .limit(per_page + 1)
-    ).all()
+    day = today()
+    statement = by_due_date(filters.apply(visible_follow_ups_for(user), user, day))
+    rows = kept_follow_ups(
+        "follow-ups page",
+        (tuple(sorted(filters.as_args().items())), number, per_page, day),
+        user,
+        statement.offset((number - 1) * per_page).limit(per_page + 1),
+    )
     return FollowUpPage(
         items=list(rows[:per_page]),
         number=number,
         per_page=per_page,
         has_next=len(rows) > per_page,
     )
+
+
+def kept_follow_ups(name: str, arguments, user, statement: Select) -> list[Outcome]:
+    """The follow-ups `statement` selects, with their meetings and owners; which
+    ones they are is kept per data version and viewer (events_app/kept_figures.py)."""
+    return kept_rows(name, arguments, user, statement, follow_ups_in_order)
+
+
+def follow_ups_in_order(outcome_ids) -> list[Outcome]:
+    """The follow-ups of `outcome_ids`, in that order, with meetings and owners."""
+    loaded = {
+        outcome.id: outcome
+        for outcome in db.session.scalars(
+            select(Outcome)
+            .where(Outcome.id.in_(outcome_ids))
+            .options(
+                joinedload(Outcome.meeting),
+                selectinload(Outcome.owner_person),
+                selectinload(Outcome.owner_organization),
+            )
+        )
+    }
+    return [loaded[outcome_id] for outcome_id in outcome_ids]
 
 
 @dataclass
@@ -148,16 +174,19 @@ def due_follow_ups(
         open_and_dated = open_and_dated.where(Outcome.owner_person_id == person.id)
     open_and_dated = open_and_dated.order_by(Outcome.due, Outcome.id)
     day = today()
-    overdue = db.session.scalars(
-        with_meetings_and_owners(open_and_dated.where(Outcome.due < day)).limit(
-            limit + 1
-        )
-    ).all()
-    next_due = db.session.scalars(
-        with_meetings_and_owners(open_and_dated.where(Outcome.due >= day)).limit(
-            limit + 1
-        )
-    ).all()
+    key = (person.id if person else None, limit, day)
+    overdue = kept_follow_ups(
+        "overdue follow-ups",
+        key,
+        user,
+        open_and_dated.where(Outcome.due < day).limit(limit + 1),
+    )
+    next_due = kept_follow_ups(
+        "next due follow-ups",
+        key,
+        user,
+        open_and_dated.where(Outcome.due >= day).limit(limit + 1),
+    )
     return DueFollowUps(
         overdue=list(overdue[:limit]),
         overdue_more=len(overdue) > limit,

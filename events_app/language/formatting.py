@@ -68,7 +68,12 @@ def format_number(value: int | float | None) -> str:
     """A count with the locale's digit grouping (1,234 / 1 234)."""
     if value is None:
         return ""
-    return babel_numbers.format_decimal(value, locale=current_locale())
+    return _formatted_number(value, current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_number(value: int | float, locale: Locale) -> str:
+    return babel_numbers.format_decimal(value, locale=locale)
 
 
 def month_name(day: date, width: str = "wide") -> str:

@@ -1,5 +1,6 @@
 """Views of the meeting history and the meeting form."""
 
+from datetime import date
 from itertools import groupby
 
 from flask import (
@@ -17,19 +18,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from events_app import capped_pages
 from events_app.auth.permissions import editor_required
-from events_app.capped_pages import capped_page
+from events_app.capped_pages import capped_page, kept_capped_page
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
+from events_app.history import meetings_in_order
 from events_app.input_rules import integer_arg
 from events_app.kept_figures import kept_figure
 from events_app.language.collation import collation_key
-from events_app.language.formatting import month_name
+from events_app.language.formatting import current_locale, month_name
 from events_app.meetings import bp
 from events_app.meetings.calendar_view import (
     BadPeriod,
+    Period,
     calendar_args,
     calendar_grid,
     period_from_args,
@@ -129,13 +133,27 @@ def index():
     statement = (
         listing.statement if listing else filters.apply(visible, current_user)
     ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
-    page = capped_page(
-        statement,
-        page=integer_arg("page", 1),
-        per_page=min(current_app.config["MEETINGS_PER_PAGE"], 100),
-        total=listing.total if listing else history_count(filters, visible),
-        counted_at_most=search_counted_at_most(listing) if listing else None,
-    )
+    page_number = integer_arg("page", 1)
+    per_page = min(current_app.config["MEETINGS_PER_PAGE"], 100)
+    if listing:
+        page = capped_page(
+            statement,
+            page=page_number,
+            per_page=per_page,
+            total=listing.total,
+            counted_at_most=search_counted_at_most(listing),
+        )
+    else:
+        page = kept_capped_page(
+            "history page",
+            tuple(sorted(filters.as_args().items())),
+            current_user,
+            statement,
+            meetings_in_order,
+            page_number,
+            per_page,
+            total=history_count(filters, visible),
+        )
     months = [
         (month, list(meetings))
         for month, meetings in groupby(
@@ -174,11 +192,9 @@ def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
     try:
         period = period_from_args(view, request.args, today)
     except BadPeriod as problem:
-        grid, period_error, status = None, str(problem), 400
+        period, grid_html, period_error, status = None, None, str(problem), 400
     else:
-        visible = visible_meetings_for(current_user)
-        within = filters.apply(visible, current_user, reading=Reading.SPAN)
-        grid = calendar_grid(within, period, today)
+        grid_html = drawn_calendar_grid(view, period, filters, today)
         period_error, status = None, 200
     return render_template(
         "meetings/calendar.html",
@@ -186,12 +202,49 @@ def calendar_page(view: str, filters: MeetingFilters, record_fields: dict):
         filters=filters,
         active_filters=active_filters(filters, current_user),
         record_fields=record_fields,
-        grid=grid,
+        period=period,
+        grid_html=grid_html,
         period_error=period_error,
         today=today,
         # The filter form and its "Clear" links keep the view and period.
-        view_args=grid.period.args if grid else {"view": view},
+        view_args=period.args if period else {"view": view},
     ), status
+
+
+def drawn_calendar_grid(
+    view: str, period: Period, filters: MeetingFilters, today: date
+) -> Markup:
+    """The period's grid and its count as HTML, kept per data version and viewer.
+
+    A busy month shows some 250 meetings in 35 cells: writing them costs more
+    than finding them, and neither changes until the data, the day (today's
+    cell) or the language does (events_app/kept_figures.py).
+    """
+
+    def draw() -> str:
+        visible = visible_meetings_for(current_user)
+        within = filters.apply(visible, current_user, reading=Reading.SPAN)
+        return render_template(
+            "meetings/_calendar_grid.html",
+            view=view,
+            filters=filters,
+            grid=calendar_grid(within, period, today),
+        )
+
+    return Markup(
+        kept_figure(
+            "calendar_grid",
+            (
+                view,
+                period.argument,
+                tuple(sorted(filters.as_args().items())),
+                today,
+                str(current_locale()),
+            ),
+            current_user,
+            draw,
+        )
+    )
 
 
 def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
