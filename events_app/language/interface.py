@@ -5,6 +5,8 @@ writes `interface_words()` as JSON into <script id="interface-words">, and
 interface_words.js hands them to the other scripts (English when absent).
 """
 
+from functools import lru_cache
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -41,6 +43,13 @@ def plural_forms(message) -> dict[str, str]:
 @bp.app_template_global()
 def interface_words() -> dict[str, str | dict[str, str]]:
     """The words the scripts show, by key, in the reader's language."""
+    return _interface_words_in(current_locale())
+
+
+@lru_cache(maxsize=16)
+def _interface_words_in(locale) -> dict[str, str | dict[str, str]]:
+    """Every page writes them, and Babel's plural rules are slow to apply:
+    written once per locale (the request's catalog is that locale's)."""
     return {
         # copy_button.js
         "copied": _("Copied."),

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from events_app import capped_pages
 from events_app.auth.permissions import editor_required
-from events_app.capped_pages import capped_page, kept_capped_page
+from events_app.capped_pages import kept_capped_page
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.history import meetings_in_order
@@ -135,25 +135,20 @@ def index():
     ).order_by(Meeting.start_utc.desc(), Meeting.id.desc())
     page_number = integer_arg("page", 1)
     per_page = min(current_app.config["MEETINGS_PER_PAGE"], 100)
-    if listing:
-        page = capped_page(
-            statement,
-            page=page_number,
-            per_page=per_page,
-            total=listing.total,
-            counted_at_most=search_counted_at_most(listing),
-        )
-    else:
-        page = kept_capped_page(
-            "history page",
-            tuple(sorted(filters.as_args().items())),
-            current_user,
-            statement,
-            meetings_in_order,
-            page_number,
-            per_page,
-            total=history_count(filters, visible),
-        )
+    total = listing.total if listing else history_count(filters, visible)
+    counted_at_most = search_counted_at_most(listing) if listing else None
+    page = kept_capped_page(
+        "history page",
+        # The count and its cap decide how a search orders its meetings.
+        (tuple(sorted(filters.as_args().items())), total, counted_at_most),
+        current_user,
+        statement,
+        meetings_in_order,
+        page_number,
+        per_page,
+        total=total,
+        counted_at_most=counted_at_most,
+    )
     months = [
         (month, list(meetings))
         for month, meetings in groupby(
@@ -256,8 +251,23 @@ def search_results(filters: MeetingFilters, meetings: list[Meeting]) -> dict:
         "offers": directory_offers(current_user, filters.query)
         if integer_arg("page", 1) <= 1
         else [],
-        "snippets": snippets_for([meeting.id for meeting in meetings], filters.search),
+        "snippets": kept_snippets([meeting.id for meeting in meetings], filters),
     }
+
+
+def kept_snippets(meeting_ids: list[int], filters: MeetingFilters) -> dict:
+    """Each listed meeting's highlighted extract, kept per data version and
+    viewer (the database writes them from each meeting's whole text)."""
+    kept = kept_figure(
+        "search snippets",
+        (tuple(meeting_ids), filters.query),
+        current_user,
+        lambda: {
+            meeting_id: str(snippet)
+            for meeting_id, snippet in snippets_for(meeting_ids, filters.search).items()
+        },
+    )
+    return {meeting_id: Markup(snippet) for meeting_id, snippet in kept.items()}
 
 
 @bp.route("/meetings/<int:meeting_id>")
