@@ -23,7 +23,6 @@ from events_app.directory.merge import (
 from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.directory.pages import record_url
 from events_app.extensions import db
-from events_app.language.formatting import format_number
 from events_app.people import bp
 from events_app.visibility import visible_record_or_404
 
@@ -86,13 +85,15 @@ def merge(kind: str, kept_id: int, removed_id: int):
         current_user, KINDS[kind], kept_id, removed_id
     )
     plan = plan_merge(KINDS[kind], kept, removed)
-    if request.method != "POST":
+    if request.method != "POST" or plan.names_over_limit:
+        # A merge past the limit of other names is refused, with the preview
+        # saying why (a stale preview's button lands here too).
         return render_template(
             "people/merge_preview.html",
             kind=kind,
             plan=plan,
             other_names_limit=OTHER_NAMES_MAX_COUNT,
-        )
+        ), (409 if request.method == "POST" else 200)
     removed_label = removed.label
     done = merge_records(plan)
     db.session.commit()
@@ -100,15 +101,6 @@ def merge(kind: str, kept_id: int, removed_id: int):
         _("%(removed)s merged into %(kept)s.", removed=removed_label, kept=kept.label),
         "success",
     )
-    if plan.left_out_names:
-        flash(
-            _(
-                "Not kept as other names (limit %(limit)s): %(names)s",
-                limit=format_number(OTHER_NAMES_MAX_COUNT),
-                names="; ".join(plan.left_out_names),
-            ),
-            "warning",
-        )
     return redirect(url_for("people.merge_record", merge_id=done.id))
 
 
