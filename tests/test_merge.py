@@ -2,8 +2,11 @@
 merging two people or organizations with a preview, undoing it, and the rule
 that nothing hidden from the merging user is revealed or moved."""
 
+import re
+
 from sqlalchemy import func, select
 
+from events_app.directory.names import split_other_names
 from events_app.extensions import db
 from events_app.models import (
     AuditEvent,
@@ -331,3 +334,71 @@ def test_a_merge_past_the_limit_of_other_names_waits_and_drops_no_name(
         data={"display_name": kept.display_name, "other_names": kept.other_names},
     )
     assert response.status_code == 302
+
+
+def test_the_issue_walk_on_the_demo_data_without_javascript(app, client, auth, make):
+    """Issue 9's "Done when", as a new user of a fresh install (its admin) on the
+    demo data, with forms only: three spellings each asked "Did you mean Matvei
+    Kupreichyk?", accepted and kept as other names; a pair made before name
+    checks existed listed as likely duplicates, merged into one person whose
+    page shows every meeting of both, and the merge undone."""
+    from tests.test_did_you_mean import (
+        SPELLINGS,
+        count,
+        demo_kupreichyk,
+        participants,
+    )
+
+    matvei = demo_kupreichyk(app)
+    matvei_id = matvei.id
+    people = count(Person)
+    auth.sign_in_as("admin")
+
+    asked = client.post("/meetings/new", data=participants(*SPELLINGS))
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422
+    assert page.count("Did you mean Matvei Kupreichyk") == len(SPELLINGS)
+    answers = {}
+    for index in range(len(SPELLINGS)):
+        answers[f"participants-{index}-person_choice"] = f"person-{matvei_id}"
+        answers[f"participants-{index}-person_keep_spelling"] = "y"
+    saved = client.post("/meetings/new", data=participants(*SPELLINGS, **answers))
+    assert saved.status_code == 302
+    assert count(Person) == people
+    kept_names = split_other_names(db.session.get(Person, matvei_id).other_names)
+    assert all(spelling in kept_names for spelling in SPELLINGS)
+    new_title = db.session.scalar(select(Meeting.title).order_by(Meeting.id.desc()))
+
+    # A record of the same man made the old way (no question asked then: the
+    # factories write the table directly), with a meeting of its own.
+    old = make.person("Matsvei Kupreichik", notes="Met in Vilnius.")
+    make.meeting("Briefing in Vilnius", participants=[(old, None, "speaker")])
+    old_id = old.id
+    page = client.get("/people/duplicates").get_data(as_text=True)
+    assert "Matsvei Kupreichik" in page
+    assert f"/people/{matvei_id}/merge/{old_id}" in page
+
+    preview = client.get(f"/people/{matvei_id}/merge/{old_id}")
+    assert "<li>1 participation</li>" in preview.get_data(as_text=True)
+    merged = client.post(f"/people/{matvei_id}/merge/{old_id}")
+    assert merged.status_code == 302
+    assert client.get(f"/people/{old_id}").status_code == 404
+    page = client.get(f"/people/{matvei_id}").get_data(as_text=True)
+    demo_titles = [
+        "Alliance for a Democratic Belarus: third meeting",
+        "Closed briefing at the French Ministry of Foreign Affairs",
+    ]
+    for title in [*demo_titles, new_title, "Briefing in Vilnius"]:
+        assert title in page, title
+    assert "Matsvei Kupreichik" in page  # now one of his other names
+
+    merge_page = client.get(merged.headers["Location"]).get_data(as_text=True)
+    undo = re.search(r'action="(/merges/\d+/undo)"', merge_page)[1]
+    assert client.post(undo).status_code == 302
+    page = client.get(f"/people/{old_id}").get_data(as_text=True)
+    assert "Matsvei Kupreichik" in page and "Briefing in Vilnius" in page
+    page = client.get(f"/people/{matvei_id}").get_data(as_text=True)
+    assert "Briefing in Vilnius" not in page
+    for title in [*demo_titles, new_title]:
+        assert title in page, title
+    assert count(Person) == people + 1
