@@ -176,6 +176,16 @@ def test_merging_organizations_moves_their_people_and_participations(
     ) == sorted([ids[0], ids[1], ids[1]])
 
 
+def test_organizations_duplicates_lists_spellings_in_two_scripts(client, auth, make):
+    latin = make.organization("Human Rights Centre Viasna")
+    cyrillic = make.organization("Human Rights Centre Вясна")
+    make.organization("Belarusian Investigative Center")
+    auth.sign_in_as("editor")
+    page = client.get("/organizations/duplicates").get_data(as_text=True)
+    assert f"/organizations/{latin.id}/merge/{cyrillic.id}" in page
+    assert "Belarusian Investigative Center" not in page
+
+
 def test_a_pair_with_a_hidden_record_is_never_listed_nor_merged(client, auth, make):
     editor = make.user("editor@example.org", "editor")
     visible = make.person("Matvei Kupreichyk")
