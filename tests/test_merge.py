@@ -412,3 +412,77 @@ def test_the_issue_walk_on_the_demo_data_without_javascript(app, client, auth, m
     for title in [*demo_titles, new_title]:
         assert title in page, title
     assert count(Person) == people + 1
+
+
+def test_undo_waits_while_another_record_holds_the_removed_name(client, auth, make):
+    """After a merge the removed record's name is free: a record given it since
+    would share it with the restored one (its form would refuse it), so the undo
+    says which record to rename first, and goes once it is."""
+    kept_id = make.person("Matvei Kupreichyk").id
+    removed_id = make.person("Matvej Kupreichyk", other_names="Купрэйчык").id
+    auth.sign_in_as("editor")
+    merged = client.post(f"/people/{kept_id}/merge/{removed_id}")
+    merge_page = merged.headers["Location"]
+    client.post(
+        f"/people/{kept_id}/edit",
+        data={"display_name": "Matvei Kupreichyk", "other_names": "Купрэйчык"},
+    )
+    client.post(
+        "/people/new", data={"display_name": "Matvej Kupreichyk", "name_choice": "new"}
+    )
+    db.session.expire_all()
+    newcomer_id = db.session.scalar(
+        select(Person.id).where(Person.display_name == "Matvej Kupreichyk")
+    )
+    people = db.session.scalar(select(func.count()).select_from(Person))
+
+    page = client.get(merge_page).get_data(as_text=True)
+    assert (
+        f'“Matvej Kupreichyk” is now the name of <a href="/people/{newcomer_id}">'
+        "Matvej Kupreichyk</a>: rename that record, or merge it into Matvei "
+        "Kupreichyk, then undo this merge."
+    ) in page
+    assert "Undo the merge" not in page
+    undo = merge_page + "/undo"
+    refused = client.post(undo, follow_redirects=True).get_data(as_text=True)
+    assert "rename that record" in refused
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Person)) == people
+    assert db.session.scalar(select(DirectoryMerge.undone_at)) is None
+
+    client.post(
+        f"/people/{newcomer_id}/edit", data={"display_name": "Matvej Kupreichyk Jr"}
+    )
+    assert client.post(undo).status_code == 302
+    db.session.expire_all()
+    restored = db.session.scalar(
+        select(Person).where(Person.display_name == "Matvej Kupreichyk")
+    )
+    assert restored is not None and restored.id != newcomer_id
+    assert db.session.get(Person, kept_id).other_names == ""
+    assert restored.other_names == "Купрэйчык"
+
+
+def test_undo_waiting_on_a_hidden_record_neither_names_nor_links_it(client, auth, make):
+    kept_id = make.person("Matvei Kupreichyk").id
+    removed_id = make.person("Matvej Kupreichyk").id
+    auth.sign_in_as("editor")
+    merge_page = client.post(f"/people/{kept_id}/merge/{removed_id}").headers[
+        "Location"
+    ]
+    client.post(f"/people/{kept_id}/edit", data={"display_name": "Matvei Kupreichyk"})
+    hidden = make.person("Matvej Kupreichyk", notes="Source.")
+    make.meeting(
+        "Closed", confidentiality="restricted", participants=[(hidden, None, "guest")]
+    )
+    hidden_id = hidden.id
+
+    page = client.get(merge_page).get_data(as_text=True)
+    assert (
+        "“Matvej Kupreichyk” is now the name of a record you may not see, so this "
+        "merge cannot be undone yet; ask an administrator."
+    ) in page
+    assert f"/people/{hidden_id}" not in page and "Undo the merge" not in page
+    client.post(merge_page + "/undo")
+    db.session.expire_all()
+    assert db.session.scalar(select(DirectoryMerge.undone_at)) is None

@@ -480,6 +480,25 @@ def merge_or_404(user, merge_id: int) -> tuple[DirectoryMerge, object]:
     return merge, kept
 
 
+def undo_conflict(merge: DirectoryMerge, kept) -> tuple[str, object] | None:
+    """(name, record) if another record than `kept` holds the removed record's own
+    name (or short name) now; None if the undo may go.
+
+    A name is one record's only: after the merge that name was free, so a record
+    may have been given it since. Undoing then would leave two records of one
+    name, the restored one refused by its own form; so the undo waits until
+    that record is renamed (or merged into the kept one).
+    """
+    model = KINDS[merge.kind].model
+    own_names = [merge.removed.get(column) for column in ("display_name", "name")]
+    own_names.append(merge.removed.get("short_name"))
+    for name in filter(None, own_names):
+        for record in records_named(model, name):
+            if record.id != kept.id:
+                return name, record
+    return None
+
+
 def _still_unchanged(record, column: str, merge: DirectoryMerge) -> bool:
     return _columns(record).get(column) == merge.kept_after.get(column)
 
@@ -492,8 +511,11 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
     that one, and its other fields stay (they are another record's now, except
     the removed record's notes, which are taken out again). Links changed since
     (a meeting saved without that participant) stay as they are now; so do the
-    kept record's fields edited since the merge.
+    kept record's fields edited since the merge. Refuses (ValueError) while
+    another record holds the removed record's own name (`undo_conflict`).
     """
+    if undo_conflict(merge, kept) is not None:
+        raise ValueError("another record holds the removed record's name")
     kind = KINDS[merge.kind]
     model = kind.model
     values = _from_json(model, merge.removed)
