@@ -123,7 +123,7 @@ def _undo_blocked(merge, kept) -> Markup | str | None:
         )
     return Markup(
         _(
-            "“%(name)s” is now the name of <a href=\"%(url)s\">%(label)s</a>: "
+            '“%(name)s” is now the name of <a href="%(url)s">%(label)s</a>: '
             "rename that record, or merge it into %(kept)s, then undo this merge."
         )
     ) % {
