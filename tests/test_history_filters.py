@@ -150,3 +150,19 @@ def test_a_very_long_typed_name_is_cut_not_an_error(client, world):
     page = client.get("/meetings?topic_name=" + "Sanctions " * 2000)
     assert page.status_code == 200
     assert "No topic you may see is named" in page.get_data(as_text=True)
+
+
+def test_a_person_by_a_spelling_never_stored_is_offered(client, make, world):
+    """Issue 9 item 4: the person filter finds a record by any spelling, even
+    one no record holds (a likely match is offered, one click applies it)."""
+    lukashenka = make.person("Aliaksandr Lukashenka")
+    make.meeting("With Lukashenka", participants=[(lukashenka, None, "guest")])
+    for typed in ("Лукашэнка", "Lukashenko, Aleksandr", "A. Lukashenka"):
+        response = client.get("/meetings", query_string={"person_name": typed})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, typed
+        assert "Did you mean this person?" in page, typed
+        assert f'href="/meetings?person={lukashenka.id}"' in page, typed
+    assert titles(
+        client.get(f"/meetings?person={lukashenka.id}").get_data(as_text=True)
+    ) == ["With Lukashenka"]

@@ -670,6 +670,11 @@ def test_duplicate_uid_in_one_file_is_refused(app, runner, tmp_path):
         ("people", {"name": ""}, "people[0].name: is required"),
         ("people", {"name": "A", "phone": "1"}, "people[0]: unknown keys ['phone']"),
         ("people", {"name": "A", "other_names": "B"}, "people[0].other_names: must"),
+        (
+            "people",
+            {"name": "A", "other_names": [f"B{number}" for number in range(51)]},
+            "people[0].other_names: has more than 50 names",
+        ),
         ("organizations", {"name": "X", "kind": "club"}, "organizations[0].kind:"),
         ("organizations", {"name": "X" * 201}, "organizations[0].name: is longer"),
         ("topics", {"name": 7}, "topics[0].name: must be text"),
@@ -682,6 +687,50 @@ def test_invalid_directory_record_is_refused(
     document = document_of(meeting_record(), **{section: [record]})
 
     assert_import_refused(app, runner, tmp_path, document, problem)
+
+
+def test_names_of_the_file_and_the_database_past_the_forms_limit_are_refused(
+    app, runner, tmp_path
+):
+    """An import never makes a record its own form would refuse to save."""
+    with app.app_context():
+        Factories().person(
+            "Matvei Kupreichyk",
+            other_names="\n".join(f"Kupreichyk {number}" for number in range(30)),
+        )
+        Factories().organization(
+            "Belarusian Investigative Center",
+            other_names="\n".join(f"BIC {number}" for number in range(30)),
+        )
+        db.session.commit()
+    document = document_of(
+        meeting_record(),
+        people=[
+            {
+                "name": "Matvei Kupreichyk",
+                "other_names": [f"Kupreychyk {number}" for number in range(21)],
+            }
+        ],
+        organizations=[
+            {
+                "name": "Belarusian Investigative Center",
+                "other_names": [f"БРЦ {number}" for number in range(20)],
+            }
+        ],
+    )
+
+    result = assert_import_refused(
+        app,
+        runner,
+        tmp_path,
+        document,
+        "people[0].other_names: would give Matvei Kupreichyk 51 other names with "
+        "those stored, more than the 50 a record keeps",
+    )
+    assert "organizations[0]" not in result.output  # 50 is within the limit
+    with app.app_context():
+        person = db.session.scalar(select(Person))
+        assert len(person.other_names.splitlines()) == 30
 
 
 def test_file_that_is_not_json_is_refused(app, runner, tmp_path):

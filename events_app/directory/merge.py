@@ -9,9 +9,10 @@ removed record's row is dropped (one participant per meeting). All of it is one
 transaction, audited, and stored in a `DirectoryMerge` row so that `undo_merge`
 puts both records and every link back, even after the kept record was itself
 merged into another since (its links and names then come back from that one).
-The kept record never gets more other names than its form accepts
-(`OTHER_NAMES_MAX_COUNT`): the most telling are kept, the rest are listed in the
-preview and the audit.
+A merge never drops a name, and never leaves a record its own form would refuse
+to save: when the kept record would pass the forms' limit of other names
+(`OTHER_NAMES_MAX_COUNT`), the merge is refused (`MergePlan.names_over_limit`)
+until some names are removed from either record.
 
 Who may merge: editors, only two records they may see whose every meeting
 (trash included) they may read, and, for organizations, whose people they may
@@ -36,7 +37,6 @@ from events_app.directory.names import (
     name_key,
     split_other_names,
 )
-from events_app.directory.skeletons import skeleton
 from events_app.extensions import db
 from events_app.models import (
     DirectoryMerge,
@@ -227,12 +227,21 @@ class MergePlan:
     moved: dict[str, list]  # table name -> rows moving to the kept record
     dropped: list[Participation]  # rows of meetings both records took part in
     added_names: list[str]
-    # Names of the removed record left out: the kept one would pass the forms'
-    # limit of other names (`OTHER_NAMES_MAX_COUNT`) and could not be saved.
-    left_out_names: list[str]
+    # How many other names the kept record would have after the merge.
+    other_names_count: int
     notes: str
     restricted: bool
     filled: dict[str, object]
+
+    @property
+    def names_over_limit(self) -> int:
+        """Other names past the forms' limit the merge would leave: 0 if it may go.
+
+        Dropping names would lose a spelling that finds the record, and a record
+        past the limit could not be saved through its form again, so the merge
+        waits until names are removed from either record.
+        """
+        return max(0, self.other_names_count - OTHER_NAMES_MAX_COUNT)
 
     @property
     def meetings(self) -> set[int]:
@@ -269,31 +278,6 @@ def _added_names(kept, removed) -> list[str]:
     return added
 
 
-def _names_within_limit(kept, names: list[str]) -> tuple[list[str], list[str]]:
-    """The names the kept record can take within the limit of other names, and the rest.
-
-    The most useful first: the removed record's own name (old revisions name
-    it), then spellings that look unlike every name kept so far (a different
-    skeleton: they find the record in other scripts and romanizations), then
-    the others, in their order.
-    """
-    room = max(0, OTHER_NAMES_MAX_COUNT - len(split_other_names(kept.other_names)))
-    if len(names) <= room:
-        return names, []
-    seen = {skeleton(name) for name in record_names(kept)}
-    ranked = []
-    for position, name in enumerate(names):
-        new_spelling = skeleton(name) not in seen
-        seen.add(skeleton(name))
-        ranked.append((position != 0, not new_spelling, position, name))
-    ranked.sort()
-    kept_names = {name for *_, name in ranked[:room]}
-    return (
-        [name for name in names if name in kept_names],
-        [name for name in names if name not in kept_names],
-    )
-
-
 def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     """What merging `removed` into `kept` would move, drop and change."""
     moved: dict[str, list] = {}
@@ -313,7 +297,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
     added_names = _added_names(kept, removed)
     if kind is ORGANIZATION and "short_name" in filled:
         added_names = [name for name in added_names if name != filled["short_name"]]
-    added_names, left_out_names = _names_within_limit(kept, added_names)
+    other_names_count = len(split_other_names(kept.other_names)) + len(added_names)
     notes = (
         "\n\n".join(text for text in (kept.notes, removed.notes) if text)
         if (kind is PERSON)
@@ -326,7 +310,7 @@ def plan_merge(kind: Kind, kept, removed) -> MergePlan:
         moved=moved,
         dropped=dropped,
         added_names=added_names,
-        left_out_names=left_out_names,
+        other_names_count=other_names_count,
         notes=notes,
         restricted=kept.restricted or removed.restricted,
         filled=filled,
@@ -368,7 +352,13 @@ def _from_json(model, values: dict) -> dict:
 
 
 def merge_records(plan: MergePlan) -> DirectoryMerge:
-    """Carry out a planned merge and record it (committed by the caller)."""
+    """Carry out a planned merge and record it (committed by the caller).
+
+    Refuses (ValueError) a plan whose kept record would pass the limit of other
+    names: the views show why instead (`MergePlan.names_over_limit`).
+    """
+    if plan.names_over_limit:
+        raise ValueError("the kept record would pass the limit of other names")
     kind, kept, removed = plan.kind, plan.kept, plan.removed
     kept_before = _columns(kept)
     removed_values = _columns(removed)
@@ -432,7 +422,6 @@ def merge_records(plan: MergePlan) -> DirectoryMerge:
             "dropped": [row["id"] for row in dropped],
             "meetings": sorted(plan.meetings),
             "added_names": plan.added_names,
-            "left_out_names": plan.left_out_names,
         },
     )
     return merge
@@ -491,6 +480,25 @@ def merge_or_404(user, merge_id: int) -> tuple[DirectoryMerge, object]:
     return merge, kept
 
 
+def undo_conflict(merge: DirectoryMerge, kept) -> tuple[str, object] | None:
+    """(name, record) if another record than `kept` holds the removed record's own
+    name (or short name) now; None if the undo may go.
+
+    A name is one record's only: after the merge that name was free, so a record
+    may have been given it since. Undoing then would leave two records of one
+    name, the restored one refused by its own form; so the undo waits until
+    that record is renamed (or merged into the kept one).
+    """
+    model = KINDS[merge.kind].model
+    own_names = [merge.removed.get(column) for column in ("display_name", "name")]
+    own_names.append(merge.removed.get("short_name"))
+    for name in filter(None, own_names):
+        for record in records_named(model, name):
+            if record.id != kept.id:
+                return name, record
+    return None
+
+
 def _still_unchanged(record, column: str, merge: DirectoryMerge) -> bool:
     return _columns(record).get(column) == merge.kept_after.get(column)
 
@@ -503,8 +511,11 @@ def undo_merge(merge: DirectoryMerge, kept) -> object:
     that one, and its other fields stay (they are another record's now, except
     the removed record's notes, which are taken out again). Links changed since
     (a meeting saved without that participant) stay as they are now; so do the
-    kept record's fields edited since the merge.
+    kept record's fields edited since the merge. Refuses (ValueError) while
+    another record holds the removed record's own name (`undo_conflict`).
     """
+    if undo_conflict(merge, kept) is not None:
+        raise ValueError("another record holds the removed record's name")
     kind = KINDS[merge.kind]
     model = kind.model
     values = _from_json(model, merge.removed)

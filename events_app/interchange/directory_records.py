@@ -1,6 +1,10 @@
 """People, organizations and topics in the interchange format."""
 
-from events_app.directory.names import name_key, split_other_names
+from events_app.directory.names import (
+    OTHER_NAMES_MAX_COUNT,
+    name_key,
+    split_other_names,
+)
 from events_app.directory.resolve import (
     clean_name,
     find_organization,
@@ -10,7 +14,6 @@ from events_app.directory.resolve import (
     topic_at_path,
 )
 from events_app.directory.restricted_marks import (
-    MarkedRecordLinked,
     marked_on_path,
     marked_organization_message,
     marked_parent_message,
@@ -26,6 +29,18 @@ from events_app.visibility import (
     visible_people_for,
     visible_topics_for,
 )
+
+
+class DirectoryRefused(ValueError):
+    """Directory records the import may not write; nothing was kept.
+
+    `problems` holds (place in the document, message) pairs.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+
 
 LIMITS = {"name": 200, "short_name": 50, "country": 100, "title": 200}
 # Text that may hold several lines (tab and line breaks allowed).
@@ -110,7 +125,12 @@ def _other_names(record: dict, where: str) -> str:
         raise RecordShapeError(f"{where}.other_names", "has a name over 200 characters")
     if any(control_characters_in(name) for name in names):
         raise RecordShapeError(f"{where}.other_names", "contains control characters")
-    return "\n".join(split_other_names("\n".join(names)))
+    names = split_other_names("\n".join(names))
+    if len(names) > OTHER_NAMES_MAX_COUNT:
+        raise RecordShapeError(
+            f"{where}.other_names", f"has more than {OTHER_NAMES_MAX_COUNT} names"
+        )
+    return "\n".join(names)
 
 
 def check_directory(document: dict) -> list[str]:
@@ -176,15 +196,33 @@ def _merged_names(
     return name, "\n".join(other_names)
 
 
+def _names_past_limit(record, other_names: str, where: str) -> list[tuple[str, str]]:
+    """The problem of a record the import would give more other names than its
+    form accepts (a form could not save it again), as a list of 0 or 1."""
+    count = len(split_other_names(other_names))
+    if count <= OTHER_NAMES_MAX_COUNT:
+        return []
+    return [
+        (
+            f"{where}.other_names",
+            f"would give {record.label} {count} other names with those stored, "
+            f"more than the {OTHER_NAMES_MAX_COUNT} a record keeps",
+        )
+    ]
+
+
 def apply_directory(document: dict) -> None:
     """Create or update organizations, people and topics (already checked).
 
     A key left out of a record leaves the stored value alone; a key given as
     null or "" clears it. A record marked restricted is never made the usual
-    organization or parent of one that is not: MarkedRecordLinked names each
-    such record (by its place in the document) and the caller rolls back.
+    organization or parent of one that is not, and a record never gets more
+    other names than its form accepts (its stored ones and the file's together):
+    DirectoryRefused names each such record (by its place in the document) and
+    the caller rolls back.
     """
-    for record in document.get("organizations") or []:
+    refused = []
+    for index, record in enumerate(document.get("organizations") or []):
         where = "organization"
         organization = find_organization(record["name"])
         if organization is None:
@@ -195,6 +233,9 @@ def apply_directory(document: dict) -> None:
         organization.name, organization.other_names = _merged_names(
             stored_name, organization.other_names or "", record, where
         )
+        refused += _names_past_limit(
+            organization, organization.other_names, f"organizations[{index}]"
+        )
         for key in ("short_name", "country"):
             if key in record:
                 setattr(organization, key, _string(record, key, where))
@@ -202,7 +243,6 @@ def apply_directory(document: dict) -> None:
             organization.kind = record.get("kind") or OrganizationKind.OTHER.value
         organization.refresh_name_keys()
         db.session.flush()
-    refused = []
     for index, record in enumerate(document.get("people") or []):
         where = "person"
         person = find_person(record["name"])
@@ -214,6 +254,7 @@ def apply_directory(document: dict) -> None:
         person.display_name, person.other_names = _merged_names(
             stored_name, person.other_names or "", record, where
         )
+        refused += _names_past_limit(person, person.other_names, f"people[{index}]")
         if "organization" in record:
             organization_name = _string(record, "organization", where)
             person.organization = (
@@ -247,4 +288,4 @@ def apply_directory(document: dict) -> None:
             topic.description = _string(record, "description", "topic")
         db.session.flush()
     if refused:
-        raise MarkedRecordLinked(refused)
+        raise DirectoryRefused(refused)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from events_app.audit import acting_user
 from events_app.extensions import db
 from events_app.interchange.directory_records import (
+    DirectoryRefused,
     apply_directory,
     check_directory,
     directory_to_records,
@@ -166,7 +167,7 @@ def import_document(document) -> ImportSummary:
     try:
         try:
             apply_directory(document)
-        except MarkedRecordLinked as refused:
+        except DirectoryRefused as refused:
             raise ImportFailed(
                 [f"{where}: {message}" for where, message in refused.problems]
             ) from refused

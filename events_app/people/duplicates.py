@@ -7,6 +7,7 @@ events_app/directory/merge.py (`merge_refusal`).
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from events_app.auth.permissions import editor_required
 from events_app.directory.merge import (
@@ -18,14 +19,14 @@ from events_app.directory.merge import (
     merges_for,
     plan_merge,
     records_to_merge_or_abort,
+    undo_conflict,
     undo_merge,
 )
 from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.directory.pages import record_url
 from events_app.extensions import db
-from events_app.language.formatting import format_number
 from events_app.people import bp
-from events_app.visibility import visible_record_or_404
+from events_app.visibility import is_visible_to, visible_record_or_404
 
 # The address part of each kind: /people/…, /organizations/…
 PLURAL = {"person": "people", "organization": "organizations"}
@@ -86,13 +87,15 @@ def merge(kind: str, kept_id: int, removed_id: int):
         current_user, KINDS[kind], kept_id, removed_id
     )
     plan = plan_merge(KINDS[kind], kept, removed)
-    if request.method != "POST":
+    if request.method != "POST" or plan.names_over_limit:
+        # A merge past the limit of other names is refused, with the preview
+        # saying why (a stale preview's button lands here too).
         return render_template(
             "people/merge_preview.html",
             kind=kind,
             plan=plan,
             other_names_limit=OTHER_NAMES_MAX_COUNT,
-        )
+        ), (409 if request.method == "POST" else 200)
     removed_label = removed.label
     done = merge_records(plan)
     db.session.commit()
@@ -100,16 +103,35 @@ def merge(kind: str, kept_id: int, removed_id: int):
         _("%(removed)s merged into %(kept)s.", removed=removed_label, kept=kept.label),
         "success",
     )
-    if plan.left_out_names:
-        flash(
-            _(
-                "Not kept as other names (limit %(limit)s): %(names)s",
-                limit=format_number(OTHER_NAMES_MAX_COUNT),
-                names="; ".join(plan.left_out_names),
-            ),
-            "warning",
-        )
     return redirect(url_for("people.merge_record", merge_id=done.id))
+
+
+def _undo_blocked(merge, kept) -> Markup | str | None:
+    """Why the undo must wait, for the editor: another record holds the removed
+    record's name now (named and linked only if the editor may see it)."""
+    if merge.undone_at is not None:
+        return None
+    conflict = undo_conflict(merge, kept)
+    if conflict is None:
+        return None
+    name, holder = conflict
+    if not is_visible_to(current_user, holder):
+        return _(
+            "“%(name)s” is now the name of a record you may not see, so this "
+            "merge cannot be undone yet; ask an administrator.",
+            name=name,
+        )
+    return Markup(
+        _(
+            '“%(name)s” is now the name of <a href="%(url)s">%(label)s</a>: '
+            "rename that record, or merge it into %(kept)s, then undo this merge."
+        )
+    ) % {
+        "name": name,
+        "url": record_url(holder),
+        "label": holder.label,
+        "kept": kept.label,
+    }
 
 
 @bp.route("/merges/<int:merge_id>")
@@ -118,7 +140,11 @@ def merge_record(merge_id: int):
     """What a merge did, with the button that undoes it."""
     record, kept = merge_or_404(current_user, merge_id)
     return render_template(
-        "people/merge_record.html", merge=record, kept=kept, kept_url=record_url(kept)
+        "people/merge_record.html",
+        merge=record,
+        kept=kept,
+        kept_url=record_url(kept),
+        undo_blocked=_undo_blocked(record, kept),
     )
 
 
@@ -129,6 +155,10 @@ def undo(merge_id: int):
     record, kept = merge_or_404(current_user, merge_id)
     if record.undone_at is not None:
         flash(_("This merge was already undone."), "warning")
+        return redirect(url_for("people.merge_record", merge_id=merge_id))
+    blocked = _undo_blocked(record, kept)
+    if blocked is not None:
+        flash(blocked, "error")
         return redirect(url_for("people.merge_record", merge_id=merge_id))
     restored = undo_merge(record, kept)
     db.session.commit()
