@@ -71,6 +71,47 @@ def test_header_is_one_line_on_desktop_and_a_menu_on_a_phone(tour):
     assert not page.get_by_role("link", name="Audit").is_visible()
     page.click(".site-menu > summary")
     assert page.get_by_role("link", name="Audit").is_visible()
+    # A phone's address bar hiding on scroll resizes the window: the menu stays.
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    assert page.get_by_role("link", name="Audit").is_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "be", "fr"])
+def test_header_never_wraps_nor_overflows_in_any_language(tour, language):
+    """Belarusian and French names run longer, and the product name is a
+    setting: the header stays one line at every width, folding into the Menu
+    button when its links do not fit, never scrolling the page sideways."""
+    app, base, page, ids = tour
+    page.set_extra_http_headers({"Accept-Language": language})
+    problems = {}
+    for product in ("", "Belarus desk of the Coordination Council's secretariat"):
+        app.config["APP_NAME"] = product
+        for width in (1366, 1120, 390, 360):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(base + "/meetings")
+            where = f"{width} px, name {product!r}"
+            brand = page.locator(".site-bar .brand").bounding_box()
+            summary = page.locator(".site-menu > summary")
+            if page_tour.sideways_overflow(page) > 0:
+                problems[f"{where}: scrolls sideways"] = page_tour.sideways_overflow(
+                    page
+                )
+            if (
+                brand["height"] > 30
+                or page.locator(".site-bar").bounding_box()["height"] > 70
+            ):
+                problems[f"{where}: header wraps"] = brand["height"]
+            menu = (
+                summary if summary.is_visible() else page.locator(".site-nav a").first
+            )
+            if abs(menu.bounding_box()["y"] - brand["y"]) > 12:
+                problems[f"{where}: menu below the name"] = menu.bounding_box()["y"]
+            if summary.is_visible():
+                summary.click()
+                audit = page.locator(".site-nav a[href='/audit']")
+                if not audit.is_visible():
+                    problems[f"{where}: the menu does not open"] = True
+    assert problems == {}
 
 
 def test_filters_fold_on_a_phone_and_show_as_chips(tour):
