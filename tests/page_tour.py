@@ -36,11 +36,21 @@ EDITED_TITLE = "Alliance for a Democratic Belarus: third meeting (Vilnius)"
 def prepare_demo(page, app, base: str) -> dict[str, int]:
     """First run in the browser, the demo loaded, one meeting renamed: record ids."""
     page.goto(base + "/meetings")
+    sign_up_first_admin(page, base)
+    return load_demo(page, app, base)
+
+
+def sign_up_first_admin(page, base: str) -> None:
+    """Fill the first-run page (where the app sends everyone before any account)."""
     page.fill("#email", ADMIN_EMAIL)
     page.fill("#password", ADMIN_PASSWORD)
     page.fill("#confirm", ADMIN_PASSWORD)
     page.click("main button[type=submit], main input[type=submit]")
     page.wait_for_url(base + "/meetings")
+
+
+def load_demo(page, app, base: str) -> dict[str, int]:
+    """The demo meetings loaded and one renamed in the browser: record ids."""
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     ids = demo_ids(app)
@@ -130,9 +140,15 @@ def axe_violations(page) -> list[dict]:
 
 
 def sideways_overflow(page) -> int:
-    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    """How many pixels the page is wider than the window (0: no sideways scrolling).
+
+    Measured two frames on, so that layout.js has answered a resize (the
+    header folds into its Menu button when its links do not fit).
+    """
     return page.evaluate(
-        "() => document.documentElement.scrollWidth - window.innerWidth"
+        """() => new Promise(resolve => requestAnimationFrame(() =>
+            requestAnimationFrame(() => resolve(
+                document.documentElement.scrollWidth - window.innerWidth))))"""
     )
 
 

@@ -71,6 +71,48 @@ def test_header_is_one_line_on_desktop_and_a_menu_on_a_phone(tour):
     assert not page.get_by_role("link", name="Audit").is_visible()
     page.click(".site-menu > summary")
     assert page.get_by_role("link", name="Audit").is_visible()
+    # A phone's address bar hiding on scroll resizes the window: the menu stays.
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    assert page.get_by_role("link", name="Audit").is_visible()
+
+
+def bar_height(page) -> float:
+    return page.locator(".site-bar").bounding_box()["height"]
+
+
+@pytest.mark.parametrize("language", ["en", "be", "fr"])
+def test_header_never_wraps_nor_overflows_in_any_language(tour, language):
+    """Belarusian and French names run longer, and the product name is a
+    setting: the header stays one line at every width, folding into the Menu
+    button when its links do not fit, never scrolling the page sideways."""
+    app, base, page, ids = tour
+    page.set_extra_http_headers({"Accept-Language": language})
+    problems = {}
+    for product in ("", "Belarus desk of the Coordination Council's secretariat"):
+        app.config["APP_NAME"] = product
+        for width in (1366, 1120, 390, 360):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(base + "/meetings")
+            where = f"{width} px, name {product!r}"
+            overflow = page_tour.sideways_overflow(page)  # layout.js has answered
+            if overflow > 0:
+                problems[f"{where}: scrolls sideways"] = overflow
+            brand = page.locator(".site-bar .brand")
+            box = brand.bounding_box()
+            if box["height"] > 30 or bar_height(page) > 70:
+                problems[f"{where}: header wraps"] = bar_height(page)
+            summary = page.locator(".site-menu > summary")
+            folded = summary.is_visible()
+            first = summary if folded else page.locator(".site-nav a").first
+            if abs(first.bounding_box()["y"] - box["y"]) > 12:
+                problems[f"{where}: links below the name"] = True
+            if not folded and brand.evaluate("b => b.scrollWidth > b.clientWidth"):
+                problems[f"{where}: links in line cut the name short"] = True
+            if folded:
+                summary.click()
+                if not page.locator(".site-nav a[href='/audit']").is_visible():
+                    problems[f"{where}: the menu does not open"] = True
+    assert problems == {}
 
 
 def test_filters_fold_on_a_phone_and_show_as_chips(tour):

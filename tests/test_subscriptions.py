@@ -160,6 +160,64 @@ class TestOfferedFeedsWork:
         assert client.get(f"/meetings/{meeting_id}.ics").status_code == 200
 
 
+# Every address a page offers a calendar app: links and the fields to copy.
+OFFERED_CALENDAR_ADDRESS = re.compile(
+    r'(?:href|value)="((?:webcal|https?)://localhost/[^"]*\.ics[^"]*|/[^"]*\.ics[^"]*)"'
+)
+
+
+def test_every_calendar_address_offered_works_without_a_session(
+    members_only, app, client, auth, meetings
+):
+    """Whatever .ics or webcal address a page offers (a feed, a meeting's file,
+    the follow-ups) a calendar app can fetch: it carries no browser session."""
+    auth.sign_in_as("viewer")
+    client.post("/account/feed")
+    ids = meetings["ids"]
+    meeting = meetings["internal"].id
+    pages = [
+        "/meetings",
+        "/meetings?view=month&month=2025-03",
+        "/meetings?view=week&week=2025-W12",
+        f"/meetings/{meeting}",
+        f"/meetings/{meeting}/revisions",
+        "/follow-ups",
+        "/account",
+        "/subscribe",
+        f"/subscribe?topic={ids['topic']}",
+        f"/topics/{ids['topic']}",
+        f"/people/{ids['person']}",
+    ]
+    offered = {}
+    for path in pages:
+        page = client.get(path).get_data(as_text=True)
+        for address in OFFERED_CALENDAR_ADDRESS.findall(page):
+            offered.setdefault(address.replace("&amp;", "&"), path)
+    assert any(f"/meetings/{meeting}.ics" in address for address in offered)
+    auth.sign_out()
+    failing = {}
+    for address, path in offered.items():
+        local = re.sub(r"^(webcal|https?)://localhost", "", address)
+        response = fetch_without_session(app, local)
+        if response.status_code != 200 or not response.content_type.startswith(
+            "text/calendar"
+        ):
+            failing[address] = (path, response.status_code)
+    assert failing == {}
+
+
+def test_a_meetings_file_without_a_feed_is_a_download(
+    members_only, client, auth, meetings
+):
+    """With no private feed yet, the meeting's file is for the browser to save
+    (it needs the session); the page offers the link for calendar apps beside it."""
+    auth.sign_in_as("viewer")
+    meeting = meetings["internal"].id
+    page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert f'href="/meetings/{meeting}.ics" download' in page
+    assert "Get a link for calendar apps" in page
+
+
 class TestPrivateFeedAddressIsKept:
     def test_create_redirects_and_reload_shows_the_same_address(
         self, app, client, auth, meetings
