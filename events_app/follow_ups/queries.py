@@ -309,7 +309,12 @@ def follow_ups_of(user, record) -> list[RecordFollowUps]:
         return tuple(found)
 
     kept = kept_figure(
-        "record_follow_ups", (argument, record.id, SHOWN_ON_OTHER_PAGES), user, lines
+        "record_follow_ups",
+        (argument, record.id, SHOWN_ON_OTHER_PAGES),
+        user,
+        lines,
+        # Not needed, but the page's own figures read that data stamp already.
+        changes_when_meetings_begin=True,
     )
     day = today()
     lists = []
