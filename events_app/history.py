@@ -5,17 +5,19 @@ Every function takes a select of meeting ids that already went through
 viewer may not see contributes nothing: no row, no count, no name.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from datetime import datetime
+from typing import Generic, NamedTuple, TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, distinct, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, distinct, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from events_app.capped_pages import CappedPage, capped_page, kept_capped_page
+from events_app.capped_pages import CappedPage, capped_page
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
+from events_app.kept_figures import kept_figure
 from events_app.models import (
     Meeting,
     MeetingTopic,
@@ -24,8 +26,9 @@ from events_app.models import (
     Person,
     Topic,
 )
+from events_app.models.meetings import MeetingTimes
 from events_app.topic_tree import preload_ancestors
-from events_app.visibility import visible_meetings_for
+from events_app.visibility import sees_record_id, visible_meetings_for
 
 RecordType = TypeVar("RecordType")
 
@@ -33,6 +36,26 @@ RecordType = TypeVar("RecordType")
 # Records a "people met" or "topics discussed" list shows, most frequent first:
 # a topic discussed at thousands of meetings met thousands of people.
 COUNTED_SHOWN = 25
+
+
+class ShownRecord(NamedTuple):
+    """A person, organization or topic as a page links to it, in plain values.
+
+    `label` is what the link reads: a person's name, an organization's label, a
+    topic's path (in a list of topics) or its name (on an agenda). Pages keep
+    these between views (events_app/kept_figures.py), never ORM objects.
+    """
+
+    id: int
+    label: str
+
+    @property
+    def name(self) -> str:
+        return self.label
+
+    @property
+    def display_name(self) -> str:
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -43,41 +66,31 @@ class CountedRecord(Generic[RecordType]):
     meeting_count: int
 
 
-class ShownRecords(list):
+class ShownRecords(tuple):
     """The first rows of a longer list (at most `COUNTED_SHOWN`), and its `total`."""
 
-    def __init__(self, shown=(), total: int = 0):
-        super().__init__(shown)
-        self.total = max(total, len(self))
-
-
-@dataclass(frozen=True)
-class CountedIds:
-    """A "most frequent" list as plain values: (id, meeting count) pairs, the total."""
-
-    counts: tuple[tuple[int, int], ...]
     total: int
 
-    @classmethod
-    def of(cls, shown: ShownRecords) -> "CountedIds":
-        return cls(
-            tuple((item.record.id, item.meeting_count) for item in shown), shown.total
-        )
+    def __new__(cls, shown=(), total: int = 0):
+        rows = super().__new__(cls, shown)
+        rows.total = max(total, len(rows))
+        return rows
 
-    def records(self, model) -> ShownRecords:
-        """The list with its records, loaded in one query."""
-        ids = [record_id for record_id, _ in self.counts]
-        loaded = {
-            record.id: record
-            for record in db.session.scalars(select(model).where(model.id.in_(ids)))
-        }
-        return ShownRecords(
-            [
-                CountedRecord(loaded[record_id], count)
-                for record_id, count in self.counts
-            ],
-            self.total,
-        )
+
+def shown_counts(counted: ShownRecords) -> ShownRecords:
+    """A "most frequent" list of records as plain values (`ShownRecord`s).
+
+    Topics need their ancestors loaded first (`topics_discussed` does it).
+    """
+    return ShownRecords(
+        [
+            CountedRecord(
+                ShownRecord(item.record.id, item.record.label), item.meeting_count
+            )
+            for item in counted
+        ],
+        counted.total,
+    )
 
 
 def first_rows(query: Select) -> ShownRecords:
@@ -97,65 +110,151 @@ def visible_meeting_ids_where(user, condition: ColumnElement[bool]) -> Select:
     return visible_meetings_for(user).where(condition).with_only_columns(Meeting.id)
 
 
-def visible_meetings_page(
-    user,
-    condition: ColumnElement[bool],
-    page: int,
-    total: int | None = None,
-    kept_as: tuple | None = None,
-):
-    """One page of the visible meetings meeting `condition`, newest first.
+def meetings_per_page() -> int:
+    """How many meetings a history page lists."""
+    return current_app.config["MEETINGS_PER_PAGE"]
 
-    Participants and topics come loaded (a fixed number of queries per page, not
-    one per meeting). `total`, when the caller counted those meetings already
-    (a record's figures do), spares counting them again.
 
-    With `kept_as` (what the condition is about, e.g. a person's id, and
-    `total`), which meetings are on the page is kept (events_app/kept_figures.py):
-    finding them reads every meeting of the record to sort them (6,000 for a
-    busy organization), while loading a kept page reads its own meetings only.
+@dataclass(frozen=True)
+class MeetingIdsPage:
+    """Which visible meetings are on one page of a history, newest first, and
+    whether an older page follows: plain values, kept with a page's figures."""
+
+    meeting_ids: tuple[int, ...]
+    page: int
+    per_page: int
+    total: int
+    has_next: bool
+
+
+def meeting_ids_page(
+    user, condition: ColumnElement[bool], page: int, total: int
+) -> MeetingIdsPage:
+    """Page `page` of the visible meetings meeting `condition`, as their ids.
+
+    `total` is how many there are (the record's figures counted them). Finding
+    the page reads every meeting of the record to sort them (6,000 for a busy
+    organization): the pages keep it (see `meeting_lines`).
     """
-    per_page = current_app.config["MEETINGS_PER_PAGE"]
-    if kept_as is not None and total is not None:
-        return _kept_meetings_page(user, condition, page, per_page, total, kept_as)
-    query = _visible_meetings_newest_first(user, condition).options(
-        *_SHOWN_WITH_MEETINGS
-    )
-    if total is not None:
-        return capped_page(query, page, per_page, total=total, counted_at_most=total)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-# What a history page shows of each meeting besides its own columns.
-_SHOWN_WITH_MEETINGS = (
-    selectinload(Meeting.participations).selectinload(Participation.person),
-    selectinload(Meeting.participations).selectinload(Participation.organization),
-    selectinload(Meeting.meeting_topics).selectinload(MeetingTopic.topic),
-)
-
-
-def _visible_meetings_newest_first(user, condition: ColumnElement[bool]) -> Select:
-    return (
+    per_page = meetings_per_page()
+    found = capped_page(
         visible_meetings_for(user)
         .where(condition)
         .order_by(Meeting.start_utc.desc(), Meeting.id.desc())
+        .with_only_columns(Meeting.id),
+        page,
+        per_page,
+        total=total,
+        counted_at_most=total,
+    )
+    return MeetingIdsPage(
+        tuple(found.items), found.page, per_page, total, found.has_next
     )
 
 
-def _kept_meetings_page(
-    user, condition, page: int, per_page: int, total: int, kept_as: tuple
+@dataclass(frozen=True)
+class TopicEntry:
+    """A topic on a meeting's agenda (`topic` by its name), and the note on it."""
+
+    topic_id: int
+    topic: ShownRecord
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingLine(MeetingTimes):
+    """What a history page or a follow-up shows of a meeting, in plain values.
+
+    Offers what the `meeting_line` macro and `meeting_when` read, as `Meeting`
+    does, and its agenda when loaded (`meeting_topics`).
+    """
+
+    id: int
+    title: str
+    kind: str
+    status: str
+    confidentiality: str
+    start_utc: datetime
+    end_utc: datetime | None
+    timezone: str
+    all_day: bool
+    venue: str
+    city: str
+    country: str
+    meeting_topics: tuple[TopicEntry, ...] = ()
+
+    @classmethod
+    def of(cls, meeting: Meeting) -> "MeetingLine":
+        """The line of a loaded meeting (its agenda left out)."""
+        return cls(*(getattr(meeting, column.key) for column in MEETING_LINE_COLUMNS))
+
+
+# The columns of a `MeetingLine`, in its order.
+MEETING_LINE_COLUMNS = (
+    Meeting.id,
+    Meeting.title,
+    Meeting.kind,
+    Meeting.status,
+    Meeting.confidentiality,
+    Meeting.start_utc,
+    Meeting.end_utc,
+    Meeting.timezone,
+    Meeting.all_day,
+    Meeting.venue,
+    Meeting.city,
+    Meeting.country,
+)
+
+
+def topic_entries(
+    meeting_ids, topic_ids=None, with_notes: bool = False
+) -> dict[int, list[TopicEntry]]:
+    """The agenda entries of those meetings (only on `topic_ids`, if given), in
+    agenda order, by meeting id: one statement."""
+    query = (
+        select(
+            MeetingTopic.meeting_id,
+            MeetingTopic.topic_id,
+            Topic.name,
+            MeetingTopic.note if with_notes else literal(""),
+        )
+        .join(Topic, Topic.id == MeetingTopic.topic_id)
+        .where(MeetingTopic.meeting_id.in_(meeting_ids))
+        .order_by(MeetingTopic.meeting_id, MeetingTopic.position, MeetingTopic.id)
+    )
+    if topic_ids is not None:
+        query = query.where(MeetingTopic.topic_id.in_(sorted(topic_ids)))
+    entries: dict[int, list[TopicEntry]] = {}
+    for meeting_id, topic_id, name, note in db.session.execute(query):
+        entries.setdefault(meeting_id, []).append(
+            TopicEntry(topic_id, ShownRecord(topic_id, name), note or "")
+        )
+    return entries
+
+
+def meeting_lines(
+    found: MeetingIdsPage, entries: dict[int, list[TopicEntry]]
 ) -> CappedPage:
-    """`visible_meetings_page` with the page's meeting ids kept (plain values)."""
-    return kept_capped_page(
-        "meetings_page",
-        kept_as,
-        user,
-        _visible_meetings_newest_first(user, condition),
-        lambda ids: meetings_in_order(ids, *_SHOWN_WITH_MEETINGS),
-        page,
-        per_page,
-        total,
-        counted_at_most=total,
+    """The page of meetings `found` names, as `MeetingLine`s with their `entries`.
+
+    One statement of the columns shown: loading the page as ORM objects with
+    their participants and topics cost 10 ms at 100,000 meetings.
+    """
+    rows = db.session.execute(
+        select(*MEETING_LINE_COLUMNS).where(Meeting.id.in_(found.meeting_ids))
+    ).all()
+    by_id = {
+        row[0]: MeetingLine(*row, meeting_topics=tuple(entries.get(row[0], ())))
+        for row in rows
+    }
+    return CappedPage(
+        # One purged by another request meanwhile is left out.
+        items=[by_id[key] for key in found.meeting_ids if key in by_id],
+        page=found.page,
+        per_page=found.per_page,
+        total=found.total,
+        has_next=found.has_next,
+        counted_at_most=found.total,
     )
 
 
@@ -169,6 +268,63 @@ def meetings_in_order(meeting_ids, *options) -> list[Meeting]:
         )
     }
     return [loaded[meeting_id] for meeting_id in meeting_ids]
+
+
+@dataclass(frozen=True)
+class HistoryPage(Generic[RecordType]):
+    """What a record's history page keeps for one page of its meetings: the
+    record's figures (plain values, the same for every page) and the page."""
+
+    figures: RecordType
+    meetings: MeetingIdsPage
+
+
+def kept_history_page(
+    name: str,
+    model,
+    record_id: int,
+    user,
+    page: int,
+    figures_of: Callable[[], RecordType],
+    meetings_of: Callable[[RecordType], ColumnElement[bool]],
+) -> HistoryPage[RecordType] | None:
+    """A record's figures and page `page` of its meetings; None if `user` may
+    not see the record (as if it were missing).
+
+    `figures_of()` computes the figures (plain values: `stats` among them),
+    `meetings_of(figures)` the condition on Meeting that picks the record's.
+    Both the page and the figures are kept (events_app/kept_figures.py), the
+    figures apart too, so another page reuses them; a repeated view costs the
+    page's own lookup only. Whether the user sees the record is kept with
+    them: the rule's statement cost more to compile than to run.
+    """
+
+    def compute() -> HistoryPage | bool:
+        if not sees_record_id(user, model, record_id):
+            return False  # kept too (None would not be)
+        figures = kept_figure(
+            f"{name}_figures",
+            # The list length is read now: tests shorten it.
+            (record_id, COUNTED_SHOWN),
+            user,
+            figures_of,
+            changes_when_meetings_begin=True,
+        )
+        return HistoryPage(
+            figures,
+            meeting_ids_page(
+                user, meetings_of(figures), page, figures.stats.meeting_count
+            ),
+        )
+
+    found = kept_figure(
+        f"{name}_page",
+        (record_id, COUNTED_SHOWN, max(page, 1), meetings_per_page()),
+        user,
+        compute,
+        changes_when_meetings_begin=True,
+    )
+    return found or None
 
 
 def most_frequent(

@@ -38,6 +38,21 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **view_args, **args)
 
 
+class IdUrls:
+    """Links to many records of one kind: `url_for` once, then one string join
+    per id. A record page links 150 records; each `url_for` through the router
+    cost about as much as the rest of its list item."""
+
+    _PLACEHOLDER = 918273645
+
+    def __init__(self, endpoint: str, id_arg: str):
+        built = url_for(endpoint, **{id_arg: self._PLACEHOLDER})
+        self.prefix, _, self.suffix = built.rpartition(str(self._PLACEHOLDER))
+
+    def __call__(self, record_id: int) -> str:
+        return f"{self.prefix}{int(record_id)}{self.suffix}"
+
+
 def url_without(names: tuple[str, ...]) -> str:
     """The current URL without the named query arguments (a filter chip's ×)."""
     return url_with(**dict.fromkeys(names))
@@ -60,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["other_record_names"] = other_names_shown
     app.jinja_env.globals["meeting_when"] = meeting_when
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["id_urls"] = IdUrls
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["url_without"] = url_without

@@ -15,7 +15,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from events_app.extensions import db
 from events_app.follow_ups.filters import FollowUpFilters
-from events_app.kept_figures import kept_rows
+from events_app.history import MeetingLine, ShownRecord
+from events_app.kept_figures import kept_figure, kept_rows
 from events_app.models import Meeting, Outcome, Person
 from events_app.models.choices import OutcomeStatus
 from events_app.models.meetings import utc_now
@@ -217,7 +218,7 @@ def follow_ups_of_record(
 class RecordFollowUps:
     """One list of a person's or organization's page: promised by or to it."""
 
-    items: list[Outcome]
+    items: list["FollowUpLine"]
     more: bool
     args: dict[str, str]  # the follow-ups list's filter for the same ones
     heading: str
@@ -249,20 +250,79 @@ PROMISED_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class FollowUpLine:
+    """A follow-up as the `follow_up_item` macro shows it (without the editor's
+    buttons), in plain values: kept between views, where outcomes may not be."""
+
+    id: int
+    text: str
+    status: str
+    due: date | None
+    completed_on: date | None
+    owner_person: ShownRecord | None
+    owner_organization: ShownRecord | None
+    owner_label: str
+    meeting: MeetingLine
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> "FollowUpLine":
+        """The line of an outcome loaded with its meeting and owners."""
+        person, organization = outcome.owner_person, outcome.owner_organization
+        return cls(
+            id=outcome.id,
+            text=outcome.text,
+            status=outcome.status,
+            due=outcome.due,
+            completed_on=outcome.completed_on,
+            owner_person=ShownRecord(person.id, person.label) if person else None,
+            owner_organization=(
+                ShownRecord(organization.id, organization.label)
+                if organization
+                else None
+            ),
+            owner_label=outcome.owner_label,
+            meeting=MeetingLine.of(outcome.meeting),
+        )
+
+
 def follow_ups_of(user, record) -> list[RecordFollowUps]:
     """A person's or organization's open follow-ups promised by it, then to it.
 
     Each list is capped, soonest due first, over the meetings the user may
     see, with the follow-ups list's filter for all of it. `record` is one the
-    user may see (its page checked).
+    user may see (its page checked). The lists are kept as plain values
+    (events_app/kept_figures.py): they change with the data alone (whether
+    one is overdue is the template's to say, from today's date).
     """
     argument = "person" if isinstance(record, Person) else "organization"
+    filters = {
+        promised: FollowUpFilters(**{f"{argument}_id": record.id}, promised=promised)
+        for promised in ("by", "to")
+    }
+
+    def lines() -> tuple[tuple[tuple[FollowUpLine, ...], bool], ...]:
+        found = []
+        for promised in ("by", "to"):
+            items, more = follow_ups_of_record(user, filters[promised])
+            found.append((tuple(FollowUpLine.of(item) for item in items), more))
+        return tuple(found)
+
+    kept = kept_figure(
+        "record_follow_ups",
+        (argument, record.id, SHOWN_ON_OTHER_PAGES),
+        user,
+        lines,
+        # Not needed, but the page's own figures read that data stamp already.
+        changes_when_meetings_begin=True,
+    )
+    day = today()
     lists = []
-    for promised in ("by", "to"):
-        filters = FollowUpFilters(**{f"{argument}_id": record.id}, promised=promised)
-        items, more = follow_ups_of_record(user, filters)
+    for promised, (items, more) in zip(("by", "to"), kept, strict=True):
         heading, about = PROMISED_WORDS[argument, promised]
         lists.append(
-            RecordFollowUps(items, more, filters.as_args(), heading, about, today())
+            RecordFollowUps(
+                list(items), more, filters[promised].as_args(), heading, about, day
+            )
         )
     return lists

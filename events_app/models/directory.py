@@ -11,6 +11,13 @@ from events_app.extensions import db
 from events_app.models.choices import OrganizationKind
 
 
+def organization_label(name: str, short_name: str) -> str:
+    """An organization's name with its short name when that differs."""
+    if short_name and short_name != name:
+        return f"{name} ({short_name})"
+    return name
+
+
 class Organization(db.Model):
     __tablename__ = "organization"
     # A–Z in each language's order (issue 10, issue 13): a page is read off the
@@ -47,9 +54,7 @@ class Organization(db.Model):
 
     @property
     def label(self) -> str:
-        if self.short_name and self.short_name != self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        return organization_label(self.name, self.short_name)
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r}>"

@@ -35,7 +35,48 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Meeting(db.Model):
+class MeetingTimes:
+    """A meeting's time and place as pages show them, from its plain columns.
+
+    Shared by `Meeting` and the plain rows pages keep instead of ORM objects
+    (events_app/history.py `MeetingLine`): both need `start_utc`, `end_utc`,
+    `timezone`, `all_day`, `venue`, `city` and `country`.
+    """
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_start(self) -> datetime:
+        """Aware start in the meeting's own time zone."""
+        return self.start_utc.replace(tzinfo=UTC).astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime | None:
+        if self.end_utc is None:
+            return None
+        return self.end_utc.replace(tzinfo=UTC).astimezone(self.zone)
+
+    @property
+    def start_date(self) -> date:
+        return self.local_start.date()
+
+    @property
+    def last_date(self) -> date:
+        """Last day of an all-day meeting (inclusive); the start day otherwise."""
+        if self.all_day and self.local_end is not None:
+            return self.local_end.date() - timedelta(days=1)
+        if self.local_end is not None:
+            return self.local_end.date()
+        return self.start_date
+
+    @property
+    def location_label(self) -> str:
+        return ", ".join(part for part in (self.venue, self.city, self.country) if part)
+
+
+class Meeting(MeetingTimes, db.Model):
     """One meeting.
 
     `start_utc`/`end_utc` hold the instant in naive UTC (portable across SQLite
@@ -144,38 +185,6 @@ class Meeting(db.Model):
     access_groups: Mapped[list["UserGroup"]] = relationship(
         secondary="meeting_access_group", order_by="UserGroup.name"
     )
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def local_start(self) -> datetime:
-        """Aware start in the meeting's own time zone."""
-        return self.start_utc.replace(tzinfo=UTC).astimezone(self.zone)
-
-    @property
-    def local_end(self) -> datetime | None:
-        if self.end_utc is None:
-            return None
-        return self.end_utc.replace(tzinfo=UTC).astimezone(self.zone)
-
-    @property
-    def start_date(self) -> date:
-        return self.local_start.date()
-
-    @property
-    def last_date(self) -> date:
-        """Last day of an all-day meeting (inclusive); the start day otherwise."""
-        if self.all_day and self.local_end is not None:
-            return self.local_end.date() - timedelta(days=1)
-        if self.local_end is not None:
-            return self.local_end.date()
-        return self.start_date
-
-    @property
-    def location_label(self) -> str:
-        return ", ".join(part for part in (self.venue, self.city, self.country) if part)
 
     @property
     def series_label(self) -> str:

@@ -5,27 +5,30 @@ that appears only in hidden meetings has an empty history.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-import events_app.history
 from events_app.capped_pages import CappedPage, capped_page
 from events_app.directory.lookup import search_clause
 from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.history import (
-    CountedIds,
-    CountedRecord,
+    MeetingIdsPage,
+    ShownRecord,
     ShownRecords,
     first_rows,
+    kept_history_page,
+    meeting_lines,
     organizations_present,
     people_present,
+    shown_counts,
+    topic_entries,
     topics_discussed,
     visible_meeting_ids_where,
-    visible_meetings_page,
 )
 from events_app.kept_figures import kept_figure
 from events_app.meeting_stats import (
@@ -34,8 +37,8 @@ from events_app.meeting_stats import (
     MeetingStats,
     meeting_stats_by_owner,
 )
-from events_app.models import Meeting, Organization, Participation, Person, Topic
-from events_app.topic_tree import preload_ancestors
+from events_app.models import Meeting, Organization, Participation, Person
+from events_app.models.directory import organization_label
 from events_app.visibility import visible_people_for, visible_records_for
 
 DEFAULT_PER_PAGE = 50
@@ -46,32 +49,48 @@ DIRECTORY_COUNTED_AT_MOST = 1_000
 
 
 @dataclass(frozen=True)
+class ParticipationLine:
+    """One participation as a history page shows it, in plain values."""
+
+    role: str
+    attendance: str
+    person: ShownRecord | None
+    organization: ShownRecord | None
+
+
+class Member(NamedTuple):
+    """A person whose usual organization it is, as its page lists them."""
+
+    id: int
+    display_name: str
+    title: str
+
+
+@dataclass(frozen=True)
 class PersonHistory:
     """A person's visible meetings (one page), roles and who and what they met."""
 
-    person: Person
     stats: MeetingStats
-    meetings: object  # Pagination of Meeting, newest first
-    roles: dict[int, list[Participation]]  # meeting id -> this person's participations
-    topics: list[CountedRecord[Topic]]
-    people_met: list[CountedRecord[Person]]
-    organizations_met: list[CountedRecord[Organization]]
-    organizations_represented: list[CountedRecord[Organization]]
+    meetings: CappedPage  # of MeetingLine, newest first
+    roles: dict[int, list[ParticipationLine]]  # meeting id -> this person's
+    topics: ShownRecords  # of CountedRecord[ShownRecord], most frequent first
+    people_met: ShownRecords
+    organizations_met: ShownRecords
+    organizations_represented: ShownRecords
 
 
 @dataclass(frozen=True)
 class OrganizationHistory:
     """An organization's visible meetings (one page), representatives and contacts."""
 
-    organization: Organization
     stats: MeetingStats
-    meetings: object  # Pagination of Meeting, newest first
-    representatives: dict[int, list[Participation]]  # meeting id -> its participations
-    members: ShownRecords  # of Person, A–Z: the first ones, and how many in all
-    topics: list[CountedRecord[Topic]]
-    represented_by: list[CountedRecord[Person]]
-    people_met: list[CountedRecord[Person]]
-    organizations_met: list[CountedRecord[Organization]]
+    meetings: CappedPage  # of MeetingLine, newest first
+    representatives: dict[int, list[ParticipationLine]]  # meeting id -> its own
+    members: ShownRecords  # of Member, A–Z: the first ones, and how many in all
+    topics: ShownRecords  # of CountedRecord[ShownRecord], most frequent first
+    represented_by: ShownRecords
+    people_met: ShownRecords
+    organizations_met: ShownRecords
 
 
 def _per_page() -> int:
@@ -193,38 +212,52 @@ def _visible_meeting_ids_with(user, record_id_column, record_id: int) -> Select:
     return visible_meeting_ids_where(user, _took_part(record_id_column, record_id))
 
 
-def _meetings_taken_part_in(
-    user, record_id_column, record_id: int, page: int, stats: MeetingStats
-):
-    """One page of the visible meetings with a participation of the record.
-
-    Returns the page (newest first, counted by the record's `stats`) and for
-    each meeting on it the record's own participations in it.
-    """
-    took_part = _took_part(record_id_column, record_id)
-    meetings = visible_meetings_page(
-        user,
-        took_part,
-        page,
-        total=stats.meeting_count,
-        kept_as=(record_id_column.key, record_id),
+def _own_participations(
+    record_id_column, record_id: int, meeting_ids
+) -> dict[int, list[ParticipationLine]]:
+    """The record's own participations in those meetings, by meeting id (one
+    statement, in the meeting's order)."""
+    rows = db.session.execute(
+        select(
+            Participation.meeting_id,
+            Participation.role,
+            Participation.attendance,
+            Person.id,
+            Person.display_name,
+            Organization.id,
+            Organization.name,
+            Organization.short_name,
+        )
+        .outerjoin(Person, Person.id == Participation.person_id)
+        .outerjoin(Organization, Organization.id == Participation.organization_id)
+        .where(Participation.meeting_id.in_(meeting_ids), record_id_column == record_id)
+        .order_by(Participation.meeting_id, Participation.position, Participation.id)
     )
-    own_participations = {
-        meeting.id: [
-            participation
-            for participation in meeting.participations
-            if getattr(participation, record_id_column.key) == record_id
-        ]
-        for meeting in meetings.items
-    }
-    return meetings, own_participations
+    own: dict[int, list[ParticipationLine]] = {}
+    for meeting_id, role, attendance, person_id, name, org_id, org_name, short in rows:
+        own.setdefault(meeting_id, []).append(
+            ParticipationLine(
+                role=role,
+                attendance=attendance,
+                person=ShownRecord(person_id, name) if person_id else None,
+                organization=(
+                    ShownRecord(org_id, organization_label(org_name, short))
+                    if org_id
+                    else None
+                ),
+            )
+        )
+    return own
 
 
-def _topics_with_paths(topics: CountedIds) -> ShownRecords:
-    """The kept topic list with its topics loaded, their paths too."""
-    loaded = topics.records(Topic)
-    preload_ancestors(item.record.id for item in loaded)
-    return loaded
+def _meetings_taken_part_in(
+    record_id_column, record_id: int, found: MeetingIdsPage
+) -> tuple[CappedPage, dict[int, list[ParticipationLine]]]:
+    """The page of meetings `found` names, and the record's own participations
+    in each (every meeting on it has one)."""
+    own = _own_participations(record_id_column, record_id, found.meeting_ids)
+    meetings = meeting_lines(found, topic_entries(found.meeting_ids))
+    return meetings, {meeting.id: own.get(meeting.id, []) for meeting in meetings.items}
 
 
 @dataclass(frozen=True)
@@ -233,10 +266,10 @@ class PersonFigures:
     events_app/kept_figures.py): plain values only."""
 
     stats: MeetingStats
-    topics: CountedIds
-    people_met: CountedIds
-    organizations_met: CountedIds
-    organizations_represented: CountedIds
+    topics: ShownRecords
+    people_met: ShownRecords
+    organizations_met: ShownRecords
+    organizations_represented: ShownRecords
 
 
 @dataclass(frozen=True)
@@ -245,38 +278,39 @@ class OrganizationFigures:
     plain values only."""
 
     stats: MeetingStats
-    member_ids: tuple[int, ...]  # the first people whose usual organization it is, A–Z
-    member_total: int
-    topics: CountedIds
-    represented_by: CountedIds
-    people_met: CountedIds
-    organizations_met: CountedIds
+    members: ShownRecords  # of Member: the first ones, A–Z, and how many
+    topics: ShownRecords
+    represented_by: ShownRecords
+    people_met: ShownRecords
+    organizations_met: ShownRecords
 
 
-def person_history(person: Person, user, page: int = 1) -> PersonHistory:
-    """The person's history as `user` may see it (page `page` of the meeting list)."""
-    figures = kept_figure(
-        "person_figures",
-        # The list length is read now: tests shorten it.
-        (person.id, events_app.history.COUNTED_SHOWN),
+def person_history(user, person_id: int, page: int = 1) -> PersonHistory | None:
+    """The person's history as `user` may see it (page `page` of the meeting
+    list); None if the user may not see the person."""
+    kept = kept_history_page(
+        "person",
+        Person,
+        person_id,
         user,
-        lambda: _person_figures(person.id, user),
-        changes_when_meetings_begin=True,
+        page,
+        lambda: _person_figures(person_id, user),
+        lambda figures: _took_part(Participation.person_id, person_id),
     )
+    if kept is None:
+        return None
+    figures = kept.figures
     meetings, roles = _meetings_taken_part_in(
-        user, Participation.person_id, person.id, page, figures.stats
+        Participation.person_id, person_id, kept.meetings
     )
     return PersonHistory(
-        person=person,
         stats=figures.stats,
         meetings=meetings,
         roles=roles,
-        topics=_topics_with_paths(figures.topics),
-        people_met=figures.people_met.records(Person),
-        organizations_met=figures.organizations_met.records(Organization),
-        organizations_represented=figures.organizations_represented.records(
-            Organization
-        ),
+        topics=figures.topics,
+        people_met=figures.people_met,
+        organizations_met=figures.organizations_met,
+        organizations_represented=figures.organizations_represented,
     )
 
 
@@ -288,51 +322,46 @@ def _person_figures(person_id: int, user) -> PersonFigures:
     )
     return PersonFigures(
         stats=stats,
-        topics=CountedIds.of(topics_discussed(meeting_ids)),
-        people_met=CountedIds.of(people_present(meeting_ids, someone_else)),
-        organizations_met=CountedIds.of(
+        topics=shown_counts(topics_discussed(meeting_ids)),
+        people_met=shown_counts(people_present(meeting_ids, someone_else)),
+        organizations_met=shown_counts(
             organizations_present(meeting_ids, someone_else)
         ),
-        organizations_represented=CountedIds.of(
+        organizations_represented=shown_counts(
             organizations_present(meeting_ids, Participation.person_id == person_id)
         ),
     )
 
 
 def organization_history(
-    organization: Organization, user, page: int = 1
-) -> OrganizationHistory:
-    """The organization's history as `user` may see it (page `page` of the meetings)."""
-    figures = kept_figure(
-        "organization_figures",
-        # The list length is read now: tests shorten it.
-        (organization.id, events_app.history.COUNTED_SHOWN),
+    user, organization_id: int, page: int = 1
+) -> OrganizationHistory | None:
+    """The organization's history as `user` may see it (page `page` of the
+    meetings); None if the user may not see the organization."""
+    kept = kept_history_page(
+        "organization",
+        Organization,
+        organization_id,
         user,
-        lambda: _organization_figures(organization.id, user),
-        changes_when_meetings_begin=True,
+        page,
+        lambda: _organization_figures(organization_id, user),
+        lambda figures: _took_part(Participation.organization_id, organization_id),
     )
+    if kept is None:
+        return None
+    figures = kept.figures
     meetings, representatives = _meetings_taken_part_in(
-        user, Participation.organization_id, organization.id, page, figures.stats
+        Participation.organization_id, organization_id, kept.meetings
     )
-    loaded = {
-        person.id: person
-        for person in db.session.scalars(
-            select(Person).where(Person.id.in_(figures.member_ids))
-        )
-    }
     return OrganizationHistory(
-        organization=organization,
         stats=figures.stats,
         meetings=meetings,
         representatives=representatives,
-        members=ShownRecords(
-            [loaded[person_id] for person_id in figures.member_ids],
-            figures.member_total,
-        ),
-        topics=_topics_with_paths(figures.topics),
-        represented_by=figures.represented_by.records(Person),
-        people_met=figures.people_met.records(Person),
-        organizations_met=figures.organizations_met.records(Organization),
+        members=figures.members,
+        topics=figures.topics,
+        represented_by=figures.represented_by,
+        people_met=figures.people_met,
+        organizations_met=figures.organizations_met,
     )
 
 
@@ -351,20 +380,19 @@ def _organization_figures(organization_id: int, user) -> OrganizationFigures:
         visible_people_for(user)
         .where(Person.organization_id == organization_id)
         .order_by(*name_order(Person))
-        .with_only_columns(Person.id)
+        .with_only_columns(Person.id, Person.display_name, Person.title)
     )
     return OrganizationFigures(
         stats=stats,
-        member_ids=tuple(person_id for (person_id,) in members),
-        member_total=members.total,
-        topics=CountedIds.of(topics_discussed(meeting_ids)),
-        represented_by=CountedIds.of(
+        members=ShownRecords([Member(*row) for row in members], members.total),
+        topics=shown_counts(topics_discussed(meeting_ids)),
+        represented_by=shown_counts(
             people_present(
                 meeting_ids, Participation.organization_id == organization_id
             )
         ),
-        people_met=CountedIds.of(people_present(meeting_ids, for_someone_else)),
-        organizations_met=CountedIds.of(
+        people_met=shown_counts(people_present(meeting_ids, for_someone_else)),
+        organizations_met=shown_counts(
             organizations_present(
                 meeting_ids, Participation.organization_id != organization_id
             )

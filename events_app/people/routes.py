@@ -4,8 +4,9 @@ A person or organization the viewer may not see answers 404 on every page,
 exactly like one that does not exist.
 """
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from events_app.auth.permissions import editor_required
 from events_app.directory.name_order import name_order
@@ -66,11 +67,23 @@ def organizations_suggest():
     return suggestions_response(Organization)
 
 
+def _shown_record_or_404(history, model, record_id: int, *options):
+    """The record whose `history` was found (None: the viewer may not see it)."""
+    record = None
+    if history is not None:
+        record = db.session.get(model, record_id, options=options)
+    if record is None:
+        abort(404)
+    return record
+
+
 @bp.route("/people/<int:person_id>")
 def person(person_id: int):
     """A person's entry and the history of their meetings visible to the viewer."""
-    record = visible_record_or_404(current_user, Person, person_id)
-    history = person_history(record, current_user, page_number())
+    history = person_history(current_user, person_id, page_number())
+    record = _shown_record_or_404(
+        history, Person, person_id, joinedload(Person.organization)
+    )
     return render_template(
         "people/person.html",
         history=history,
@@ -82,8 +95,8 @@ def person(person_id: int):
 @bp.route("/organizations/<int:organization_id>")
 def organization(organization_id: int):
     """An organization's entry and the history of its meetings visible to the viewer."""
-    record = visible_record_or_404(current_user, Organization, organization_id)
-    history = organization_history(record, current_user, page_number())
+    history = organization_history(current_user, organization_id, page_number())
+    record = _shown_record_or_404(history, Organization, organization_id)
     return render_template(
         "people/organization.html",
         history=history,

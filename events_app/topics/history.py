@@ -7,20 +7,24 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import literal, select, true
+from sqlalchemy.sql.elements import ColumnElement
 
-import events_app.history
-from events_app.capped_pages import NumberedPages
+from events_app.capped_pages import CappedPage, NumberedPages
 from events_app.directory.lookup import search_clause
 from events_app.directory.name_order import name_order, record_order
 from events_app.extensions import db
 from events_app.history import (
-    CountedIds,
-    CountedRecord,
+    ShownRecord,
+    ShownRecords,
+    TopicEntry,
+    kept_history_page,
+    meeting_lines,
     organizations_present,
     people_present,
+    shown_counts,
+    topic_entries,
     topics_discussed,
     visible_meeting_ids_where,
-    visible_meetings_page,
 )
 from events_app.kept_figures import kept_figure
 from events_app.meeting_stats import (
@@ -28,7 +32,7 @@ from events_app.meeting_stats import (
     MeetingStats,
     meeting_stats_by_owner,
 )
-from events_app.models import Meeting, MeetingTopic, Organization, Person, Topic
+from events_app.models import Meeting, MeetingTopic, Topic
 from events_app.topic_tree import (
     TreeRow,
     children_by_parent,
@@ -36,6 +40,7 @@ from events_app.topic_tree import (
     preload_ancestors,
     subtree_closure,
     subtree_ids,
+    visible_ancestors,
 )
 from events_app.visibility import visible_topic_ids_for, visible_topics_for
 
@@ -108,14 +113,14 @@ def tree_pages(
 class TopicHistory:
     """A topic's visible meetings (one page), what was said and who took part."""
 
-    topic: Topic
-    children: list[Topic]
+    ancestors: tuple[ShownRecord, ...]  # visible ones, root first, by name
+    children: tuple[ShownRecord, ...]  # visible ones, A–Z, by name
     stats: MeetingStats
-    meetings: object  # Pagination of Meeting, newest first
-    notes: dict[int, list[MeetingTopic]]  # meeting id -> its entries on this subtree
-    related_topics: list[CountedRecord[Topic]]
-    people_met: list[CountedRecord[Person]]
-    organizations_met: list[CountedRecord[Organization]]
+    meetings: CappedPage  # of MeetingLine, newest first
+    notes: dict[int, list[TopicEntry]]  # meeting id -> its entries on this subtree
+    related_topics: ShownRecords  # of CountedRecord[ShownRecord], most first
+    people_met: ShownRecords
+    organizations_met: ShownRecords
 
 
 def topic_meeting_pairs(topic_ids):
@@ -182,33 +187,63 @@ def _ancestors_in_tree(topic: Topic) -> list[Topic]:
     return list(reversed(ancestors))
 
 
-def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
-    """The topic's history as `user` may see it, sub-topics included."""
-    covered_ids = subtree_ids(topic)
-    on_topic = Meeting.id.in_(
-        select(MeetingTopic.meeting_id).where(MeetingTopic.topic_id.in_(covered_ids))
-    )
-    figures = kept_figure(
-        "topic_figures",
-        # The list length is read now: tests shorten it.
-        (topic.id, events_app.history.COUNTED_SHOWN),
+def topic_history(user, topic_id: int, page: int = 1) -> TopicHistory | None:
+    """The topic's history as `user` may see it, sub-topics included; None if
+    the user may not see the topic."""
+    kept = kept_history_page(
+        "topic",
+        Topic,
+        topic_id,
         user,
-        lambda: _topic_figures(topic, covered_ids, on_topic, user),
-        changes_when_meetings_begin=True,
-    )
-    meetings = visible_meetings_page(
-        user,
-        on_topic,
         page,
-        total=figures.stats.meeting_count,
-        kept_as=("topic_id", topic.id),
+        lambda: _topic_figures(topic_id, user),
+        lambda figures: _on_topics(figures.covered_ids),
     )
-    notes = {
-        meeting.id: [
-            entry for entry in meeting.meeting_topics if entry.topic_id in covered_ids
-        ]
-        for meeting in meetings.items
-    }
+    if kept is None:
+        return None
+    figures = kept.figures
+    found = kept.meetings
+    notes = topic_entries(found.meeting_ids, figures.covered_ids, with_notes=True)
+    meetings = meeting_lines(found, {})
+    return TopicHistory(
+        ancestors=figures.ancestors,
+        children=figures.children,
+        stats=figures.stats,
+        meetings=meetings,
+        notes={meeting.id: notes.get(meeting.id, []) for meeting in meetings.items},
+        related_topics=figures.related_topics,
+        people_met=figures.people_met,
+        organizations_met=figures.organizations_met,
+    )
+
+
+def _on_topics(topic_ids) -> ColumnElement[bool]:
+    """Meetings with one of these topics on the agenda."""
+    return Meeting.id.in_(
+        select(MeetingTopic.meeting_id).where(MeetingTopic.topic_id.in_(topic_ids))
+    )
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """What a topic page counts over all its visible meetings, and its place
+    in the tree as the viewer sees it (kept, see events_app/kept_figures.py):
+    plain values only."""
+
+    covered_ids: frozenset[int]  # the topic's and its sub-topics'
+    ancestors: tuple[ShownRecord, ...]
+    children: tuple[ShownRecord, ...]
+    stats: MeetingStats
+    related_topics: ShownRecords
+    people_met: ShownRecords
+    organizations_met: ShownRecords
+
+
+def _topic_figures(topic_id: int, user) -> TopicFigures:
+    topic = db.session.get(Topic, topic_id)
+    covered_ids = subtree_ids(topic)
+    meeting_ids = visible_meeting_ids_where(user, _on_topics(sorted(covered_ids)))
+    anyone = true()  # every participant counts, whoever they represented
     visible_ids = visible_topic_ids_for(user)
     children = sorted(
         (
@@ -218,43 +253,23 @@ def topic_history(topic: Topic, user, page: int = 1) -> TopicHistory:
         ),
         key=record_order,
     )
-    related_topics = figures.related_topics.records(Topic)
-    preload_ancestors(item.record.id for item in related_topics)
-    return TopicHistory(
-        topic=topic,
-        children=children,
-        stats=figures.stats,
-        meetings=meetings,
-        notes=notes,
-        related_topics=related_topics,
-        people_met=figures.people_met.records(Person),
-        organizations_met=figures.organizations_met.records(Organization),
+    related_topics = shown_counts(
+        topics_discussed(meeting_ids, excluded_topic_ids=covered_ids)
     )
-
-
-@dataclass(frozen=True)
-class TopicFigures:
-    """What a topic page counts over all its visible meetings (kept, see
-    events_app/kept_figures.py): plain values only."""
-
-    stats: MeetingStats
-    related_topics: CountedIds
-    people_met: CountedIds
-    organizations_met: CountedIds
-
-
-def _topic_figures(topic: Topic, covered_ids: set[int], on_topic, user) -> TopicFigures:
-    meeting_ids = visible_meeting_ids_where(user, on_topic)
-    anyone = true()  # every participant counts, whoever they represented
+    preload_ancestors([topic.id])
     return TopicFigures(
+        covered_ids=frozenset(covered_ids),
+        ancestors=tuple(
+            ShownRecord(ancestor.id, ancestor.name)
+            for ancestor in visible_ancestors(topic, visible_ids)
+        ),
+        children=tuple(ShownRecord(child.id, child.name) for child in children),
         stats=meeting_stats_by_owner(
             _subtree_meeting_pairs(topic, covered_ids), user
         ).get(topic.id, NO_MEETINGS),
-        related_topics=CountedIds.of(
-            topics_discussed(meeting_ids, excluded_topic_ids=covered_ids)
-        ),
-        people_met=CountedIds.of(people_present(meeting_ids, anyone)),
-        organizations_met=CountedIds.of(organizations_present(meeting_ids, anyone)),
+        related_topics=related_topics,
+        people_met=shown_counts(people_present(meeting_ids, anyone)),
+        organizations_met=shown_counts(organizations_present(meeting_ids, anyone)),
     )
 
 

@@ -4,7 +4,7 @@ A topic the viewer may not see answers 404 on every page, exactly like one that
 does not exist.
 """
 
-from flask import render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,12 +15,12 @@ from events_app.directory.pages import (
     page_number,
     suggestions_response,
 )
+from events_app.extensions import db
 from events_app.models import Topic
-from events_app.topic_tree import visible_ancestors
 from events_app.topics import bp
 from events_app.topics.forms import TopicForm
 from events_app.topics.history import topic_history, topics_listing
-from events_app.visibility import visible_record_or_404, visible_topic_ids_for
+from events_app.visibility import visible_record_or_404
 
 
 def _topic_name(topic: Topic) -> str:
@@ -43,11 +43,12 @@ def suggest():
 @bp.route("/topics/<int:topic_id>")
 def show(topic_id: int):
     """A topic and what was said on it (and its sub-topics) in visible meetings."""
-    topic = visible_record_or_404(current_user, Topic, topic_id)
-    history = topic_history(topic, current_user, page_number())
-    ancestors = visible_ancestors(topic, visible_topic_ids_for(current_user))
+    history = topic_history(current_user, topic_id, page_number())
+    topic = db.session.get(Topic, topic_id) if history is not None else None
+    if topic is None:
+        abort(404)
     return render_template(
-        "topics/show.html", history=history, topic=topic, ancestors=ancestors
+        "topics/show.html", history=history, topic=topic, ancestors=history.ancestors
     )
 
 
