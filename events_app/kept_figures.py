@@ -17,9 +17,10 @@ the answer only changes when the data does. A figure is kept under a key made of
   figures of ids, numbers and dates are shared by every language.
 
 So a kept figure is never stale, nor another viewer's. Figures are plain values
-(ids, numbers, dates), never ORM objects. Each worker process keeps its own (the
-`KEPT_FIGURES` most recently used): none is needed for correctness, so several
-workers share nothing but the database.
+(ids, numbers, dates, and HTML drawn from them), never ORM objects. Each worker
+process keeps its own (the `KEPT_FIGURES` most recently used, and no more than
+about `KEPT_FIGURES_BYTES` of them): none is needed for correctness, so several
+workers share nothing but the database, and a worker's memory stays bounded.
 
 A session holding writes not yet committed reads and keeps nothing: its data
 version could be rolled back, and the same number reached again by other data.
@@ -46,16 +47,25 @@ Figure = TypeVar("Figure")
 
 # How many figures each worker keeps; a topic page's figures are one.
 KEPT_FIGURES = 2000
+# And at most about this many bytes of them (a month's drawn grid is ~40 kB).
+KEPT_FIGURES_BYTES = 48 * 1024 * 1024
 
 _WROTE = "kept_figures_wrote"
 
 
 class FigureStore:
-    """A bounded mapping of keys to figures, least recently used dropped first."""
+    """A bounded mapping of keys to figures, least recently used dropped first.
 
-    def __init__(self, size: int):
+    Bounded twice: by how many figures (`size`) and by their approximate
+    weight in bytes (`weight`), as some are whole drawn charts or months.
+    """
+
+    def __init__(self, size: int, weight: int = KEPT_FIGURES_BYTES):
         self.size = size
+        self.weight = weight
         self._figures: OrderedDict = OrderedDict()
+        self._weights: dict = {}
+        self._total_weight = 0
         self._lock = Lock()
 
     def get(self, key: Hashable):
@@ -67,18 +77,53 @@ class FigureStore:
             return figure
 
     def put(self, key: Hashable, figure) -> None:
+        weight = approximate_weight(figure)
         with self._lock:
+            if key in self._figures:
+                self._total_weight -= self._weights[key]
             self._figures[key] = figure
             self._figures.move_to_end(key)
-            while len(self._figures) > self.size:
-                self._figures.popitem(last=False)
+            self._weights[key] = weight
+            self._total_weight += weight
+            while len(self._figures) > 1 and (
+                len(self._figures) > self.size or self._total_weight > self.weight
+            ):
+                dropped, _figure = self._figures.popitem(last=False)
+                self._total_weight -= self._weights.pop(dropped)
+
+    @property
+    def total_weight(self) -> int:
+        return self._total_weight
+
+
+def approximate_weight(value, depth: int = 0) -> int:
+    """About how many bytes a kept figure holds: text by its length, containers
+    and plain objects by what they hold (a fixed cost per item)."""
+    if isinstance(value, str | bytes):
+        return 50 + len(value)
+    if depth > 6:
+        return 64
+    if isinstance(value, dict):
+        return 64 + sum(
+            approximate_weight(key, depth + 1) + approximate_weight(item, depth + 1)
+            for key, item in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return 56 + sum(approximate_weight(item, depth + 1) for item in value)
+    fields = getattr(value, "__dict__", None)
+    if fields is not None:
+        return 64 + approximate_weight(fields, depth + 1)
+    return 32
 
 
 def figure_store() -> FigureStore:
     """This app's store (one per app, so test apps never share figures)."""
     return current_app.extensions.setdefault(
         "kept_figures",
-        FigureStore(current_app.config.get("KEPT_FIGURES", KEPT_FIGURES)),
+        FigureStore(
+            current_app.config.get("KEPT_FIGURES", KEPT_FIGURES),
+            current_app.config.get("KEPT_FIGURES_BYTES", KEPT_FIGURES_BYTES),
+        ),
     )
 
 
