@@ -656,6 +656,32 @@ def pages_measured() -> list[Page]:
             repeats=3,
         ),
         *follow_up_pages(),
+        *form_pages(),
+    ]
+
+
+def form_pages() -> list[Page]:
+    """The editing forms, which must not grow with the directory (names are
+    suggested as they are typed, never listed in full)."""
+    return [
+        Page("/meetings/new", "page", lambda f: "/meetings/new", user="admin"),
+        Page(
+            "a meeting's edit page",
+            "page",
+            lambda f: f"/meetings/{f.meeting_id}/edit",
+            user="admin",
+        ),
+        Page("/people/new", "page", lambda f: "/people/new", user="admin"),
+        Page(
+            "a person's edit page",
+            "page",
+            lambda f: f"/people/{f.busy_person_id}/edit",
+            user="admin",
+        ),
+        Page(
+            "/organizations/new", "page", lambda f: "/organizations/new", user="admin"
+        ),
+        Page("/topics/new", "page", lambda f: "/topics/new", user="admin"),
     ]
 
 

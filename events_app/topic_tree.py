@@ -133,20 +133,3 @@ def flatten(
             (child, depth + 1) for child in reversed(grouped.get(topic.id, []))
         )
     return rows
-
-
-def topics_in_tree_order(
-    topics: Select, excluded_ids: set[int] | None = None
-) -> list[Topic]:
-    """The selected topics in tree order (for a parent picker), without `excluded_ids`.
-
-    A topic in a cycle (only possible through bad imported data) has no root and
-    is appended at the end so that it can still be picked and repaired.
-    """
-    grouped = children_by_parent(topics)
-    ordered = [row.topic for row in flatten(grouped.get(None, []), grouped)]
-    listed = {topic.id for topic in ordered}
-    for siblings in grouped.values():
-        ordered.extend(topic for topic in siblings if topic.id not in listed)
-    excluded_ids = excluded_ids or set()
-    return [topic for topic in ordered if topic.id not in excluded_ids]

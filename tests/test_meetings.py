@@ -587,31 +587,51 @@ class TestDirectoryNamesOffered:
                 found = response.status_code == 302
                 assert found == (name in visible[argument]), (argument, name)
 
-    def test_new_meeting_datalists_for_an_editor(self, client, auth, directory):
-        auth.sign_in_as("editor")
+    @pytest.mark.parametrize("role", ["editor", "admin"])
+    def test_new_meeting_names_no_record(self, client, auth, directory, role):
+        """The form lists no directory: each name field asks for suggestions."""
+        auth.sign_in_as(role)
         page = client.get("/meetings/new").get_data(as_text=True)
-        assert self.datalist_options(page, "people-names") == [
-            "Internal Insider",
-            "Newly Added",
-            "Public Speaker",
-        ]
-        assert self.datalist_options(page, "organization-names") == ["Open Institute"]
-        assert self.datalist_options(page, "owner-names") == [
+        assert "<datalist" not in page
+        for name in (
             "Internal Insider",
             "Newly Added",
             "Public Speaker",
             "Open Institute",
-        ]
-        assert self.datalist_options(page, "topic-names") == ["Sanctions"]
-        for secret in ("Secret Contact", "Hidden Ministry", "Covert Channel"):
-            assert secret not in page
+            "Sanctions",
+            "Secret Contact",
+            "Hidden Ministry",
+            "Covert Channel",
+        ):
+            assert name not in page
+        for field, addresses in (
+            ("participants-0-person", "/people/suggest"),
+            ("participants-0-organization", "/organizations/suggest"),
+            ("topics-0-topic", "/topics/suggest"),
+            ("outcomes-0-owner", "/people/suggest /organizations/suggest"),
+        ):
+            assert re.search(
+                rf'<input[^>]*data-suggest="{addresses}"[^>]*id="{field}"', page
+            ) or re.search(
+                rf'<input[^>]*id="{field}"[^>]*data-suggest="{addresses}"', page
+            ), field
 
-    def test_new_meeting_datalists_for_an_admin(self, client, auth, directory):
-        auth.sign_in_as("admin")
-        page = client.get("/meetings/new").get_data(as_text=True)
-        assert "Secret Contact" in self.datalist_options(page, "people-names")
-        assert "Hidden Ministry" in self.datalist_options(page, "organization-names")
-        assert "Covert Channel" in self.datalist_options(page, "topic-names")
+    def test_suggestions_name_only_visible_records(self, client, auth, directory):
+        """What the form's fields are offered follows the visibility rule."""
+        auth.sign_in_as("editor")
+        for address, typed, visible, hidden in (
+            ("/people/suggest", "Secret Contact", False, "Secret Contact"),
+            ("/people/suggest", "Public Speaker", True, "Public Speaker"),
+            ("/organizations/suggest", "Hidden Ministry", False, "Hidden Ministry"),
+            ("/organizations/suggest", "Open Institute", True, "Open Institute"),
+            ("/topics/suggest", "Covert Channel", False, "Covert Channel"),
+            ("/topics/suggest", "Sanctions", True, "Sanctions"),
+        ):
+            names = [
+                found["name"]
+                for found in client.get(address, query_string={"q": typed}).json
+            ]
+            assert (hidden in names) == visible, (address, typed)
 
 
 def test_empty_filter_fields_are_dropped_from_the_address(client, make):

@@ -15,6 +15,7 @@ from events_app.extensions import db
 from events_app.models import Outcome, User
 from tests.conftest import AuthActions
 from tests.factories import Factories
+from tests.pages import without_request_specifics
 from tests.statements import statements_and_page
 
 
@@ -308,3 +309,49 @@ def test_your_follow_ups_and_promised_to_cost_as_much_for_30_as_for_3(
     assert many == few
     home = statements_and_page(app, client, "/meetings")[1]
     assert "Your follow-ups" in home
+
+
+def form_pages_of(world: dict) -> list[str]:
+    """Every editing form: new and edit, of a meeting and of each kind of record."""
+    return [
+        "/meetings/new",
+        f"/meetings/{world['meetings'][0]}/edit",
+        "/people/new",
+        f"/people/{world['person'].id}/edit",
+        "/organizations/new",
+        f"/organizations/{world['organization'].id}/edit",
+        "/topics/new",
+        f"/topics/new?parent={world['topic'].id}",
+        f"/topics/{world['topic'].id}/edit",
+    ]
+
+
+def warm_statements_and_page(app, client, path: str) -> tuple[list[str], str]:
+    """`statements_and_page` once what is kept per data version is kept."""
+    statements_and_page(app, client, path)
+    return statements_and_page(app, client, path)
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_the_forms_do_not_grow_with_the_directory(
+    app, client, auth: AuthActions, make, world, role
+):
+    """A form filled on a phone downloads no directory: the same page, with the
+    same statements, for 5 and for 300 people, organizations and topics (names
+    are suggested as they are typed)."""
+    auth.sign_in_as(role)
+    client.get("/meetings")
+    paths = form_pages_of(world)
+    few = {path: warm_statements_and_page(app, client, path) for path in paths}
+    for number in range(300):
+        make.person(f"Someone Else{number:03d}", other_names=f"Another{number:03d}")
+        make.organization(f"Another Org{number:03d}")
+        make.topic(f"Another Topic{number:03d}", parent=world["topic"])
+    many = {path: warm_statements_and_page(app, client, path) for path in paths}
+    for path in paths:
+        assert len(many[path][0]) == len(few[path][0]), path
+        assert without_request_specifics(many[path][1]) == without_request_specifics(
+            few[path][1]
+        ), path
+        assert "Someone Else" not in many[path][1], path
+        assert "Another" not in many[path][1], path

@@ -629,14 +629,23 @@ def person_data(**overrides) -> dict:
 
 
 class TestPersonForm:
-    def test_new_form_offers_organizations_in_a_datalist(self, client, auth, world):
+    def test_new_form_suggests_organizations_as_typed(self, client, auth, world):
+        """No list of every organization: the field asks as the name is typed."""
         auth.sign_in_as("editor")
         page = text_of(client.get("/people/new"))
-        assert 'list="organization-names"' in page
-        assert '<datalist id="organization-names">' in page
-        assert '<option value="Belarusian Investigative Center">' in page
-        # Only organizations the editor may see are offered.
+        assert "<datalist" not in page
+        assert 'data-suggest="/organizations/suggest"' in page
+        assert "Belarusian Investigative Center" not in page
         assert "Hidden Ministry" not in page
+        found = client.get("/organizations/suggest", query_string={"q": "Belarusian"})
+        assert "Belarusian Investigative Center" in [
+            suggestion["name"] for suggestion in found.json
+        ]
+        # Only organizations the editor may see are offered.
+        hidden = client.get("/organizations/suggest", query_string={"q": "Hidden"})
+        assert "Hidden Ministry" not in [
+            suggestion["name"] for suggestion in hidden.json
+        ]
 
     def test_creates_a_person_resolving_the_organization(
         self, app, client, auth, world
@@ -715,6 +724,28 @@ class TestPersonForm:
             response
         )
         assert 'href="/organizations/new?name=Nowhere+Org"' in text_of(response)
+
+    def test_misspelt_organization_names_the_likely_one(self, client, auth, world):
+        """Without scripts nothing is suggested while typing: the save does."""
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/people/new",
+            data=person_data(organization_name="Belarusian Investigativ Centre"),
+        )
+        assert response.status_code == 200
+        assert (
+            "No organization named “Belarusian Investigativ Centre”. Did you mean "
+            "“Belarusian Investigative Center”? Type its name as written, or "
+            "create it first."
+        ) in errors_in(response)
+        # A hidden organization is never named, however close the spelling.
+        response = client.post(
+            "/people/new", data=person_data(organization_name="Hiden Ministry")
+        )
+        assert "Hidden Ministry" not in text_of(response)
+        assert "No organization named “Hiden Ministry”; create it first." in (
+            errors_in(response)
+        )
 
     def test_edit_form_is_prefilled(self, client, auth, world):
         auth.sign_in_as("editor")

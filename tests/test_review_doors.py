@@ -48,7 +48,11 @@ def test_pages_leave_out_a_hidden_parent(client, auth, hidden_parent, address):
     auth.sign_in_as("editor")
     page = client.get(address.format(child=hidden_parent[1]), follow_redirects=True)
     assert page.status_code == 200
-    assert "Fieldwork" in page.get_data(True)
+    if address in ("/meetings/new", "/topics/new"):
+        # The forms list no topics: they are suggested as typed (above).
+        assert "Fieldwork" not in page.get_data(True)
+    else:
+        assert "Fieldwork" in page.get_data(True)
     assert "Covertparentzz" not in page.get_data(True)
 
 

@@ -430,11 +430,117 @@ class TestTopicForm:
     def test_parent_can_be_preselected(self, client, auth, world):
         auth.sign_in_as("editor")
         page = text_of(client.get(f"/topics/new?parent={world.elections}"))
-        assert f'<option selected value="{world.elections}">Elections</option>' in page
+        assert 'name="parent_name" type="text" value="Elections"' in page
         assert (
-            f'<option value="{world.transit}">'
-            "Sanctions &gt; Sanctions circumvention &gt; Transit</option>" in page
+            f'id="parent_id" name="parent_id" type="hidden" value="{world.elections}"'
+            in page
         )
+        # No list of every topic: the parent is typed, with suggestions.
+        assert "<option" not in page
+        assert "Transit" not in page
+        assert 'data-suggest="/topics/suggest" data-suggest-id="parent_id"' in page
+
+    def test_a_hidden_or_unknown_parent_is_not_preselected(self, client, auth, world):
+        auth.sign_in_as("editor")
+        for value in (world.covert, 9999, "abc"):
+            page = text_of(client.get(f"/topics/new?parent={value}"))
+            assert 'name="parent_id" type="hidden" value=""' in page
+            assert "Covert Channel" not in page
+
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "Sanctions > Sanctions circumvention",
+            "sanctions circumvention",
+            "  SANCTIONS  >  sanctions circumvention ",
+        ],
+    )
+    def test_a_typed_parent_is_resolved(self, app, client, auth, world, typed):
+        """Without scripts the parent's name or path is typed, and found on save."""
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/topics/new", data={"name": "Fresh", "parent_name": typed, "parent_id": ""}
+        )
+        assert response.status_code == 302
+        with app.app_context():
+            topic = db.session.scalar(select(Topic).where(Topic.name == "Fresh"))
+            assert topic.parent_id == world.circumvention
+
+    def test_typed_text_wins_over_a_stale_picked_id(self, app, client, auth, world):
+        """The id of the parent shown stays without scripts while other text is
+        typed: the text counts, and emptying it means a top-level topic."""
+        auth.sign_in_as("editor")
+        response = client.post(
+            f"/topics/{world.transit}/edit",
+            data={
+                "name": "Transit",
+                "parent_name": "Elections",
+                "parent_id": str(world.circumvention),
+            },
+        )
+        assert response.status_code == 302
+        response = client.post(
+            f"/topics/{world.monitoring}/edit",
+            data={
+                "name": "Monitoring",
+                "parent_name": "",
+                "parent_id": str(world.elections),
+            },
+        )
+        assert response.status_code == 302
+        with app.app_context():
+            assert db.session.get(Topic, world.transit).parent_id == world.elections
+            assert db.session.get(Topic, world.monitoring).parent_id is None
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [
+            (
+                "Sanctons",
+                "No topic named “Sanctons”. Did you mean “Sanctions”? Type its path "
+                "as written, or leave the field empty for a top-level topic.",
+            ),
+            (
+                "Nowhere at all",
+                "No topic named “Nowhere at all”: add it first, or leave the field "
+                "empty for a top-level topic.",
+            ),
+            (
+                "Covert Channel",
+                "No topic named “Covert Channel”: add it first, or leave the field "
+                "empty for a top-level topic.",
+            ),
+        ],
+    )
+    def test_an_unknown_typed_parent_is_refused(
+        self, app, client, auth, world, typed, message
+    ):
+        auth.sign_in_as("editor")
+        response = client.post(
+            "/topics/new", data={"name": "Fresh", "parent_name": typed, "parent_id": ""}
+        )
+        assert response.status_code == 200
+        assert message in errors_in(response)
+        assert f"/topics/{world.covert}" not in text_of(response)
+        with app.app_context():
+            assert count_topics() == 6
+
+    def test_a_typed_name_of_several_topics_asks_for_the_path(
+        self, app, client, auth, world
+    ):
+        auth.sign_in_as("editor")
+        client.post(
+            "/topics/new",
+            data={"name": "Monitoring", "parent_name": "Sanctions", "parent_id": ""},
+        )
+        response = client.post(
+            "/topics/new",
+            data={"name": "Fresh", "parent_name": "monitoring", "parent_id": ""},
+        )
+        assert (
+            "Several topics are called “monitoring” (Elections > Monitoring; "
+            "Sanctions > Monitoring); type the path of the one you mean."
+        ) in errors_in(response)
 
     def test_name_is_required_and_limited(self, app, client, auth, world):
         auth.sign_in_as("editor")
@@ -506,16 +612,23 @@ class TestTopicForm:
         )
         assert message in errors_in(response)
 
-    def test_edit_form_offers_no_parent_inside_its_own_subtree(
-        self, client, auth, world
-    ):
+    def test_edit_form_shows_its_parent_and_lists_no_topics(self, client, auth, world):
         auth.sign_in_as("editor")
-        page = text_of(client.get(f"/topics/{world.sanctions}/edit"))
-        assert 'value="Sanctions"' in page
-        assert f'<option value="{world.elections}">Elections</option>' in page
-        for own in ("sanctions", "circumvention", "transit"):
-            assert f'<option value="{getattr(world, own)}"' not in page
-            assert f'<option selected value="{getattr(world, own)}"' not in page
+        page = text_of(client.get(f"/topics/{world.transit}/edit"))
+        assert 'value="Transit"' in page
+        assert 'value="Sanctions &gt; Sanctions circumvention"' in page
+        assert f'name="parent_id" type="hidden" value="{world.circumvention}"' in page
+        assert "<option" not in page
+        assert "Elections" not in page
+        # Its own subtree is refused when typed, as when picked.
+        response = client.post(
+            f"/topics/{world.sanctions}/edit",
+            data={"name": "Sanctions", "parent_name": "Transit", "parent_id": ""},
+        )
+        assert (
+            "A topic cannot be placed under itself or one of its own sub-topics."
+            in errors_in(response)
+        )
 
     def test_edit_moves_and_renames(self, app, client, auth, world):
         auth.sign_in_as("editor")

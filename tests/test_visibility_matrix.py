@@ -135,6 +135,22 @@ LIST_PAGES = [
 ]
 
 
+@pytest.mark.parametrize("who", [who for who in EXPECTED if who != "anonymous"])
+def test_form_suggestions_offer_exactly_the_visible(client, world, who):
+    """The name fields of the forms list nothing; what they suggest as a name
+    is typed (the doors that replaced the lists of every name) is visible."""
+    sign_in(client, who)
+    for address, typed in (
+        ("/people/suggest", "Person"),
+        ("/organizations/suggest", "Org"),
+        ("/topics/suggest", "Topic"),
+    ):
+        response = client.get(address, query_string={"q": typed})
+        assert response.status_code == 200
+        seen = visible_levels(response.get_data(as_text=True))
+        assert seen == EXPECTED[who], (who, address, seen)
+
+
 @pytest.mark.parametrize("who", list(EXPECTED))
 def test_list_pages_show_exactly_the_visible(app, client, world, who):
     sign_in(client, who)
@@ -146,8 +162,8 @@ def test_list_pages_show_exactly_the_visible(app, client, world, who):
         assert response.status_code == 200, path
         seen = visible_levels(response.get_data(as_text=True))
         if path == "/meetings/new":
-            # The form's name suggestions: the editor's visible records.
-            assert seen == EXPECTED[who], (who, path, seen)
+            # The form names no record: names are suggested as typed.
+            assert seen == set(), (who, path, seen)
         else:
             assert seen == EXPECTED[who], (who, path, seen)
     count = re.search(

@@ -23,12 +23,10 @@ from markupsafe import Markup
 from events_app import capped_pages
 from events_app.auth.permissions import editor_required
 from events_app.capped_pages import kept_capped_page
-from events_app.directory.name_order import name_order
 from events_app.extensions import db
 from events_app.history import meetings_in_order
 from events_app.input_rules import integer_arg
 from events_app.kept_figures import kept_figure
-from events_app.language.collation import collation_key
 from events_app.language.formatting import current_locale, month_name
 from events_app.meetings import bp
 from events_app.meetings.calendar_view import (
@@ -60,24 +58,17 @@ from events_app.meetings.record_filters import record_filter_fields, sent_form_t
 from events_app.meetings.timezone_places import zones_matching
 from events_app.models import (
     Meeting,
-    Organization,
     Participation,
-    Person,
 )
 from events_app.models.meetings import everything_about_meetings
 from events_app.search.directory_offers import directory_offers
 from events_app.search.matching import snippets_for
 from events_app.search.results import SearchListing, search_listing
-from events_app.topic_tree import visible_path
 from events_app.urls import absolute_meeting_url
 from events_app.visibility import (
-    topics_among,
     trashed_meeting_readable_by,
     visible_meeting_or_404,
     visible_meetings_for,
-    visible_organizations_for,
-    visible_people_for,
-    visible_topic_ids_for,
 )
 
 
@@ -374,7 +365,6 @@ def render_form(
             "meetings/form.html",
             form=form,
             meeting=meeting,
-            names=name_suggestions(),
             conflict=conflict,
             gone=gone,
             disclosure=disclosure,
@@ -395,38 +385,6 @@ def timezones_suggest():
             for position, place in enumerate(places)
         ]
     )
-
-
-def _visible_topic_paths(user) -> list[str]:
-    """Paths of the topics the user may see, each through visible topics only."""
-    visible_ids = visible_topic_ids_for(user)
-    return sorted(
-        (
-            visible_path(topic, visible_ids)
-            for topic in db.session.scalars(topics_among(visible_ids))
-        ),
-        key=collation_key,
-    )
-
-
-def name_suggestions() -> dict[str, list[str]]:
-    """Names offered in the form's datalists, so existing records are picked.
-
-    Only records the editor may see are offered: a datalist is page content too.
-    """
-    return {
-        "people": db.session.scalars(
-            visible_people_for(current_user)
-            .with_only_columns(Person.display_name)
-            .order_by(*name_order(Person))
-        ).all(),
-        "organizations": db.session.scalars(
-            visible_organizations_for(current_user)
-            .with_only_columns(Organization.name)
-            .order_by(*name_order(Organization))
-        ).all(),
-        "topics": _visible_topic_paths(current_user),
-    }
 
 
 NO_STARTING_REVISION = _l(

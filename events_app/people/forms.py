@@ -9,6 +9,7 @@ from markupsafe import Markup
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from events_app.directory.did_you_mean import MAXIMUM_SUGGESTIONS
 from events_app.directory.forms import (
     NAME_MAX_LENGTH,
     THING_NAME_LABEL,
@@ -18,6 +19,7 @@ from events_app.directory.forms import (
     restricted_field,
     taken_name_message,
 )
+from events_app.directory.likeness import likely_matches
 from events_app.directory.lookup import find_name_conflict, records_named
 from events_app.directory.names import (
     OTHER_NAMES_MAX_COUNT,
@@ -73,6 +75,46 @@ def refuse_bad_other_names(model, text: str | None, record) -> None:
     if problem:
         raise ValidationError(problem)
     refuse_taken_names(model, split_other_names(text), record)
+
+
+def unknown_organization_message(typed: str) -> Markup:
+    """ "No organization named …", with the likely ones the editor may see.
+
+    Without scripts nothing is suggested while typing, so the names likely
+    meant are given here, to be typed as they are written.
+    """
+    likely = likely_matches(
+        Organization,
+        typed,
+        among=visible_organizations_for(current_user),
+        limit=MAXIMUM_SUGGESTIONS,
+    )
+    # The values go in through Markup's %, which escapes them.
+    values = {
+        "name": typed,
+        "url": url_for("people.new_organization", name=typed),
+        "names": "; ".join(f"“{match.record.name}”" for match in likely),
+    }
+    if likely:
+        return (
+            Markup(
+                _(
+                    "No organization named “%(name)s”. Did you mean %(names)s? "
+                    'Type its name as written, or <a href="%(url)s">create '
+                    "it first</a>."
+                )
+            )
+            % values
+        )
+    return (
+        Markup(
+            _(
+                "No organization named “%(name)s”; "
+                '<a href="%(url)s">create it first</a>.'
+            )
+        )
+        % values
+    )
 
 
 class PersonForm(AsksBeforeCreating, AppForm):
@@ -131,19 +173,7 @@ class PersonForm(AsksBeforeCreating, AppForm):
         elif len(matches) == 1:
             self.resolved_organization = matches[0]
         elif not matches:
-            # The values go in through Markup's %, which escapes them.
-            raise ValidationError(
-                Markup(
-                    _(
-                        "No organization named “%(name)s”; "
-                        '<a href="%(url)s">create it first</a>.'
-                    )
-                )
-                % {
-                    "name": field.data,
-                    "url": url_for("people.new_organization", name=field.data),
-                }
-            )
+            raise ValidationError(unknown_organization_message(field.data))
         else:
             raise ValidationError(
                 _(

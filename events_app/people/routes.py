@@ -9,14 +9,12 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
 from events_app.auth.permissions import editor_required
-from events_app.directory.name_order import name_order
 from events_app.directory.pages import (
     form_page,
     index_page,
     page_number,
     suggestions_response,
 )
-from events_app.extensions import db
 from events_app.follow_ups.queries import follow_ups_of
 from events_app.models import Organization, Person
 from events_app.people import bp
@@ -27,18 +25,7 @@ from events_app.people.history import (
     people_listing,
     person_history,
 )
-from events_app.visibility import visible_organizations_for, visible_record_or_404
-
-
-def _organization_names() -> list[str]:
-    """Names offered by the "usual organization" datalist: those the editor may see."""
-    return list(
-        db.session.scalars(
-            visible_organizations_for(current_user)
-            .with_only_columns(Organization.name)
-            .order_by(*name_order(Organization))
-        )
-    )
+from events_app.visibility import visible_record_or_404
 
 
 @bp.route("/people")
@@ -112,7 +99,6 @@ def _person_form_page(form: PersonForm, record: Person, shown: Person | None):
         "people/person_form.html",
         name_of=lambda saved: saved.display_name,
         person=shown,
-        organization_names=_organization_names(),
     )
 
 
