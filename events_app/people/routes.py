@@ -15,6 +15,7 @@ from events_app.directory.pages import (
     page_number,
     suggestions_response,
 )
+from events_app.extensions import db
 from events_app.follow_ups.queries import follow_ups_of
 from events_app.models import Organization, Person
 from events_app.people import bp
