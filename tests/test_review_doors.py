@@ -97,9 +97,9 @@ def open_meeting_under_hidden_parent(app, client, auth, make):
     return meeting_id, child_id
 
 
-def editor_feed_path(app) -> str:
+def feed_path(app, email="editor@example.org") -> str:
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == "editor@example.org"))
+        user = db.session.scalar(select(User).where(User.email == email))
         return f"/feeds/{subscription_key(ensure_feed_token(user))}"
 
 
@@ -109,7 +109,7 @@ def test_no_door_names_a_hidden_parent_of_a_meetings_topic(
     """Every door showing the meeting or its topic, as an editor who may not see
     the parent: the path stops before it (stored feed events and revisions too)."""
     meeting_id, child_id = open_meeting_under_hidden_parent
-    feed = editor_feed_path(app)
+    feed = feed_path(app)
     addresses = [
         f"/meetings/{meeting_id}",
         f"/meetings/{meeting_id}.ics",
@@ -230,3 +230,33 @@ def test_marking_a_topic_that_still_shows_its_name_is_refused(
     auth.sign_out()
     auth.sign_in_as("viewer")
     assert client.get(f"/topics/{parent.id}").status_code == 200
+
+
+def test_a_restricted_meetings_marked_topic_keeps_its_whole_path(
+    app, client, auth, make
+):
+    """Its viewers all see its marked parents: page, .ics and stored feed events
+    name them, as `MeetingTopic.path` and the feed loader's mirror agree."""
+    covert = make.topic("Covertparentzz", restricted=True)
+    child = make.topic("Operationzz", parent=covert, restricted=True)
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    meeting = make.meeting(
+        "Dinnerzz",
+        confidentiality="restricted",
+        topics=[(child, "")],
+        access_users=[admin],
+    )
+    with app.app_context():
+        row = db.session.get(Meeting, meeting.id).meeting_topics[0]
+        assert row.path == "Covertparentzz > Operationzz"
+    auth.sign_in_as("admin")
+    feed = feed_path(app, "admin@example.org")
+    for address in (
+        f"/meetings/{meeting.id}",
+        f"/meetings/{meeting.id}.ics",
+        f"{feed}.ics",
+    ):
+        body = client.get(address).get_data(True).replace("\r\n ", "")
+        body = body.replace("&gt;", ">")
+        assert "Covertparentzz > Operationzz" in body, address
