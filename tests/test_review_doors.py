@@ -8,8 +8,10 @@ import zlib
 import pytest
 from sqlalchemy import select
 
+from events_app.auth.feed_tokens import ensure_feed_token, subscription_key
 from events_app.extensions import db
-from events_app.models import FeedToken, Topic
+from events_app.models import FeedToken, Meeting, Outcome, Topic, User
+from tests.test_meetings import meeting_form_data
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +56,116 @@ def test_pages_leave_out_a_hidden_parent(client, auth, hidden_parent, address):
     else:
         assert "Fieldwork" in page.get_data(True)
     assert "Covertparentzz" not in page.get_data(True)
+
+
+@pytest.fixture
+def open_meeting_under_hidden_parent(app, client, auth, make):
+    """A public meeting on "Fieldwork", then (as data linked before the rule would
+    have it) "Fieldwork" put under a marked parent in no meeting.
+
+    The meeting is made through the form (revision 1, no parent); an editor then
+    closes its follow-up, a door that saves revision 2 of the meeting as it is
+    now, so the revision pages hold a snapshot taken under the hidden parent.
+    """
+    auth.sign_in_as("editor")
+    response = client.post(
+        "/meetings/new",
+        data=meeting_form_data(
+            title="Openmeetingzz",
+            confidentiality="public",
+            **{"topics-0-topic": "Fieldwork", "topics-0-note": "Field notes."},
+        ),
+    )
+    assert response.status_code == 302, response.get_data(True)
+    meeting_id = int(response.location.rsplit("/", 1)[1])
+    with app.app_context():
+        covert = make.topic("Covertparentzz", restricted=True)
+        child = db.session.scalar(select(Topic).where(Topic.name == "Fieldwork"))
+        child.parent = covert
+        db.session.commit()
+        child_id = child.id
+        outcome_id = db.session.scalar(
+            select(Outcome.id).where(Outcome.meeting_id == meeting_id)
+        )
+    answer = client.post(
+        f"/meetings/{meeting_id}/follow-ups/{outcome_id}/status",
+        data={"status": "done", "revision": "1"},
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, meeting_id).revision == 2
+    return meeting_id, child_id
+
+
+def feed_path(app, email="editor@example.org") -> str:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        return f"/feeds/{subscription_key(ensure_feed_token(user))}"
+
+
+def test_no_door_names_a_hidden_parent_of_a_meetings_topic(
+    app, client, open_meeting_under_hidden_parent
+):
+    """Every door showing the meeting or its topic, as an editor who may not see
+    the parent: the path stops before it (stored feed events and revisions too)."""
+    meeting_id, child_id = open_meeting_under_hidden_parent
+    feed = feed_path(app)
+    addresses = [
+        f"/meetings/{meeting_id}",
+        f"/meetings/{meeting_id}.ics",
+        "/calendar.ics",
+        f"{feed}.ics",
+        f"{feed}/meetings/{meeting_id}.ics",
+        "/meetings.csv",
+        "/meetings?q=Fieldwork",
+        "/meetings?q=Openmeetingzz",
+        f"/topics/{child_id}",
+        f"/topics/{child_id}/edit",
+        "/topics?q=Fieldwork",
+        f"/topics/{child_id}/charts",
+        f"/topics/{child_id}/charts.csv?chart=per-month&by=topic",
+        "/meetings/charts",
+        "/meetings/charts.csv?chart=per-month&by=topic",
+        "/meetings/charts?by=topic",
+        "/not-met-lately",
+        "/not-met-lately?kind=topic",
+        f"/follow-ups?topic={child_id}",
+        f"/follow-ups?topic={child_id}&status=done",
+        f"/meetings?topic={child_id}",
+        f"/meetings/{meeting_id}/revisions",
+        f"/meetings/{meeting_id}/revisions/1",
+        f"/meetings/{meeting_id}/revisions/2",
+        f"/meetings/{meeting_id}/edit",
+    ]
+    leaks = []
+    for address in addresses:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        body = response.get_data(True)
+        if "Covertparentzz" in body:
+            leaks.append(address)
+    assert leaks == []
+    assert "Fieldwork" in client.get(f"/meetings/{meeting_id}").get_data(True)
+    # Searching the hidden name finds nothing and counts nothing (the page only
+    # repeats the words typed).
+    found = client.get("/meetings?q=Covertparentzz").get_data(True)
+    assert "Openmeetingzz" not in found
+    assert '<p id="result-count">No meetings match' in found
+    # Admins and the audit trail: editors have none.
+    assert client.get("/audit").status_code in (302, 403, 404)
+
+
+def test_exports_name_no_hidden_parent(app, open_meeting_under_hidden_parent):
+    """The JSON export as an editor would read it (meetings and directory)."""
+    from events_app.interchange.meetings_io import export_document
+
+    with app.app_context():
+        editor = db.session.scalar(
+            select(User).where(User.email == "editor@example.org")
+        )
+        document = export_document(editor)
+    assert "Fieldwork" in str(document)
+    assert "Covertparentzz" not in str(document)
 
 
 def cookie_text(client) -> str:
@@ -118,3 +230,33 @@ def test_marking_a_topic_that_still_shows_its_name_is_refused(
     auth.sign_out()
     auth.sign_in_as("viewer")
     assert client.get(f"/topics/{parent.id}").status_code == 200
+
+
+def test_a_restricted_meetings_marked_topic_keeps_its_whole_path(
+    app, client, auth, make
+):
+    """Its viewers all see its marked parents: page, .ics and stored feed events
+    name them, as `MeetingTopic.path` and the feed loader's mirror agree."""
+    covert = make.topic("Covertparentzz", restricted=True)
+    child = make.topic("Operationzz", parent=covert, restricted=True)
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    meeting = make.meeting(
+        "Dinnerzz",
+        confidentiality="restricted",
+        topics=[(child, "")],
+        access_users=[admin],
+    )
+    with app.app_context():
+        row = db.session.get(Meeting, meeting.id).meeting_topics[0]
+        assert row.path == "Covertparentzz > Operationzz"
+    auth.sign_in_as("admin")
+    feed = feed_path(app, "admin@example.org")
+    for address in (
+        f"/meetings/{meeting.id}",
+        f"/meetings/{meeting.id}.ics",
+        f"{feed}.ics",
+    ):
+        body = client.get(address).get_data(True).replace("\r\n ", "")
+        body = body.replace("&gt;", ">")
+        assert "Covertparentzz > Operationzz" in body, address

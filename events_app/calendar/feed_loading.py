@@ -40,6 +40,7 @@ from events_app.models import (
     Person,
     Topic,
 )
+from events_app.models.choices import Confidentiality
 from events_app.models.feeds import DataStamp, VerifiedFeed
 from events_app.models.topics import PATH_SEPARATOR
 
@@ -311,12 +312,12 @@ def _attach_topics(by_id: dict[int, CalendarMeeting], meeting_ids: Select) -> No
     # Topics are few (a vocabulary), and their paths need every ancestor:
     # one query for the whole tree, like the visibility rule does.
     topics = {
-        topic_id: (name, parent_id)
-        for topic_id, name, parent_id in _execute(
-            select(Topic.id, Topic.name, Topic.parent_id)
+        topic_id: (name, parent_id, restricted)
+        for topic_id, name, parent_id, restricted in _execute(
+            select(Topic.id, Topic.name, Topic.parent_id, Topic.restricted)
         )
     }
-    paths: dict[int, str] = {}
+    paths: dict[tuple[int, bool], str] = {}
     rows = _execute(
         select(MeetingTopic.meeting_id, MeetingTopic.topic_id, MeetingTopic.note)
         .join(Topic, Topic.id == MeetingTopic.topic_id)
@@ -324,25 +325,39 @@ def _attach_topics(by_id: dict[int, CalendarMeeting], meeting_ids: Select) -> No
         .order_by(MeetingTopic.position, MeetingTopic.id)
     )
     for meeting_id, topic_id, note in rows:
-        if topic_id not in paths:
-            paths[topic_id] = topic_path(topic_id, topics)
-        by_id[meeting_id].topics.append(
-            CalendarTopic(name=topics[topic_id][0], path=paths[topic_id], note=note)
+        meeting = by_id[meeting_id]
+        # As `MeetingTopic.through_marked` decides.
+        through_marked = (
+            topics[topic_id][2]
+            and meeting.confidentiality == Confidentiality.RESTRICTED.value
+        )
+        key = (topic_id, through_marked)
+        if key not in paths:
+            paths[key] = topic_path(topic_id, topics, through_marked)
+        meeting.topics.append(
+            CalendarTopic(name=topics[topic_id][0], path=paths[key], note=note)
         )
 
 
-def topic_path(topic_id: int, topics: dict[int, tuple[str, int | None]]) -> str:
-    """The topic's full name with its ancestors, exactly as `Topic.path` gives it.
+def topic_path(
+    topic_id: int,
+    topics: dict[int, tuple[str, int | None, bool]],
+    through_marked: bool,
+) -> str:
+    """The topic's path, exactly as `Topic.shown_path(through_marked)` gives it.
 
-    `topics` maps every topic id to (name, parent id); a cycle in bad data
-    stops at the first repeated topic.
+    `topics` maps every topic id to (name, parent id, marked); a cycle in bad
+    data stops at the first repeated topic, and without `through_marked` the
+    path stops before the first marked ancestor.
     """
-    name, parent_id = topics[topic_id]
+    name, parent_id, _ = topics[topic_id]
     names = [name]
     seen = {topic_id}
     while parent_id is not None and parent_id in topics and parent_id not in seen:
+        name, next_parent_id, marked = topics[parent_id]
+        if marked and not through_marked:
+            break
         seen.add(parent_id)
-        name, next_parent_id = topics[parent_id]
         names.append(name)
         parent_id = next_parent_id
     return PATH_SEPARATOR.join(reversed(names))

@@ -221,7 +221,7 @@ def calendar_meeting_from(meeting: Meeting) -> CalendarMeeting:
         topics=[
             CalendarTopic(
                 name=meeting_topic.topic.name,
-                path=meeting_topic.topic.path,
+                path=meeting_topic.path,
                 note=meeting_topic.note,
             )
             for meeting_topic in meeting.meeting_topics

@@ -70,7 +70,7 @@ def person_to_record(person: Person) -> dict:
 def topic_to_record(topic: Topic) -> dict:
     return {
         "name": topic.name,
-        "parent": topic.parent.path if topic.parent else None,
+        "parent": topic.shown_parent_path(),
         "description": topic.description or None,
     }
 

@@ -109,7 +109,7 @@ def meeting_to_record(meeting: Meeting) -> dict:
         "topics": [
             {
                 "name": row.topic.name,
-                "parent": row.topic.parent.path if row.topic.parent else None,
+                "parent": row.parent_path,
                 "note": row.note,
             }
             for row in meeting.meeting_topics

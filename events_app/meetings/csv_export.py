@@ -89,7 +89,7 @@ def meetings_to_csv(meetings: Iterable[Meeting], meeting_url: Callable) -> str:
             meeting.country,
             meeting.online_url,
             _participant_text(meeting),
-            "; ".join(row.topic.path for row in meeting.meeting_topics),
+            "; ".join(row.path for row in meeting.meeting_topics),
             "; ".join(outcome.text for outcome in meeting.outcomes),
             meeting.summary,
             meeting_url(meeting),

@@ -284,6 +284,31 @@ class MeetingTopic(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="meeting_topics")
     topic: Mapped[Topic] = relationship()
 
+    @property
+    def through_marked(self) -> bool:
+        """Whether the topic's path here may name marked ancestors.
+
+        Only a marked topic of a restricted meeting: everyone who sees such a
+        meeting sees the marked parents of its topics (events_app/visibility.py).
+        Anywhere else the path stops before a marked ancestor, whoever reads it
+        (a page, a stored feed event, a revision).
+        """
+        return (
+            self.topic.restricted
+            and self.meeting is not None
+            and self.meeting.confidentiality == Confidentiality.RESTRICTED.value
+        )
+
+    @property
+    def path(self) -> str:
+        """The topic's path as this meeting shows it to all who see it."""
+        return self.topic.shown_path(self.through_marked)
+
+    @property
+    def parent_path(self) -> str | None:
+        """The path of the topic's parent as `path` names it (None: none named)."""
+        return self.topic.shown_parent_path(self.through_marked)
+
 
 class Outcome(db.Model):
     """An agreement or follow-up, with who owns it and by when."""

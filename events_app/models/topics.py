@@ -39,17 +39,50 @@ class Topic(db.Model):
         self.name_keys = keys_column_value(self.name)
         self.name_skeletons = skeletons_column_value(self.name)
 
-    @property
-    def path(self) -> str:
-        """Full name with its ancestors, e.g. "Sanctions > Sanctions circumvention"."""
-        names = [self.name]
+    def shown_ancestors(self, through_marked: bool | None = None) -> list["Topic"]:
+        """The ancestors a path of this topic names, root first.
+
+        A path is shared by everyone who sees the topic (pages, feeds, exports,
+        stored revisions), so it never names a marked ancestor they might not
+        see: the walk stops before the first marked ancestor unless
+        `through_marked` (default: whether this topic is itself marked, which
+        only those who may see its marked parents see; see
+        events_app/visibility.py). The rules of events_app/directory/
+        restricted_marks.py keep a free topic from sitting under a marked one;
+        this keeps data linked before those rules from naming it anyway.
+        """
+        if through_marked is None:
+            through_marked = self.restricted
+        ancestors: list[Topic] = []
         ancestor = self.parent
         seen = {self.id}
         while ancestor is not None and ancestor.id not in seen:
+            if ancestor.restricted and not through_marked:
+                break
             seen.add(ancestor.id)
-            names.append(ancestor.name)
+            ancestors.append(ancestor)
             ancestor = ancestor.parent
-        return PATH_SEPARATOR.join(reversed(names))
+        return list(reversed(ancestors))
+
+    def shown_path(self, through_marked: bool | None = None) -> str:
+        """The name with the ancestors `shown_ancestors` names."""
+        along = [*self.shown_ancestors(through_marked), self]
+        return PATH_SEPARATOR.join(topic.name for topic in along)
+
+    def shown_parent_path(self, through_marked: bool | None = None) -> str | None:
+        """The path of the parent as this topic's path names it (None: none named)."""
+        ancestors = self.shown_ancestors(through_marked)
+        return PATH_SEPARATOR.join(topic.name for topic in ancestors) or None
+
+    @property
+    def path(self) -> str:
+        """Name with its ancestors, e.g. "Sanctions > Sanctions circumvention".
+
+        Never through a marked ancestor of a topic without the mark (see
+        `shown_ancestors`); a viewer's own pages narrow it further with
+        events_app/topic_tree.py `visible_path`.
+        """
+        return self.shown_path()
 
     @property
     def label(self) -> str:

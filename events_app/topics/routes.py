@@ -17,14 +17,16 @@ from events_app.directory.pages import (
 )
 from events_app.extensions import db
 from events_app.models import Topic
+from events_app.topic_tree import visible_path
 from events_app.topics import bp
 from events_app.topics.forms import TopicForm
 from events_app.topics.history import topic_history, topics_listing
-from events_app.visibility import visible_record_or_404
+from events_app.visibility import visible_record_or_404, visible_topic_ids_for
 
 
 def _topic_name(topic: Topic) -> str:
-    return _("Topic %(path)s", path=topic.path)
+    path = visible_path(topic, visible_topic_ids_for(current_user))
+    return _("Topic %(path)s", path=path)
 
 
 @bp.route("/topics")
