@@ -260,3 +260,33 @@ def test_a_restricted_meetings_marked_topic_keeps_its_whole_path(
         body = client.get(address).get_data(True).replace("\r\n ", "")
         body = body.replace("&gt;", ">")
         assert "Covertparentzz > Operationzz" in body, address
+
+
+def test_saving_a_topic_under_a_hidden_parent_keeps_it_there(
+    app, client, auth, hidden_parent
+):
+    """The form shows no parent it may not name, and saving it as shown does not
+    take the topic out from under that parent (nothing saved is lost)."""
+    from events_app.extensions import db
+    from events_app.models import Topic
+
+    covert_id, child_id = hidden_parent
+    auth.sign_in_as("editor")
+    form = client.get(f"/topics/{child_id}/edit").get_data(True)
+    assert "Covertparentzz" not in form
+    assert "stays there while this field is empty" in form
+    answer = client.post(
+        f"/topics/{child_id}/edit",
+        data={
+            "name": "Fieldwork",
+            "parent_name": "",
+            "parent_id": "hidden",
+            "description": "Visits to the regions.",
+        },
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        db.session.expire_all()
+        child = db.session.get(Topic, child_id)
+        assert child.parent_id == covert_id
+        assert child.description == "Visits to the regions."

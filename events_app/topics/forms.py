@@ -33,6 +33,8 @@ DESCRIPTION_MAX_LENGTH = 20_000
 # A typed parent: a path of a few names.
 PARENT_PATH_MAX_LENGTH = 1_000
 NO_PARENT = ""
+# The parent is one the editor may not see: it stays while no other is chosen.
+HIDDEN_PARENT = "hidden"
 
 
 def optional_id_text(value) -> str:
@@ -76,6 +78,19 @@ class TopicForm(AppForm):
             shown = self._visible_topic(self.parent_id.data)
             self.parent_id.data = str(shown.id) if shown else NO_PARENT
             self.parent_name.data = self.path_shown(shown) if shown else ""
+            if shown is None and record is not None and record.parent_id is not None:
+                self.parent_id.data = HIDDEN_PARENT
+
+    @property
+    def under_hidden_parent(self) -> bool:
+        """The edited topic sits under a topic the editor may not see, and the
+        form keeps it there (the field shows no parent; saving must not take
+        the topic out from under it)."""
+        return (
+            self.record is not None
+            and self.record.parent_id is not None
+            and self.parent_id.data == HIDDEN_PARENT
+        )
 
     def _visible_topic(self, value) -> Topic | None:
         topic_id = database_id(value) if value else None
@@ -149,6 +164,9 @@ class TopicForm(AppForm):
         Under a marked topic only a marked one may sit (see
         events_app/restricted_marks.py).
         """
+        if self.under_hidden_parent and not field.data:
+            self.resolved_parent = self.record.parent
+            return
         if not field.raw_data:
             parent = self._picked_parent()
         elif not field.data:
