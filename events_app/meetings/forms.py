@@ -56,6 +56,7 @@ from events_app.models.choices import (
     choices_of,
 )
 
+# Empty rows a list offers when it has none filled yet (one below filled rows).
 EMPTY_ROWS = {"participants": 3, "topics": 3, "outcomes": 2, "sources": 2}
 # How the error summary names a row ("Participant 2") and a whole list.
 ROW_HEADINGS = {
@@ -617,10 +618,13 @@ class MeetingForm(AppForm):
         ]
 
     def ensure_empty_rows(self) -> None:
-        """Pad each row list so a few empty rows are always there to fill in."""
+        """Pad each row list so empty rows are there to fill in: a few in an
+        empty list, one below rows already filled (more come with "Add")."""
         for name, count in EMPTY_ROWS.items():
             rows = getattr(self, name)
             blanks = sum(1 for row in rows if row.form.is_blank())
+            if blanks < len(rows):
+                count = 1
             for _blank in range(max(0, count - blanks)):
                 if len(rows) < rows.maximum_rows:
                     rows.append_entry()

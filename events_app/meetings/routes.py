@@ -501,7 +501,13 @@ def edit(meeting_id: int):
         if meeting is None:
             return render_meeting_gone(MeetingForm(), meeting_id)
         return handle_form_post(MeetingForm(), meeting)
-    meeting = visible_meeting_or_404(current_user, meeting_id)
+    meeting = db.session.scalar(
+        visible_meetings_for(current_user)
+        .where(Meeting.id == meeting_id)
+        .options(*everything_about_meetings())
+    )
+    if meeting is None:
+        abort(404)
     return render_form(form_for_meeting(meeting), meeting)
 
 
