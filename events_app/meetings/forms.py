@@ -36,7 +36,7 @@ from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
 from events_app.directory.did_you_mean import chosen_record, question_about
 from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
-from events_app.form_fields import CheckboxListField
+from events_app.form_fields import CheckboxListField, OptionsKeptSelect
 from events_app.input_rules import AppForm, AppSubform
 from events_app.language.collation import collation_key
 from events_app.language.formatting import format_number, format_time, zone_label
@@ -137,6 +137,8 @@ def strip_text(value):
 
 class ChoiceField(SelectField):
     """A select whose error names the accepted values (helpful for JSON imports too)."""
+
+    widget = OptionsKeptSelect()
 
     def pre_validate(self, form) -> None:
         accepted_values = [choice.value for choice in self.choices]
