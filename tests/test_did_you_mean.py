@@ -358,3 +358,39 @@ def test_a_save_looks_each_typed_name_up_once(app, client, auth, make, monkeypat
     assert saved.status_code == 302
     assert ("Person", "Matvej Kupreichyk") in looked_up
     assert len(looked_up) == len(set(looked_up))
+
+
+def test_a_spelling_a_full_record_cannot_keep_is_said_after_saving(
+    app, client, auth, make
+):
+    """A person with as many other names as a record may have links the row,
+    and the page says the typed spelling was not kept (it was silent)."""
+    from events_app.directory.names import OTHER_NAMES_MAX_COUNT
+
+    person = make.person(
+        "Matvei Kupreichyk",
+        other_names="\n".join(
+            f"Placeholder{chr(97 + index // 26)}{chr(97 + index % 26)} Name"
+            for index in range(OTHER_NAMES_MAX_COUNT)
+        ),
+    )
+    db.session.commit()
+    auth.sign_in_as("editor")
+    answers = {
+        "participants-0-person_choice": f"person-{person.id}",
+        "participants-0-person_keep_spelling": "y",
+    }
+
+    saved = client.post(
+        "/meetings/new",
+        data=participants("Matvej Kupreichyk", **answers),
+        follow_redirects=True,
+    )
+
+    page = saved.get_data(as_text=True)
+    assert saved.status_code == 200
+    assert "was not kept as another name of Matvei Kupreichyk" in page
+    meeting = db.session.scalar(select(Meeting).order_by(Meeting.id.desc()))
+    assert [row.person_id for row in meeting.participations] == [person.id]
+    db.session.refresh(person)
+    assert "Matvej Kupreichyk" not in split_other_names(person.other_names)

@@ -140,6 +140,18 @@ def chosen_record(typed: str, choice: str | None, keep_spelling: bool, user, mod
     return record
 
 
+def spelling_left_out(record, name: str) -> bool:
+    """Whether a spelling to keep was left out because the record has as many
+    other names as it may (the one reason worth telling: the others are a
+    name already held, perhaps by a hidden record, or none at all)."""
+    names = split_other_names(record.other_names)
+    return (
+        len(names) >= OTHER_NAMES_MAX_COUNT
+        and name_key(name) not in {name_key(other) for other in names}
+        and name_key(name) != name_key(record.label)
+    )
+
+
 def add_other_name(record, name: str) -> bool:
     """Add `name` to a record's other names, unless any record already has it.
 

@@ -33,7 +33,11 @@ from wtforms.validators import (
 )
 
 from events_app.date_range import DATE_INPUT_LIMITS, date_in_range, day_in_range
-from events_app.directory.did_you_mean import chosen_record, question_about
+from events_app.directory.did_you_mean import (
+    chosen_record,
+    question_about,
+    spelling_left_out,
+)
 from events_app.directory.forms import name_choice_fields
 from events_app.extensions import db
 from events_app.form_fields import CheckboxListField, OptionsKeptSelect
@@ -191,6 +195,7 @@ class RowWithNames(AppSubform):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions: dict = {}
+        self.unkept_spellings: list[tuple[str, str]] = []
 
     def ask_about_names(self, user) -> bool:
         """Fill `questions` for this row's names; whether every one is decided."""
@@ -204,14 +209,25 @@ class RowWithNames(AppSubform):
         return all(question.decided for question in self.questions.values())
 
     def record_named(self, name: str, user):
-        """The existing record chosen for this row's `name`, or None (chosen_record)."""
-        return chosen_record(
+        """The existing record chosen for this row's `name`, or None (chosen_record).
+
+        A spelling to keep that the record has no room for is noted in
+        `unkept_spellings`, for the page to say so once the meeting is saved.
+        """
+        record = chosen_record(
             self[name].data,
             self[f"{name}_choice"].data,
             self[f"{name}_keep_spelling"].data,
             user,
             self.NAMED_RECORDS[name],
         )
+        if (
+            record is not None
+            and self[f"{name}_keep_spelling"].data
+            and spelling_left_out(record, self[name].data)
+        ):
+            self.unkept_spellings.append((self[name].data, record.label))
+        return record
 
 
 class ParticipantRowForm(RowWithNames):
@@ -609,6 +625,16 @@ class MeetingForm(AppForm):
             if not row.form.is_blank()
         ]
         return all(decided)
+
+    def unkept_spellings(self) -> list[tuple[str, str]]:
+        """(spelling, record's name) of each spelling to keep that a record had
+        no room for (see RowWithNames.record_named), once the form is saved."""
+        return [
+            spelling
+            for rows in (self.participants, self.outcomes)
+            for row in rows
+            for spelling in row.form.unkept_spellings
+        ]
 
     def name_questions(self) -> list[tuple[str, object]]:
         """(field name, question) of every name `ask_about_names` asked about."""

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from events_app import capped_pages
 from events_app.auth.permissions import editor_required
 from events_app.capped_pages import kept_capped_page
+from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.extensions import db
 from events_app.history import meetings_in_order
 from events_app.input_rules import integer_arg
@@ -440,6 +441,17 @@ def handle_form_post(form: MeetingForm, meeting: Meeting | None):
         flash(str(error), "error")
         return render_form(form, meeting, 500)
     flash(_("Meeting saved."), "success")
+    for spelling, name in form.unkept_spellings():
+        flash(
+            _(
+                "“%(spelling)s” was not kept as another name of %(name)s: it "
+                "has %(count)s other names already, the most a record may have.",
+                spelling=spelling,
+                name=name,
+                count=OTHER_NAMES_MAX_COUNT,
+            ),
+            "warning",
+        )
     return redirect(url_for("meetings.show", meeting_id=saved.id))
 
 
