@@ -14,13 +14,27 @@ person's usual organization) the save is refused, on every door: the meeting,
 person and topic forms, revision restore, JSON and .ics import. Otherwise an
 editor who may see the record could show it to everyone without clearing its
 mark.
+
+Giving a record the mark obeys the same rule (`marking_refusal`): a topic
+with a free sub-topic or on the agenda of a meeting that is not restricted
+stays free (the topic form and the JSON import); the JSON import also leaves
+free a person or organization that such a meeting shows, or an organization
+that is the usual one of a free person. An import never clears a mark.
 """
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from events_app.extensions import db
-from events_app.models import Meeting, MeetingTopic, Organization, Person, Topic
+from events_app.models import (
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Outcome,
+    Participation,
+    Person,
+    Topic,
+)
 from events_app.models.choices import Confidentiality
 
 
@@ -78,6 +92,62 @@ def topic_marking_refusal(topic: Topic) -> str | None:
             "make that meeting restricted or remove the topic from it first."
         )
     return None
+
+
+def marking_refusal(record) -> str | None:
+    """Why `record` (a person, organization or topic) may not be marked now, or None.
+
+    A person or organization that a meeting which is not restricted shows (as a
+    participant, a participant's organization or an outcome owner; trash
+    included), or an organization that is the usual one of a free person,
+    would stay named there once marked. Nothing here names that meeting or
+    person, which may be hidden from whoever asks.
+    """
+    if isinstance(record, Topic):
+        return topic_marking_refusal(record)
+    if isinstance(record, Person):
+        links = (Participation.person_id, Outcome.owner_person_id)
+    else:
+        links = (Participation.organization_id, Outcome.owner_organization_id)
+    open_meeting = Meeting.confidentiality != Confidentiality.RESTRICTED.value
+    in_open_meeting = db.session.scalar(
+        select(
+            exists().where(
+                links[0] == record.id,
+                Meeting.id == Participation.meeting_id,
+                open_meeting,
+            )
+            | exists().where(
+                links[1] == record.id, Meeting.id == Outcome.meeting_id, open_meeting
+            )
+        )
+    )
+    if in_open_meeting:
+        return _(
+            "It appears in a meeting that is not restricted, which would still "
+            "show it: make that meeting restricted or remove it from there first."
+        )
+    if isinstance(record, Organization) and db.session.scalar(
+        select(
+            exists().where(
+                Person.organization_id == record.id, Person.restricted.is_(False)
+            )
+        )
+    ):
+        return _(
+            "It is the usual organization of a person who is not marked "
+            "restricted: mark that person too, or change their organization first."
+        )
+    return None
+
+
+def mark_in_open_meeting_message() -> str:
+    """Why a row of an imported meeting that is not restricted may not mark its
+    record."""
+    return _(
+        "Only the records of a restricted meeting may be marked restricted: "
+        "make this meeting restricted, or leave the mark out."
+    )
 
 
 # When the record is hidden from the user (they typed a path through a marked

@@ -17,10 +17,17 @@ from events_app.directory.restricted_marks import (
     marked_on_path,
     marked_organization_message,
     marked_parent_message,
+    marking_refusal,
 )
 from events_app.extensions import db
 from events_app.input_rules import control_characters_in
-from events_app.interchange.json_format import RecordShapeError
+from events_app.interchange.json_format import (
+    PARENT_MARKS,
+    RecordShapeError,
+    read_mark,
+    read_topic_marks,
+    topic_marks,
+)
 from events_app.models import Organization, Person, Topic
 from events_app.models.choices import OrganizationKind
 from events_app.visibility import (
@@ -54,6 +61,7 @@ def organization_to_record(organization: Organization) -> dict:
         "kind": organization.kind,
         "country": organization.country or None,
         "other_names": split_other_names(organization.other_names),
+        **({"restricted": True} if organization.restricted else {}),
     }
 
 
@@ -64,6 +72,7 @@ def person_to_record(person: Person) -> dict:
         "organization": person.organization.name if person.organization else None,
         "title": person.title or None,
         "notes": person.notes or None,
+        **({"restricted": True} if person.restricted else {}),
     }
 
 
@@ -72,6 +81,7 @@ def topic_to_record(topic: Topic) -> dict:
         "name": topic.name,
         "parent": topic.shown_parent_path(),
         "description": topic.description or None,
+        **topic_marks(topic, topic.shown_ancestors()),
     }
 
 
@@ -141,6 +151,7 @@ def check_directory(document: dict) -> list[str]:
         ("people", ("name", "other_names", "organization", "title", "notes")),
         ("topics", ("name", "parent", "description")),
     ):
+        marks = {"restricted"} | ({PARENT_MARKS} if section == "topics" else set())
         records = document.get(section) or []
         if not isinstance(records, list):
             problems.append(f"{section}: must be a list")
@@ -150,13 +161,17 @@ def check_directory(document: dict) -> list[str]:
             try:
                 if not isinstance(record, dict):
                     raise RecordShapeError(where, "must be an object")
-                unknown = set(record) - set(keys)
+                unknown = set(record) - set(keys) - marks
                 if unknown:
                     raise RecordShapeError(where, f"unknown keys {sorted(unknown)}")
                 _string(record, "name", where, required=True)
                 for key in keys:
                     if key not in ("name", "other_names"):
                         _string(record, key, where)
+                if section == "topics":
+                    read_topic_marks(record, where)
+                else:
+                    read_mark(record, "restricted", where)
                 if "other_names" in keys:
                     _other_names(record, where)
                 kind = record.get("kind") or OrganizationKind.OTHER.value
@@ -211,17 +226,53 @@ def _names_past_limit(record, other_names: str, where: str) -> list[tuple[str, s
     ]
 
 
-def apply_directory(document: dict) -> None:
+def give_mark(record, where: str, newly_marked: list) -> None:
+    """Mark `record` restricted; if it was free, remember it with the place of
+    the mark in the document, for `refused_marks`. Nothing here clears a mark."""
+    if not record.restricted:
+        record.restricted = True
+        newly_marked.append((where, record))
+
+
+def mark_parents(topic: Topic, count: int, where: str, newly_marked: list) -> None:
+    """Mark the `count` nearest parents of `topic` (see `give_mark`)."""
+    ancestor = topic.parent
+    for _ in range(count):
+        if ancestor is None:
+            return
+        give_mark(ancestor, where, newly_marked)
+        ancestor = ancestor.parent
+
+
+def refused_marks(newly_marked: list) -> list[tuple[str, str]]:
+    """(place in the document, why) for each mark the import gave that the
+    rules of events_app/directory/restricted_marks.py refuse, once everything
+    is written: marked, the record would still be shown by a meeting that is
+    not restricted, a free sub-topic or a free person."""
+    db.session.flush()
+    problems = []
+    for where, record in newly_marked:
+        refusal = marking_refusal(record)
+        if refusal is not None:
+            problems.append((where, refusal))
+    return problems
+
+
+def apply_directory(document: dict) -> list:
     """Create or update organizations, people and topics (already checked).
 
     A key left out of a record leaves the stored value alone; a key given as
-    null or "" clears it. A record marked restricted is never made the usual
-    organization or parent of one that is not, and a record never gets more
-    other names than its form accepts (its stored ones and the file's together):
+    null or "" clears it. `"restricted": true` marks the record (and
+    `restricted_parents` the nearest parents of a topic); no mark is ever
+    cleared. A record marked restricted is never made the usual organization
+    or parent of one that is not, and a record never gets more other names
+    than its form accepts (its stored ones and the file's together):
     DirectoryRefused names each such record (by its place in the document) and
-    the caller rolls back.
+    the caller rolls back. Returns the records newly marked, with their places,
+    for `refused_marks` once the meetings are written too.
     """
     refused = []
+    newly_marked: list = []
     for index, record in enumerate(document.get("organizations") or []):
         where = "organization"
         organization = find_organization(record["name"])
@@ -241,6 +292,8 @@ def apply_directory(document: dict) -> None:
                 setattr(organization, key, _string(record, key, where))
         if "kind" in record or stored_name is None:
             organization.kind = record.get("kind") or OrganizationKind.OTHER.value
+        if read_mark(record, "restricted", where):
+            give_mark(organization, f"organizations[{index}].restricted", newly_marked)
         organization.refresh_name_keys()
         db.session.flush()
     for index, record in enumerate(document.get("people") or []):
@@ -255,6 +308,8 @@ def apply_directory(document: dict) -> None:
             stored_name, person.other_names or "", record, where
         )
         refused += _names_past_limit(person, person.other_names, f"people[{index}]")
+        if read_mark(record, "restricted", where):
+            give_mark(person, f"people[{index}].restricted", newly_marked)
         if "organization" in record:
             organization_name = _string(record, "organization", where)
             person.organization = (
@@ -281,6 +336,11 @@ def apply_directory(document: dict) -> None:
         parent = _string(record, "parent", "topic")
         path = f"{parent} > {record['name']}" if parent else record["name"]
         topic = topic_at_path(path)
+        restricted, parents = read_topic_marks(record, "topic")
+        if restricted:
+            give_mark(topic, f"topics[{index}].restricted", newly_marked)
+            where = f"topics[{index}].{PARENT_MARKS}"
+            mark_parents(topic, parents, where, newly_marked)
         marked = marked_on_path(topic.parent) if not topic.restricted else None
         if marked is not None:
             refused.append((f"topics[{index}].parent", marked_parent_message(marked)))
@@ -289,3 +349,4 @@ def apply_directory(document: dict) -> None:
         db.session.flush()
     if refused:
         raise DirectoryRefused(refused)
+    return newly_marked

@@ -5,9 +5,11 @@ into the flat form data of the meeting form, so imported records are checked by
 exactly the rules the web form applies.
 """
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from events_app.models import Meeting
+from events_app.directory.resolve import split_topic_path
+from events_app.models import Meeting, Topic
 
 FORMAT_VERSION = 1
 ROW_FIELDS = {
@@ -15,6 +17,23 @@ ROW_FIELDS = {
     "topics": ("name", "parent", "note"),
     "outcomes": ("text", "owner", "due", "status", "completed_on"),
     "sources": ("url", "title"),
+}
+# The Restricted mark of each record a row names (README "JSON format"),
+# written only when set: {row key: the key naming the record}.
+ROW_MARKS = {
+    "participants": {
+        "person_restricted": "person",
+        "organization_restricted": "organization",
+    },
+    "topics": {"restricted": "name"},
+    "outcomes": {"owner_restricted": "owner"},
+}
+# How many of the parents a topic's path names are marked, nearest first.
+PARENT_MARKS = "restricted_parents"
+ROW_KEYS = {
+    list_name: {*keys, *ROW_MARKS.get(list_name, ())}
+    | ({PARENT_MARKS} if list_name == "topics" else set())
+    for list_name, keys in ROW_FIELDS.items()
 }
 SCALAR_FIELDS = (
     "title", "kind", "series", "series_number", "timezone", "status",
@@ -66,8 +85,34 @@ def _owner_name(outcome) -> str | None:
     return None
 
 
-def meeting_to_record(meeting: Meeting) -> dict:
-    """One meeting as a JSON-ready dict in the interchange format."""
+def topic_marks(topic: Topic, ancestors: list[Topic]) -> dict:
+    """The marks of a topic and of the parents its path names (`ancestors`,
+    root first), as the format writes them: nothing for a free topic.
+
+    Marks on a valid path always end it (a free topic never sits under a marked
+    one), so a count of the nearest parents says which are marked.
+    """
+    if not topic.restricted:
+        return {}
+    count = 0
+    for ancestor in reversed(ancestors):
+        if not ancestor.restricted:
+            break
+        count += 1
+    return {"restricted": True, **({PARENT_MARKS: count} if count else {})}
+
+
+def _marked(key: str, record) -> dict:
+    return {key: True} if record is not None and record.restricted else {}
+
+
+def meeting_to_record(meeting: Meeting, *, marks: bool = False) -> dict:
+    """One meeting as a JSON-ready dict in the interchange format.
+
+    With `marks` (the export), each record a row names carries its Restricted
+    mark; revision snapshots and comparisons leave marks out, as they record
+    the meeting, not the directory.
+    """
     start = meeting.local_start
     end = meeting.local_end
     if meeting.all_day:
@@ -103,6 +148,12 @@ def meeting_to_record(meeting: Meeting) -> dict:
                 "role": row.role,
                 "attendance": row.attendance,
                 "note": row.note,
+                **(
+                    _marked("person_restricted", row.person)
+                    | _marked("organization_restricted", row.organization)
+                    if marks
+                    else {}
+                ),
             }
             for row in meeting.participations
         ],
@@ -111,6 +162,13 @@ def meeting_to_record(meeting: Meeting) -> dict:
                 "name": row.topic.name,
                 "parent": row.parent_path,
                 "note": row.note,
+                **(
+                    topic_marks(
+                        row.topic, row.topic.shown_ancestors(row.through_marked)
+                    )
+                    if marks
+                    else {}
+                ),
             }
             for row in meeting.meeting_topics
         ],
@@ -124,6 +182,13 @@ def meeting_to_record(meeting: Meeting) -> dict:
                 **(
                     {"completed_on": row.completed_on.isoformat()}
                     if row.completed_on
+                    else {}
+                ),
+                **(
+                    _marked(
+                        "owner_restricted", row.owner_person or row.owner_organization
+                    )
+                    if marks
                     else {}
                 ),
             }
@@ -206,7 +271,7 @@ def record_to_form_data(record) -> MultiDict:
             where = f"{list_name}[{index}]"
             if not isinstance(row, dict):
                 raise RecordShapeError(where, "must be an object")
-            unknown = set(row) - set(keys)
+            unknown = set(row) - ROW_KEYS[list_name]
             if unknown:
                 raise RecordShapeError(where, f"unknown keys {sorted(unknown)}")
             for key in keys:
@@ -222,6 +287,70 @@ def record_to_form_data(record) -> MultiDict:
                 parent = _text(row.get("parent"), f"{where}.parent")
                 data[f"topics-{index}-topic"] = f"{parent} > {name}" if parent else name
     return data
+
+
+def read_mark(record: dict, key: str, where: str) -> bool:
+    """A record's Restricted mark under `key`: absent or null is no mark."""
+    value = record.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise RecordShapeError(f"{where}.{key}", _("must be true or false"))
+    return value
+
+
+def read_topic_marks(record: dict, where: str) -> tuple[bool, int]:
+    """(marked, how many of the nearest parents named in "parent" are marked)."""
+    marked = read_mark(record, "restricted", where)
+    parent = record.get("parent")
+    parents = len(split_topic_path(parent)) if isinstance(parent, str) else 0
+    value = record.get(PARENT_MARKS)
+    if value is None:
+        return marked, 0
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= parents
+    ):
+        raise RecordShapeError(
+            f"{where}.{PARENT_MARKS}",
+            _(
+                "must be a whole number from 0 to %(count)s, the number of "
+                "parents named in “parent”",
+                count=parents,
+            ),
+        )
+    if value and not marked:
+        raise RecordShapeError(
+            f"{where}.{PARENT_MARKS}",
+            _(
+                "a topic under a parent marked restricted must be marked "
+                "restricted too (“restricted”: true)"
+            ),
+        )
+    return marked, value
+
+
+def record_marks(record: dict) -> list[tuple[str, int, str, int]]:
+    """The marks a meeting record's rows set, as (list, row index, key, parents).
+
+    `parents` counts the marked parents of a topic (0 elsewhere). The record
+    has passed `record_to_form_data`; a mark of the wrong type raises
+    RecordShapeError naming its place.
+    """
+    found = []
+    for list_name, keys in ROW_MARKS.items():
+        for index, row in enumerate(record.get(list_name) or []):
+            where = f"{list_name}[{index}]"
+            if list_name == "topics":
+                marked, parents = read_topic_marks(row, where)
+                if marked:
+                    found.append((list_name, index, "restricted", parents))
+                continue
+            for key in keys:
+                if read_mark(row, key, where):
+                    found.append((list_name, index, key, 0))
+    return found
 
 
 def form_field_to_record_path(field_name: str) -> str:

@@ -9,18 +9,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from events_app.audit import acting_user
+from events_app.directory.restricted_marks import mark_in_open_meeting_message
 from events_app.extensions import db
 from events_app.interchange.directory_records import (
     DirectoryRefused,
     apply_directory,
     check_directory,
     directory_to_records,
+    give_mark,
+    mark_parents,
+    refused_marks,
 )
 from events_app.interchange.json_format import (
     FORMAT_VERSION,
+    PARENT_MARKS,
     RecordShapeError,
     form_field_to_record_path,
     meeting_to_record,
+    record_marks,
     record_to_form_data,
 )
 from events_app.language.formatting import current_locale
@@ -32,6 +38,7 @@ from events_app.meetings.operations import (
     save_meeting,
 )
 from events_app.models import Meeting
+from events_app.models.choices import Confidentiality
 from events_app.models.meetings import everything_about_meetings
 from events_app.visibility import OPERATOR, visible_meetings_for
 
@@ -68,7 +75,7 @@ def export_document(user) -> dict:
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         **directory_to_records(user),
-        "meetings": [meeting_to_record(meeting) for meeting in meetings],
+        "meetings": [meeting_to_record(meeting, marks=True) for meeting in meetings],
     }
 
 
@@ -105,8 +112,12 @@ def _uid_problem(uid, seen_uids: set[str]) -> str | None:
     return None
 
 
-def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
-    """Validate every meeting record with the meeting form; raise with every problem."""
+def _checked_forms(document) -> list[tuple[dict, MeetingForm, list]]:
+    """Validate every meeting record with the meeting form; raise with every problem.
+
+    Each checked record comes with the Restricted marks its rows set
+    (`record_marks`), which only a restricted meeting may hold.
+    """
     problems = _document_problems(document)
     if problems:
         raise ImportFailed(problems)
@@ -117,9 +128,16 @@ def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
         where = f"meetings[{index}]"
         try:
             form_data = record_to_form_data(record)
+            marks = record_marks(record)
         except RecordShapeError as error:
             problems.append(_problem(where, error.field, str(error)))
             continue
+        if record.get("confidentiality") != Confidentiality.RESTRICTED.value:
+            message = mark_in_open_meeting_message()
+            problems.extend(
+                _problem(where, f"{list_name}[{row}].{key}", message)
+                for list_name, row, key, _parents in marks
+            )
         uid_problem = _uid_problem(record.get("uid"), seen_uids)
         if uid_problem:
             problems.append(_problem(where, "uid", uid_problem))
@@ -128,7 +146,7 @@ def _checked_forms(document) -> list[tuple[dict, MeetingForm]]:
             for field_name, messages in field_errors(form):
                 path = form_field_to_record_path(field_name)
                 problems.extend(_problem(where, path, message) for message in messages)
-        checked.append((record, form))
+        checked.append((record, form, marks))
     if problems:
         raise ImportFailed(problems)
     return checked
@@ -160,18 +178,21 @@ def import_document(document) -> ImportSummary:
     """Import all of a document or nothing: a bad record leaves the database as it was.
 
     A meeting whose uid matches an existing meeting updates it instead of
-    duplicating it, so importing the same file twice changes nothing.
+    duplicating it, so importing the same file twice changes nothing. The
+    Restricted marks of the file are given to its records (none is cleared);
+    a mark the rules of events_app/directory/restricted_marks.py refuse once
+    everything is written refuses the file.
     """
     checked = _checked_forms(document)
     summary = ImportSummary()
     try:
         try:
-            apply_directory(document)
+            newly_marked = apply_directory(document)
         except DirectoryRefused as refused:
             raise ImportFailed(
                 [f"{where}: {message}" for where, message in refused.problems]
             ) from refused
-        for index, (record, form) in enumerate(checked):
+        for index, (record, form, marks) in enumerate(checked):
             existing = None
             if record.get("uid"):
                 existing = db.session.scalar(
@@ -194,6 +215,7 @@ def import_document(document) -> ImportSummary:
                         for field_name, message in refused.problems
                     ]
                 ) from refused
+            give_row_marks(meeting, form, marks, f"meetings[{index}]", newly_marked)
             if existing is None:
                 if record.get("uid"):
                     meeting.uid = record["uid"]
@@ -202,6 +224,9 @@ def import_document(document) -> ImportSummary:
                 summary.unchanged.append(meeting.title)
             else:
                 summary.updated.append(meeting.title)
+        refusals = refused_marks(newly_marked)
+        if refusals:
+            raise ImportFailed([f"{where}: {message}" for where, message in refusals])
         db.session.commit()
     except ImportFailed:
         db.session.rollback()
@@ -212,6 +237,43 @@ def import_document(document) -> ImportSummary:
             [_("The database refused the import: %(error)s", error=error)]
         ) from error
     return summary
+
+
+def give_row_marks(
+    meeting: Meeting, form: MeetingForm, marks: list, where: str, newly_marked: list
+) -> None:
+    """Mark the records a saved (restricted) meeting's rows name as the file does.
+
+    `marks` are the record's (`record_marks`); rows are matched by their index
+    in the file, which the form keeps even where a blank row was left out.
+    """
+    saved = {
+        "participants": meeting.participations,
+        "topics": meeting.meeting_topics,
+        "outcomes": meeting.outcomes,
+    }
+    for list_name, index, key, parents in marks:
+        filled = [
+            int(entry.name.rsplit("-", 1)[1])
+            for entry in getattr(form, list_name).entries
+            if not entry.form.is_blank()
+        ]
+        row = dict(zip(filled, saved[list_name], strict=True)).get(index)
+        if row is None:
+            continue
+        place = f"{where}.{list_name}[{index}]"
+        if list_name == "topics":
+            give_mark(row.topic, f"{place}.{key}", newly_marked)
+            mark_parents(row.topic, parents, f"{place}.{PARENT_MARKS}", newly_marked)
+            continue
+        record = {
+            "person_restricted": getattr(row, "person", None),
+            "organization_restricted": getattr(row, "organization", None),
+            "owner_restricted": getattr(row, "owner_person", None)
+            or getattr(row, "owner_organization", None),
+        }[key]
+        if record is not None:
+            give_mark(record, f"{place}.{key}", newly_marked)
 
 
 def likely_duplicates(form: MeetingForm, where: str, user) -> list[str]:
