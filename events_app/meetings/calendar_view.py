@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.date_range import FIRST_DAY, LAST_DAY
 from events_app.extensions import db
@@ -46,6 +47,10 @@ VIEWS = ("list", "month", "week")
 CALENDAR_ARGUMENTS = ("view", "month", "week")
 # Meetings shown in one day's cell before "+N more".
 SHOWN_PER_DAY = {"month": 4, "week": 12}
+# The most days a meeting is shown on, one per day it covers; a longer one
+# (a season, an exhibition) sits on its first day only, saying so. The bound
+# keeps the grid's read a range of the index on the local start date.
+LONGEST_SPREAD_DAYS = 31
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
@@ -259,50 +264,129 @@ class CalendarGrid:
         return [day for week in self.weeks for day in week if day.in_period]
 
 
+def spread_days(meeting) -> int:
+    """How many days of the grid a meeting covers: 1 for a meeting within one
+    day or longer than `LONGEST_SPREAD_DAYS` (shown on its first day only)."""
+    days = (meeting.last_local_date - meeting.start_local_date).days + 1
+    return days if days <= LONGEST_SPREAD_DAYS else 1
+
+
+def days_after(first: ColumnElement[date], last: ColumnElement[date]):
+    """Whole days from one date column to another, in the database's dialect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return last - first
+    return func.julianday(last) - func.julianday(first)
+
+
+def grid_days(first: date, last: date):
+    """The days from `first` to `last` as rows (`day`, `earliest`): each day
+    and the earliest start of a meeting that may still go on that day."""
+    rows = [
+        select(
+            literal(day, Date).label("day"),
+            literal(day - timedelta(days=LONGEST_SPREAD_DAYS - 1), Date).label(
+                "earliest"
+            ),
+        )
+        for day in (
+            first + timedelta(days=shift) for shift in range((last - first).days + 1)
+        )
+    ]
+    return union_all(*rows).subquery("grid_day")
+
+
 def day_meetings_statement(
     meetings: Select, first: date, last: date, shown_per_day: int
 ) -> Select:
     """The first meetings of each day from `first` to `last`, with each day's total.
 
-    `meetings` is a filtered select of visible meetings. One statement: the
-    range on the indexed local date, a window numbering and counting each
-    day's meetings over their ids alone (narrow rows: a busy month holds
-    about 800), and only the first `shown_per_day` of each day read whole.
+    `meetings` is a filtered select of visible meetings. A meeting is on
+    each day from its start to its last local day (`Meeting.last_local_date`)
+    when it covers at most `LONGEST_SPREAD_DAYS` days, else on its first
+    day only. One statement: the range on the indexed local start date,
+    widened by that bound; the meetings (narrow rows: id, start, dates) joined
+    to the period's days; a window numbering and counting each day's
+    meetings, and only the first `shown_per_day` of each day read whole.
     """
-    numbered = (
-        meetings.where(Meeting.start_local_date.between(first, last))
+    within = (
+        meetings.where(
+            Meeting.start_local_date.between(
+                first - timedelta(days=LONGEST_SPREAD_DAYS - 1), last
+            ),
+            Meeting.last_local_date >= first,
+        )
         .with_only_columns(
             Meeting.id,
-            func.row_number()
-            .over(
-                partition_by=Meeting.start_local_date,
-                order_by=(Meeting.start_utc, Meeting.id),
-            )
-            .label("place_in_day"),
-            func.count().over(partition_by=Meeting.start_local_date).label("day_total"),
+            Meeting.start_utc,
+            Meeting.start_local_date,
+            case(
+                (
+                    days_after(Meeting.start_local_date, Meeting.last_local_date)
+                    < LONGEST_SPREAD_DAYS,
+                    Meeting.last_local_date,
+                ),
+                else_=Meeting.start_local_date,
+            ).label("shown_until"),
         )
-        .subquery()
+        .cte("within").prefix_with("MATERIALIZED")
+    )
+    days = grid_days(first, last)
+    on_day = (
+        select(
+            within.c.id,
+            days.c.day,
+            func.row_number()
+            .over(partition_by=days.c.day, order_by=(within.c.start_utc, within.c.id))
+            .label("place_in_day"),
+            func.count().over(partition_by=days.c.day).label("day_total"),
+            # Each meeting counted once in the period: on its first day there.
+            func.sum(
+                case(
+                    (
+                        or_(
+                            days.c.day == within.c.start_local_date,
+                            and_(
+                                days.c.day == first, within.c.start_local_date < first
+                            ),
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            )
+            .over()
+            .label("period_total"),
+        )
+        .select_from(days)
+        .join(
+            within,
+            and_(
+                within.c.start_local_date.between(days.c.earliest, days.c.day),
+                within.c.shown_until >= days.c.day,
+            ),
+        )
+        .subquery("on_day")
     )
     return (
-        select(Meeting, numbered.c.day_total)
-        .join(numbered, numbered.c.id == Meeting.id)
-        .where(numbered.c.place_in_day <= shown_per_day)
-        .order_by(Meeting.start_local_date, numbered.c.place_in_day)
+        select(Meeting, on_day.c.day, on_day.c.day_total, on_day.c.period_total)
+        .join(on_day, on_day.c.id == Meeting.id)
+        .where(on_day.c.place_in_day <= shown_per_day)
+        .order_by(on_day.c.day, on_day.c.place_in_day)
     )
 
 
 def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid:
     """The grid of `period` with the meetings of `meetings` (filtered, visible)."""
     by_day: dict[date, Day] = {}
+    total = 0
     rows = db.session.execute(
         day_meetings_statement(
             meetings, period.first, period.last, SHOWN_PER_DAY[period.view]
         )
     ).all()
-    for meeting, day_total in rows:
-        cell = by_day.setdefault(
-            meeting.start_local_date, Day(meeting.start_local_date, total=day_total)
-        )
+    for meeting, day, day_total, period_total in rows:
+        total = period_total
+        cell = by_day.setdefault(day, Day(day, total=day_total))
         cell.meetings.append(meeting)
     grid_first = week_start(period.first)
     grid_last = week_start(period.last) + timedelta(days=6)
@@ -318,7 +402,7 @@ def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid
     return CalendarGrid(
         period,
         weeks,
-        total=sum(cell.total for cell in by_day.values()),
+        total=total,
         zone_name=current_app.config["DISPLAY_TIMEZONE"],
         headings=day_headings(),
     )
