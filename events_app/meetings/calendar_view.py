@@ -284,18 +284,10 @@ def days_after(first: ColumnElement[date], last: ColumnElement[date]):
 
 
 def grid_days(first: date, last: date):
-    """The days from `first` to `last` as rows (`day`, `earliest`): each day
-    and the earliest start of a meeting that may still go on that day."""
+    """The days from `first` to `last` as rows of one column, `day`."""
     rows = [
-        select(
-            literal(day, Date).label("day"),
-            literal(day - timedelta(days=LONGEST_SPREAD_DAYS - 1), Date).label(
-                "earliest"
-            ),
-        )
-        for day in (
-            first + timedelta(days=shift) for shift in range((last - first).days + 1)
-        )
+        select(literal(first + timedelta(days=shift), Date).label("day"))
+        for shift in range((last - first).days + 1)
     ]
     return union_all(*rows).subquery("grid_day")
 
@@ -308,10 +300,12 @@ def day_meetings_statement(
     `meetings` is a filtered select of visible meetings. A meeting is on
     each day from its start to its last local day (`Meeting.last_local_date`)
     when it covers at most `LONGEST_SPREAD_DAYS` days, else on its first
-    day only. One statement: the range on the indexed local start date,
-    widened by that bound; the meetings (narrow rows: id, start, dates) joined
-    to the period's days; a window numbering and counting each day's
-    meetings, and only the first `shown_per_day` of each day read whole.
+    day only. One statement: the range on the indexed local dates, widened
+    by that bound (narrow rows: id, start, dates); each meeting placed on its
+    first day, and those over several days also on their later days of the
+    period (a join to the days); a window numbering and counting each day's
+    meetings and the period's, and only the first `shown_per_day` of each
+    day read whole.
     """
     within = (
         meetings.where(
@@ -335,49 +329,61 @@ def day_meetings_statement(
         )
         .cte("within")
     )
-    if db.session.get_bind().dialect.name == "sqlite":
+    on_sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if on_sqlite:
         # Read once, before the join to the days: merged into the join, SQLite
         # may walk the meetings of a confidentiality once per day (2 s for a
-        # month at 100,000 without planner statistics, against 6-11 ms).
-        # PostgreSQL plans the plain one better (a week: 3.6 to 1.7 ms).
+        # month at 100,000 without planner statistics, against 4-6 ms).
+        # PostgreSQL plans the plain one better (a week: 3.6 to 1.7 ms, when
+        # the days were joined to every meeting).
         within = within.prefix_with("MATERIALIZED")
     days = grid_days(first, last)
-    on_day = (
+    # Each meeting on the day it starts, and the few over several days on
+    # each later day of the period they cover: a join of the days to those
+    # few alone (to every meeting, 28 days x 900 meetings for a month).
+    spanning = (
         select(
             within.c.id,
-            days.c.day,
-            func.row_number()
-            .over(partition_by=days.c.day, order_by=(within.c.start_utc, within.c.id))
-            .label("place_in_day"),
-            func.count().over(partition_by=days.c.day).label("day_total"),
-            # Each meeting counted once in the period: on its first day there.
-            func.sum(
-                case(
-                    (
-                        or_(
-                            days.c.day == within.c.start_local_date,
-                            and_(
-                                days.c.day == first, within.c.start_local_date < first
-                            ),
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            )
-            .over()
-            .label("period_total"),
+            within.c.start_utc,
+            within.c.start_local_date,
+            within.c.shown_until,
         )
-        .select_from(days)
-        .join(
-            within,
-            and_(
-                within.c.start_local_date.between(days.c.earliest, days.c.day),
-                within.c.shown_until >= days.c.day,
-            ),
-        )
-        .subquery("on_day")
+        .where(within.c.shown_until > within.c.start_local_date)
+        .cte("spanning")
     )
+    if on_sqlite:
+        # Else SQLite scans every meeting of `within` once per day.
+        spanning = spanning.prefix_with("MATERIALIZED")
+    continuing = select(
+        spanning.c.id, spanning.c.start_utc, days.c.day, literal(1).label("continues")
+    ).join(
+        days,
+        and_(
+            days.c.day > spanning.c.start_local_date,
+            days.c.day <= spanning.c.shown_until,
+        ),
+    )
+    placed = union_all(
+        select(
+            within.c.id,
+            within.c.start_utc,
+            within.c.start_local_date.label("day"),
+            literal(0).label("continues"),
+        ).where(within.c.start_local_date >= first),
+        continuing,
+    ).subquery("placed")
+    on_day = select(
+        placed.c.id,
+        placed.c.day,
+        func.row_number()
+        .over(partition_by=placed.c.day, order_by=(placed.c.start_utc, placed.c.id))
+        .label("place_in_day"),
+        func.count().over(partition_by=placed.c.day).label("day_total"),
+        # Each meeting counted once in the period: on its first day there.
+        func.count(case((or_(placed.c.continues == 0, placed.c.day == first), 1)))
+        .over()
+        .label("period_total"),
+    ).subquery("on_day")
     return (
         select(Meeting, on_day.c.day, on_day.c.day_total, on_day.c.period_total)
         .join(on_day, on_day.c.id == Meeting.id)

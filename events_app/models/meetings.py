@@ -135,7 +135,8 @@ class Meeting(MeetingTimes, db.Model):
         # SQLite walks the history's index over every meeting for a viewer (1.8 s
         # for a month at 100,000 meetings, against 20 ms with it). The last day
         # lets the grid skip, in the index, the meetings of the weeks before a
-        # period that ended before it (a week: 6.7 to 1.1-2.2 ms at 100,000 on SQLite).
+        # period that ended before it (a week's statement at 100,000 on SQLite:
+        # 6.7 to 1.1 ms).
         Index(
             "ix_meeting_calendar",
             "start_local_date",
