@@ -66,6 +66,7 @@ def fill(count: int, first_start: datetime, step: timedelta) -> None:
                 "series": "",
                 "start_utc": begins,
                 "start_local_date": begins.date(),
+                "last_local_date": (begins + timedelta(hours=2)).date(),
                 "end_utc": begins + timedelta(hours=2),
                 "timezone": ZONES[number % len(ZONES)],
                 "all_day": False,

@@ -297,6 +297,10 @@ def meeting_rows(
                 else None,
             }
         )
+        # As naive as the start's local date: the UTC day the meeting ends on
+        # (set after the row, to keep the random sequence of the kept data).
+        row = rows[Meeting.__table__][-1]
+        row["last_local_date"] = row["end_utc"].date()
         for position, person in enumerate(participants):
             rows[Participation.__table__].append(
                 {

@@ -1,6 +1,6 @@
 """Test data builders: small functions creating valid records, any field overridable."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,6 +16,9 @@ from events_app.models import (
 )
 
 TEST_PASSWORD = "correct horse battery"
+# A meeting's end unless a test names one: two hours after its start (a fixed
+# end would make a meeting started on another day run over several days).
+TWO_HOURS_LATER = object()
 
 
 class Factories:
@@ -56,7 +59,7 @@ class Factories:
         self,
         title="Coalition meeting",
         start_utc=datetime(2025, 3, 14, 9, 0),
-        end_utc=datetime(2025, 3, 14, 11, 0),
+        end_utc=TWO_HOURS_LATER,
         timezone="Europe/Paris",
         confidentiality="public",
         participants=(),
@@ -64,6 +67,8 @@ class Factories:
         **fields,
     ) -> Meeting:
         """A meeting, with (person, organization, role) and (topic, note) rows."""
+        if end_utc is TWO_HOURS_LATER:
+            end_utc = start_utc + timedelta(hours=2)
         meeting = Meeting(
             title=title,
             start_utc=start_utc,

@@ -44,6 +44,13 @@ def tour(request, tmp_path):
                 start_utc=datetime(2025, 3, 3, 9),
                 status="cancelled",
             )
+            # All day from 29 April to 2 May 2025 (Paris): over two months.
+            make.meeting(
+                "Spring assembly",
+                start_utc=datetime(2025, 4, 28, 22),
+                end_utc=datetime(2025, 5, 2, 22),
+                all_day=True,
+            )
             today = today_in(viewer_zone())
             make.meeting(
                 "Meeting today", start_utc=datetime.combine(today, datetime.min.time())
@@ -58,6 +65,7 @@ def grid_pages() -> dict[str, str]:
         "week": "/meetings?view=week&week=2025-W12",
         "this month": "/meetings?view=month",
         "filtered month": DEMO_MONTH + "&status=held",
+        "month with a meeting begun before": "/meetings?view=month&month=2025-05",
         "bad month": "/meetings?view=month&month=2025-13",
     }
 
@@ -129,6 +137,29 @@ def test_a_phone_lists_only_the_days_with_meetings_and_today(tour):
     page.goto(base + "/meetings?view=month")
     today = page.locator('td[aria-current="date"]')
     assert today.is_visible() and "today" in today.inner_text().lower()
+
+
+def test_a_phone_lists_each_day_a_meeting_covers(tour):
+    base, page, browser = tour
+    page.set_viewport_size(page_tour.PHONE)
+    page.goto(base + "/meetings?view=month&month=2025-05")
+    shown = [
+        cell.locator("time").get_attribute("datetime")
+        for cell in page.locator("table.month-grid td").all()
+        if cell.is_visible()
+    ]
+    assert shown == ["2025-05-01", "2025-05-02"]
+    first = page.locator("td", has=page.locator('time[datetime="2025-05-01"]'))
+    assert "Continues until Fri 2 May 2025" in first.inner_text()
+    last = page.locator("td", has=page.locator('time[datetime="2025-05-02"]'))
+    assert "Continues, last day" in last.inner_text()
+    page.goto(base + "/meetings?view=week&week=2025-W18")
+    days = [
+        item.locator("time").get_attribute("datetime")
+        for item in page.locator("ol.week-grid > li").all()
+        if item.is_visible()
+    ]
+    assert days == ["2025-04-29", "2025-04-30", "2025-05-01", "2025-05-02"]
 
 
 def test_links_are_reached_by_keyboard_in_order(tour):

@@ -279,3 +279,156 @@ def test_period_arguments():
     )
     assert month.next.argument == "2026-03" and month.previous.argument == "2026-01"
     assert week.next.first == week.first + timedelta(days=7)
+
+
+def day_classes(page: str, day: str) -> str:
+    """The class of a day's cell (table cell or list item) in a grid."""
+    start = page.index(f'<time datetime="{day}">')
+    opening = page.rfind("<td", 0, start), page.rfind("<li class=", 0, start)
+    tag = page[max(opening) : page.index(">", max(opening))]
+    return re.search(r'class="([^"]*)"', tag).group(1)
+
+
+def spanning_meetings(make: Factories) -> None:
+    """A three-day all-day conference (17-19 March 2025), a night session
+    from 22:00 to 02:00 (10-11 March) and a visit from 27 February to
+    2 March, all at Paris time."""
+    make.meeting(
+        "Coalition conference",
+        start_utc=datetime(2025, 3, 16, 23),
+        end_utc=datetime(2025, 3, 19, 23),
+        all_day=True,
+    )
+    make.meeting(
+        "Night session",
+        start_utc=datetime(2025, 3, 10, 21),
+        end_utc=datetime(2025, 3, 11, 1),
+    )
+    make.meeting(
+        "Study visit",
+        start_utc=datetime(2025, 2, 27, 8),
+        end_utc=datetime(2025, 3, 2, 16),
+    )
+
+
+def test_a_meeting_over_several_days_shows_on_each_of_them(app, client, make):
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Paris"
+    make.user()
+    spanning_meetings(make)
+    page = client.get("/meetings?view=month&month=2025-03").get_data(as_text=True)
+    cell = {day: text_of(day_cell(page, f"2025-03-{day:02d}")) for day in range(1, 32)}
+    # The all-day conference: its first day, then "continues" to its last.
+    assert "All day, until Wed 19 Mar 2025 Coalition conference" in cell[17]
+    assert "Continues until Wed 19 Mar 2025 Coalition conference" in cell[18]
+    assert "Continues, last day Coalition conference" in cell[19]
+    # From 22:00 to 02:00 the next day, in the viewer's zone.
+    assert "22:00, until Tue 11 Mar 2025 Night session" in cell[10]
+    assert "Continues until 02:00 Night session" in cell[11]
+    # Begun in February, it shows on the days of March it covers.
+    assert "Continues until Sun 2 Mar 2025 Study visit" in cell[1]
+    assert "Continues until 17:00 Study visit" in cell[2]
+    for title, days in (
+        ("Coalition conference", {17, 18, 19}),
+        ("Night session", {10, 11}),
+        ("Study visit", {1, 2}),
+    ):
+        assert {day for day in cell if title in cell[day]} == days, title
+    for day in (1, 2, 10, 11, 17, 18, 19):
+        # The phone's list shows the days with meetings (class has-meetings).
+        assert "has-meetings" in day_classes(page, f"2025-03-{day:02d}"), day
+    assert "no-meetings" in day_classes(page, "2025-03-20")
+    assert page.count("calendar-meeting continues") == 5
+    # The period counts meetings, not days.
+    assert "3 meetings in March 2025" in text_of(page)
+    page = client.get("/meetings?view=month&month=2025-02").get_data(as_text=True)
+    assert "09:00, until Sun 2 Mar 2025 Study visit" in text_of(
+        day_cell(page, "2025-02-27")
+    )
+    assert "Continues until Sun 2 Mar 2025 Study visit" in text_of(
+        day_cell(page, "2025-02-28")
+    )
+    assert "1 meeting in February 2025" in text_of(page)
+
+
+def test_the_week_shows_the_days_a_meeting_covers(app, client, make):
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Paris"
+    make.user()
+    spanning_meetings(make)
+    page = client.get("/meetings?view=week&week=2025-W12").get_data(as_text=True)
+    for day in (17, 18, 19):
+        assert "Coalition conference" in day_cell(page, f"2025-03-{day:02d}")
+        assert "has-meetings" in day_classes(page, f"2025-03-{day:02d}")
+    assert "Coalition conference" not in day_cell(page, "2025-03-20")
+    assert "1 meeting in Week 12, 2025" in text_of(page)
+    # The week of 24 February holds the visit's first days; the next week
+    # (3-9 March) none of it, and the one of 10 March the night session.
+    page = client.get("/meetings?view=week&week=2025-W09").get_data(as_text=True)
+    assert "Study visit" in day_cell(page, "2025-03-01")
+    assert "Study visit" in day_cell(page, "2025-03-02")
+    assert "1 meeting in Week 9, 2025" in text_of(page)
+    page = client.get("/meetings?view=week&week=2025-W10").get_data(as_text=True)
+    assert "Study visit" not in page and "No meetings in Week 10" in page
+    page = client.get("/meetings?view=week&week=2025-W11").get_data(as_text=True)
+    assert "Continues until 02:00 Night session" in text_of(
+        day_cell(page, "2025-03-11")
+    )
+
+
+def test_a_continuing_meeting_counts_in_its_days_more(app, client, make):
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Paris"
+    make.user()
+    spanning_meetings(make)
+    shown = calendar_view.SHOWN_PER_DAY["month"]
+    for hour in range(shown):
+        make.meeting(f"Side meeting {hour}", start_utc=datetime(2025, 3, 18, 8 + hour))
+    page = client.get("/meetings?view=month&month=2025-03").get_data(as_text=True)
+    cell = day_cell(page, "2025-03-18")
+    # The conference began first, so it comes first; one side meeting waits.
+    assert cell.count("calendar-meeting") == shown
+    assert "Coalition conference" in cell and f"Side meeting {shown - 1}" not in cell
+    assert "+1 more" in text_of(cell)
+    assert f"{3 + shown} meetings in March 2025" in text_of(page)
+
+
+def test_a_long_event_shows_on_its_first_day_with_a_note(app, client, make):
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Paris"
+    make.user()
+    longest = calendar_view.LONGEST_SPREAD_DAYS
+    # Exactly the longest spread: on each of its days.
+    make.meeting(
+        "Exhibition",
+        start_utc=datetime(2025, 2, 28, 23),
+        end_utc=datetime(2025, 2, 28, 23) + timedelta(days=longest),
+        all_day=True,
+    )
+    # One day longer: on its first day only, saying so.
+    make.meeting(
+        "Season of talks",
+        start_utc=datetime(2025, 3, 4, 23),
+        end_utc=datetime(2025, 3, 4, 23) + timedelta(days=longest + 1),
+        all_day=True,
+    )
+    page = client.get("/meetings?view=month&month=2025-03").get_data(as_text=True)
+    last = date(2025, 3, 1) + timedelta(days=longest - 1)
+    assert "Exhibition" in day_cell(page, "2025-03-01")
+    assert "Exhibition" in day_cell(page, last.isoformat())
+    first = text_of(day_cell(page, "2025-03-05"))
+    assert "All day, until Sat 5 Apr 2025" in first and "Season of talks" in first
+    assert "shown on its first day only" in first
+    assert "Season of talks" not in day_cell(page, "2025-03-06")
+    assert "2 meetings in March 2025" in text_of(page)
+    page = client.get("/meetings?view=month&month=2025-04").get_data(as_text=True)
+    assert "Season of talks" not in page and "No meetings in April 2025" in page
+
+
+def test_a_timed_meeting_ending_at_midnight_stays_on_its_day(app, client, make):
+    app.config["DISPLAY_TIMEZONE"] = "Europe/Paris"
+    make.user()
+    make.meeting(
+        "Evening debate",
+        start_utc=datetime(2025, 3, 12, 20),
+        end_utc=datetime(2025, 3, 12, 23),
+    )
+    page = client.get("/meetings?view=month&month=2025-03").get_data(as_text=True)
+    assert "21:00 Evening debate" in text_of(day_cell(page, "2025-03-12"))
+    assert "Evening debate" not in day_cell(page, "2025-03-13")

@@ -3,15 +3,20 @@
 The grid takes the history's filters and the one visibility rule unchanged
 (the statement it reads comes from `MeetingFilters.apply` on
 `visible_meetings_for`), and reads only the days shown, through the index on
-`Meeting.start_local_date`: a month costs one statement at any size of the
-history. A busy day shows its first `shown_per_day` meetings and "+N more",
-a link to the list of that day; the rest are counted in the same statement
-(a window over the day), never loaded.
+`Meeting.start_local_date` (from `LONGEST_SPREAD_DAYS` before the period): a
+month costs one statement at any size of the history. A busy day shows its
+first `shown_per_day` meetings and "+N more", a link to the list of that
+day; the rest are counted in the same statement (a window over the day),
+never loaded.
 
 A meeting sits on the day it starts, at its own local time (the date and
-time people wrote down); its zone is named when it is not the viewer's zone,
-the `DISPLAY_TIMEZONE` setting (the app has no per-user zone), which also
-decides what "today" is.
+time people wrote down), and on each later day it covers up to its last
+local day (`Meeting.last_local_date`), "continues"; one covering more than
+`LONGEST_SPREAD_DAYS` days sits on its first day only, which keeps the read a
+range of the date index. It takes a place in each day's cell and its "+N
+more", but the period counts it once. Its zone is named when it is not the
+viewer's zone, the `DISPLAY_TIMEZONE` setting (the app has no per-user
+zone), which also decides what "today" is.
 
 Names of months and days, the first day of the week and the labels of the
 periods follow the reader's language (events_app/language/formatting.py). A
@@ -28,7 +33,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Select, and_, case, func, literal, or_, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
 
 from events_app.date_range import FIRST_DAY, LAST_DAY
 from events_app.extensions import db
@@ -46,6 +52,10 @@ VIEWS = ("list", "month", "week")
 CALENDAR_ARGUMENTS = ("view", "month", "week")
 # Meetings shown in one day's cell before "+N more".
 SHOWN_PER_DAY = {"month": 4, "week": 12}
+# The most days a meeting is shown on, one per day it covers; a longer one
+# (a season, an exhibition) sits on its first day only, saying so. The bound
+# keeps the grid's read a range of the index on the local start date.
+LONGEST_SPREAD_DAYS = 31
 
 MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
 WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})", re.IGNORECASE)
@@ -259,50 +269,141 @@ class CalendarGrid:
         return [day for week in self.weeks for day in week if day.in_period]
 
 
+def spread_days(meeting) -> int:
+    """How many days of the grid a meeting covers: 1 for a meeting within one
+    day or longer than `LONGEST_SPREAD_DAYS` (shown on its first day only)."""
+    days = (meeting.last_local_date - meeting.start_local_date).days + 1
+    return days if days <= LONGEST_SPREAD_DAYS else 1
+
+
+def days_after(first: ColumnElement[date], last: ColumnElement[date]):
+    """Whole days from one date column to another, in the database's dialect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return last - first
+    return func.julianday(last) - func.julianday(first)
+
+
+def grid_days(first: date, last: date):
+    """The days from `first` to `last` as rows of one column, `day`."""
+    rows = [
+        select(literal(first + timedelta(days=shift), Date).label("day"))
+        for shift in range((last - first).days + 1)
+    ]
+    return union_all(*rows).subquery("grid_day")
+
+
 def day_meetings_statement(
     meetings: Select, first: date, last: date, shown_per_day: int
 ) -> Select:
     """The first meetings of each day from `first` to `last`, with each day's total.
 
-    `meetings` is a filtered select of visible meetings. One statement: the
-    range on the indexed local date, a window numbering and counting each
-    day's meetings over their ids alone (narrow rows: a busy month holds
-    about 800), and only the first `shown_per_day` of each day read whole.
+    `meetings` is a filtered select of visible meetings. A meeting is on
+    each day from its start to its last local day (`Meeting.last_local_date`)
+    when it covers at most `LONGEST_SPREAD_DAYS` days, else on its first
+    day only. One statement: the range on the indexed local dates, widened
+    by that bound (narrow rows: id, start, dates); each meeting placed on its
+    first day, and those over several days also on their later days of the
+    period (a join to the days); a window numbering and counting each day's
+    meetings and the period's, and only the first `shown_per_day` of each
+    day read whole.
     """
-    numbered = (
-        meetings.where(Meeting.start_local_date.between(first, last))
+    within = (
+        meetings.where(
+            Meeting.start_local_date.between(
+                first - timedelta(days=LONGEST_SPREAD_DAYS - 1), last
+            ),
+            Meeting.last_local_date >= first,
+        )
         .with_only_columns(
             Meeting.id,
-            func.row_number()
-            .over(
-                partition_by=Meeting.start_local_date,
-                order_by=(Meeting.start_utc, Meeting.id),
-            )
-            .label("place_in_day"),
-            func.count().over(partition_by=Meeting.start_local_date).label("day_total"),
+            Meeting.start_utc,
+            Meeting.start_local_date,
+            case(
+                (
+                    days_after(Meeting.start_local_date, Meeting.last_local_date)
+                    < LONGEST_SPREAD_DAYS,
+                    Meeting.last_local_date,
+                ),
+                else_=Meeting.start_local_date,
+            ).label("shown_until"),
         )
-        .subquery()
+        .cte("within")
     )
+    on_sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if on_sqlite:
+        # Read once, before the join to the days: merged into the join, SQLite
+        # may walk the meetings of a confidentiality once per day (2 s for a
+        # month at 100,000 without planner statistics, against 4-6 ms).
+        # PostgreSQL plans the plain one better (a week: 3.6 to 1.7 ms, when
+        # the days were joined to every meeting).
+        within = within.prefix_with("MATERIALIZED")
+    days = grid_days(first, last)
+    # Each meeting on the day it starts, and the few over several days on
+    # each later day of the period they cover: a join of the days to those
+    # few alone (to every meeting, 28 days x 900 meetings for a month).
+    spanning = (
+        select(
+            within.c.id,
+            within.c.start_utc,
+            within.c.start_local_date,
+            within.c.shown_until,
+        )
+        .where(within.c.shown_until > within.c.start_local_date)
+        .cte("spanning")
+    )
+    if on_sqlite:
+        # Else SQLite scans every meeting of `within` once per day.
+        spanning = spanning.prefix_with("MATERIALIZED")
+    continuing = select(
+        spanning.c.id, spanning.c.start_utc, days.c.day, literal(1).label("continues")
+    ).join(
+        days,
+        and_(
+            days.c.day > spanning.c.start_local_date,
+            days.c.day <= spanning.c.shown_until,
+        ),
+    )
+    placed = union_all(
+        select(
+            within.c.id,
+            within.c.start_utc,
+            within.c.start_local_date.label("day"),
+            literal(0).label("continues"),
+        ).where(within.c.start_local_date >= first),
+        continuing,
+    ).subquery("placed")
+    on_day = select(
+        placed.c.id,
+        placed.c.day,
+        func.row_number()
+        .over(partition_by=placed.c.day, order_by=(placed.c.start_utc, placed.c.id))
+        .label("place_in_day"),
+        func.count().over(partition_by=placed.c.day).label("day_total"),
+        # Each meeting counted once in the period: on its first day there.
+        func.count(case((or_(placed.c.continues == 0, placed.c.day == first), 1)))
+        .over()
+        .label("period_total"),
+    ).subquery("on_day")
     return (
-        select(Meeting, numbered.c.day_total)
-        .join(numbered, numbered.c.id == Meeting.id)
-        .where(numbered.c.place_in_day <= shown_per_day)
-        .order_by(Meeting.start_local_date, numbered.c.place_in_day)
+        select(Meeting, on_day.c.day, on_day.c.day_total, on_day.c.period_total)
+        .join(on_day, on_day.c.id == Meeting.id)
+        .where(on_day.c.place_in_day <= shown_per_day)
+        .order_by(on_day.c.day, on_day.c.place_in_day)
     )
 
 
 def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid:
     """The grid of `period` with the meetings of `meetings` (filtered, visible)."""
     by_day: dict[date, Day] = {}
+    total = 0
     rows = db.session.execute(
         day_meetings_statement(
             meetings, period.first, period.last, SHOWN_PER_DAY[period.view]
         )
     ).all()
-    for meeting, day_total in rows:
-        cell = by_day.setdefault(
-            meeting.start_local_date, Day(meeting.start_local_date, total=day_total)
-        )
+    for meeting, day, day_total, period_total in rows:
+        total = period_total
+        cell = by_day.setdefault(day, Day(day, total=day_total))
         cell.meetings.append(meeting)
     grid_first = week_start(period.first)
     grid_last = week_start(period.last) + timedelta(days=6)
@@ -318,7 +419,7 @@ def calendar_grid(meetings: Select, period: Period, today: date) -> CalendarGrid
     return CalendarGrid(
         period,
         weeks,
-        total=sum(cell.total for cell in by_day.values()),
+        total=total,
         zone_name=current_app.config["DISPLAY_TIMEZONE"],
         headings=day_headings(),
     )

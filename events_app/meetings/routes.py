@@ -36,6 +36,7 @@ from events_app.meetings.calendar_view import (
     calendar_args,
     calendar_grid,
     period_from_args,
+    spread_days,
     today_in,
     view_from_args,
     viewer_zone,
@@ -165,6 +166,7 @@ def search_counted_at_most(listing: SearchListing) -> int:
 
 
 bp.add_app_template_global(zone_place)
+bp.add_app_template_global(spread_days)
 
 UNKNOWN_VIEW = _l("Unknown view: choose view=list, view=month or view=week.")
 
