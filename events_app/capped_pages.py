@@ -10,12 +10,13 @@ count. The count is always of the statement it is given (already limited to
 what the viewer may see), so a hidden row is never counted.
 """
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, inspect, select
 
 from events_app.extensions import db
+from events_app.kept_figures import kept_rows
 
 COUNTED_AT_MOST = 10_000
 
@@ -134,40 +135,30 @@ def kept_capped_page(
     arguments: Hashable,
     user,
     statement: Select,
-    load: Callable[[tuple], list],
     page: int,
     per_page: int,
     total: int,
     counted_at_most: int | None = None,
 ) -> CappedPage:
-    """`capped_page` with which rows are on the page kept (events_app/kept_figures.py).
+    """`capped_page` with which rows are on the page kept (`kept_rows`).
 
     Finding a busy topic's newest meetings sorts thousands of rows; the ids of
-    a page only change with the data and the viewer's sight, and loading a
-    page by its ids (`load`, which returns the rows in the ids' order) reads
-    its own rows only. `arguments` says what `statement` selects.
+    a page only change with the data and the viewer's sight, and reading a
+    page by its ids reads its own rows only. `arguments` says what
+    `statement` selects; `total` is its count, found by the caller.
     """
-    from events_app.kept_figures import kept_figure
-
     page = max(page, 1)
-    entity = statement.column_descriptions[0]["entity"]
-
-    def page_of_ids() -> tuple[tuple, bool]:
-        found = capped_page(
-            statement.with_only_columns(*inspect(entity).primary_key),
-            page,
-            per_page,
-            total=total,
-            counted_at_most=counted_at_most,
-        )
-        return tuple(found.items), found.has_next
-
-    ids, has_next = kept_figure(name, (arguments, page, per_page), user, page_of_ids)
+    rows = kept_rows(
+        name,
+        (arguments, page, per_page),
+        user,
+        statement.limit(per_page + 1).offset((page - 1) * per_page),
+    )
     return CappedPage(
-        items=load(ids),
+        items=rows[:per_page],
         page=page,
         per_page=per_page,
         total=total,
-        has_next=has_next,
+        has_next=len(rows) > per_page,
         counted_at_most=COUNTED_AT_MOST if counted_at_most is None else counted_at_most,
     )

@@ -258,18 +258,6 @@ def meeting_lines(
     )
 
 
-def meetings_in_order(meeting_ids, *options) -> list[Meeting]:
-    """The meetings of `meeting_ids`, in that order, loaded in one query (and
-    what `options` load with them)."""
-    loaded = {
-        meeting.id: meeting
-        for meeting in db.session.scalars(
-            select(Meeting).where(Meeting.id.in_(meeting_ids)).options(*options)
-        )
-    }
-    return [loaded[meeting_id] for meeting_id in meeting_ids]
-
-
 @dataclass(frozen=True)
 class HistoryPage(Generic[RecordType]):
     """What a record's history page keeps for one page of its meetings: the

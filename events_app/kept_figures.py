@@ -33,11 +33,13 @@ from threading import Lock
 from typing import TypeVar
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import Select, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from events_app.extensions import db
 from events_app.language.collation import current_ordering
+from events_app.language.formatting import current_locale
 from events_app.models import DataVersion, Meeting
 from events_app.models.meetings import utc_now
 from events_app.transaction_memo import remembered_for_transaction
@@ -161,16 +163,15 @@ def kept_rows(
     arguments: Hashable,
     user,
     statement: Select,
-    load: Callable[[tuple], list],
-    *,
+    *options,
     changes_when_meetings_begin: bool = False,
 ) -> list:
     """The rows `statement` selects (ordered and limited), found once per key.
 
     Which rows they are is kept as their ids (a kept figure, see the module
-    docstring); `load` reads those rows by id each time, returning them in the
-    ids' order, so what is shown of them is always current. Finding them may
-    sort thousands of rows; loading them reads their own alone.
+    docstring); the rows are read by id each time (`rows_in_order`, with
+    `options`), so what is shown of them is always current. Finding them may
+    sort thousands of rows; reading them reads their own alone.
     """
     entity = statement.column_descriptions[0]["entity"]
     ids = kept_figure(
@@ -180,11 +181,51 @@ def kept_rows(
         lambda: tuple(
             db.session.scalars(
                 statement.with_only_columns(*inspect(entity).primary_key)
-            )
+            ).unique()
         ),
         changes_when_meetings_begin=changes_when_meetings_begin,
     )
-    return load(ids)
+    return rows_in_order(entity, ids, *options)
+
+
+def rows_in_order(model, ids, *options) -> list:
+    """The rows of `model` with these ids, in their order, read in one query
+    (with what `options` load). One deleted by another request since its id was
+    kept is left out."""
+    key = inspect(model).primary_key[0]
+    loaded = {
+        getattr(row, key.key): row
+        for row in db.session.scalars(
+            select(model).where(key.in_(ids)).options(*options)
+        ).unique()
+    }
+    return [loaded[row_id] for row_id in ids if row_id in loaded]
+
+
+def kept_html(
+    name: str,
+    arguments: Hashable,
+    user,
+    draw: Callable[[], str],
+    *,
+    changes_when_meetings_begin: bool = False,
+) -> Markup:
+    """HTML that `draw()` writes from kept figures, kept beside them.
+
+    Drawing a page's charts or a month's grid costs more than finding what
+    they show once that is kept. The HTML holds words, so the reader's
+    language is part of its key; it must hold nothing of the request (no form
+    token, no flashed message), only what `arguments` and the data decide.
+    """
+    return Markup(
+        kept_figure(
+            name,
+            (arguments, str(current_locale())),
+            user,
+            lambda: str(draw()),
+            changes_when_meetings_begin=changes_when_meetings_begin,
+        )
+    )
 
 
 def _data_stamp(changes_when_meetings_begin: bool) -> tuple | None:

@@ -41,8 +41,7 @@ from events_app.charts.shown import table_cells
 from events_app.charts.svg import drawing_for
 from events_app.date_range import query_date_span
 from events_app.input_rules import integer_arg
-from events_app.kept_figures import kept_figure
-from events_app.language.formatting import current_locale
+from events_app.kept_figures import kept_html
 from events_app.meetings.filters import MeetingFilters, active_filters
 from events_app.models import Organization, Person, Topic
 from events_app.models.meetings import utc_now
@@ -136,22 +135,19 @@ def drawn_charts(
             csv_args=csv_args,
         )
 
-    return Markup(
-        kept_figure(
-            "drawn_charts",
-            (
-                scope.key,
-                choices.span,
-                choices.by,
-                utc_now().date(),
-                str(current_locale()),
-                csv_endpoint,
-                tuple(sorted(csv_args.items())),
-            ),
-            current_user,
-            draw,
-            changes_when_meetings_begin=True,
-        )
+    return kept_html(
+        "drawn_charts",
+        (
+            scope.key,
+            choices.span,
+            choices.by,
+            utc_now().date(),
+            csv_endpoint,
+            tuple(sorted(csv_args.items())),
+        ),
+        current_user,
+        draw,
+        changes_when_meetings_begin=True,
     )
 
 

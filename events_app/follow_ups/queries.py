@@ -120,24 +120,15 @@ def follow_ups_page(
 def kept_follow_ups(name: str, arguments, user, statement: Select) -> list[Outcome]:
     """The follow-ups `statement` selects, with their meetings and owners; which
     ones they are is kept per data version and viewer (events_app/kept_figures.py)."""
-    return kept_rows(name, arguments, user, statement, follow_ups_in_order)
-
-
-def follow_ups_in_order(outcome_ids) -> list[Outcome]:
-    """The follow-ups of `outcome_ids`, in that order, with meetings and owners."""
-    loaded = {
-        outcome.id: outcome
-        for outcome in db.session.scalars(
-            select(Outcome)
-            .where(Outcome.id.in_(outcome_ids))
-            .options(
-                joinedload(Outcome.meeting),
-                selectinload(Outcome.owner_person),
-                selectinload(Outcome.owner_organization),
-            )
-        )
-    }
-    return [loaded[outcome_id] for outcome_id in outcome_ids]
+    return kept_rows(
+        name,
+        arguments,
+        user,
+        statement,
+        joinedload(Outcome.meeting),
+        selectinload(Outcome.owner_person),
+        selectinload(Outcome.owner_organization),
+    )
 
 
 @dataclass

@@ -25,10 +25,9 @@ from events_app.auth.permissions import editor_required
 from events_app.capped_pages import kept_capped_page
 from events_app.directory.names import OTHER_NAMES_MAX_COUNT
 from events_app.extensions import db
-from events_app.history import meetings_in_order
 from events_app.input_rules import integer_arg
-from events_app.kept_figures import kept_figure
-from events_app.language.formatting import current_locale, month_name
+from events_app.kept_figures import kept_figure, kept_html
+from events_app.language.formatting import month_name
 from events_app.meetings import bp
 from events_app.meetings.calendar_view import (
     BadPeriod,
@@ -136,7 +135,6 @@ def index():
         (tuple(sorted(filters.as_args().items())), total, counted_at_most),
         current_user,
         statement,
-        meetings_in_order,
         page_number,
         per_page,
         total=total,
@@ -220,19 +218,11 @@ def drawn_calendar_grid(
             grid=calendar_grid(within, period, today),
         )
 
-    return Markup(
-        kept_figure(
-            "calendar_grid",
-            (
-                view,
-                period.argument,
-                tuple(sorted(filters.as_args().items())),
-                today,
-                str(current_locale()),
-            ),
-            current_user,
-            draw,
-        )
+    return kept_html(
+        "calendar_grid",
+        (view, period.argument, tuple(sorted(filters.as_args().items())), today),
+        current_user,
+        draw,
     )
 
 
