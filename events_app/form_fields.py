@@ -1,8 +1,5 @@
 """Form fields shared by several features."""
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
@@ -11,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
+from events_app.kept_figures import FigureStore
 from events_app.language.formatting import current_locale
 
 
@@ -39,9 +37,7 @@ class OptionsKeptSelect(Select):
     keyed by what they say, never by object identity.
     """
 
-    _kept: OrderedDict = OrderedDict()
-    _lock = Lock()
-    KEPT_AT_MOST = 512
+    _kept = FigureStore(size=512)
 
     def __call__(self, field, **kwargs):
         key = self._key(field)
@@ -51,17 +47,13 @@ class OptionsKeptSelect(Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(field.flags, name, False):
                 kwargs[name] = getattr(field.flags, name)
-        with self._lock:
-            options = self._kept.get(key)
+        options = self._kept.get(key)
         if options is None:
             options = "".join(
                 self.render_option(choice)
                 for choice in field._iter_choices_normalized()
             )
-            with self._lock:
-                self._kept[key] = options
-                while len(self._kept) > self.KEPT_AT_MOST:
-                    self._kept.popitem(last=False)
+            self._kept.put(key, options)
         return Markup(
             f"<select {html_params(name=field.name, **kwargs)}>{options}</select>"
         )
